@@ -1,0 +1,264 @@
+"""The `sourcebot` command: argument parsing only; the work happens in retrieval/ and bot/.
+
+Subcommands: ask, summary, sources, eval, chat, run. Every domain error is turned into one
+line on stderr and exit code 2 here, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.config import DEFAULT_CONFIG, Settings, load_settings
+from bot.render_terminal import render_answer, render_sources, render_summary
+from retrieval.errors import SourcebotError
+from retrieval.library import Library
+from retrieval.model import Answer, Summary
+
+EXIT_USAGE = 2
+
+
+class CliError(SourcebotError):
+    """A command-line argument that cannot be used."""
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """Return the public JSON shape of an answer (see README, `sourcebot ask --json`)."""
+    return {
+        "question": answer.question,
+        "found": answer.found,
+        "corrected_terms": answer.corrected_terms,
+        "passages": [
+            {
+                "rank": h.rank,
+                "source": h.passage.source,
+                "title": h.meta.title,
+                "author": h.meta.author,
+                "paragraph": h.passage.paragraph,
+                "section": h.passage.section,
+                "score": h.score,
+                "quote": h.quote.text,
+                "text": h.paragraph_text,
+            }
+            for h in answer.hits
+        ],
+    }
+
+
+def summary_json(summary: Summary) -> dict[str, Any]:
+    """Return the public JSON shape of a summary (see README, `sourcebot summary --json`)."""
+    return {
+        "source": summary.source,
+        "topic": summary.topic,
+        "sentences": [
+            {"text": s.text, "source": s.source, "paragraph": s.paragraph}
+            for s in summary.sentences
+        ],
+    }
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 100, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the `sourcebot` command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config", type=Path, default=DEFAULT_CONFIG, help="settings file (default: %(default)s)"
+    )
+    parser = argparse.ArgumentParser(
+        prog="sourcebot",
+        description="Answer questions about a folder of articles by quoting them.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ask = sub.add_parser("ask", parents=[common], help="answer a question with quotes")
+    ask.add_argument("question", help="the question, or - to read one question per line")
+    ask.add_argument("--json", action="store_true", help="print JSON")
+    ask.add_argument("--top-k", type=_positive, default=None, help="how many passages")
+
+    summary = sub.add_parser("summary", parents=[common], help="summarise the sources")
+    summary.add_argument("source", nargs="?", help="file name or number from `sources`")
+    summary.add_argument("--topic", help="summarise what the sources say about a topic")
+    summary.add_argument("--sentences", type=_positive, default=None, help="how many")
+    summary.add_argument("--json", action="store_true", help="print JSON")
+
+    sources = sub.add_parser("sources", parents=[common], help="list the sources")
+    sources.add_argument("--json", action="store_true", help="print JSON")
+
+    ev = sub.add_parser("eval", parents=[common], help="measure retrieval quality")
+    ev.add_argument("dataset", type=Path, help="BEIR folder or YAML question file")
+    ev.add_argument("--json", action="store_true", help="print JSON")
+    ev.add_argument("--engine", help="engine to measure instead of the configured one")
+
+    sub.add_parser("chat", parents=[common], help="ask questions in the terminal")
+
+    run = sub.add_parser("run", parents=[common], help="start the Telegram bot")
+    run.add_argument("--base-url", help="Bot API server URL (local server or emulator)")
+    run.add_argument("--test-env", action="store_true", help="use Telegram's test environment")
+    return parser
+
+
+def _print_json(data: Any, out: TextIO) -> None:
+    out.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def cmd_ask(args: argparse.Namespace, library: Library, out: TextIO) -> int:
+    if args.question == "-":
+        for line in sys.stdin:
+            question = line.strip()
+            if question:
+                _print_json(answer_json(library.answer(question, top_k=args.top_k)), out)
+                out.flush()
+        return 0
+    if not args.question.strip():
+        raise CliError("the question is empty: ask something, e.g. sourcebot ask 'Who met Kerry?'")
+    answer = library.answer(args.question, top_k=args.top_k)
+    if args.json:
+        _print_json(answer_json(answer), out)
+    else:
+        out.write(render_answer(answer, color=out.isatty()) + "\n")
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace, library: Library, out: TextIO) -> int:
+    source = None
+    if args.source is not None:
+        source = library.find_source(args.source)
+        if source is None:
+            raise CliError(
+                f"no source {args.source!r}: give a file name or a number from `sourcebot sources`"
+            )
+    summary = library.summarize(source=source, topic=args.topic, max_sentences=args.sentences)
+    if args.json:
+        _print_json(summary_json(summary), out)
+    else:
+        out.write(render_summary(summary, color=out.isatty()) + "\n")
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace, library: Library, out: TextIO) -> int:
+    rows = [(s, library.passage_count(s)) for s in library.sources]
+    if args.json:
+        _print_json(
+            [
+                {
+                    "number": s.number,
+                    "file": s.file,
+                    "title": s.meta.title,
+                    "author": s.meta.author,
+                    "publisher": s.meta.publisher,
+                    "date": s.meta.date,
+                    "url": s.meta.url,
+                    "paragraphs": len(s.paragraphs),
+                    "passages": n,
+                }
+                for s, n in rows
+            ],
+            out,
+        )
+    else:
+        out.write(render_sources(rows) + "\n")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from retrieval.evaluation import evaluate_beir, evaluate_questions
+
+    dataset: Path = args.dataset
+    if dataset.is_dir():
+        scores = evaluate_beir(dataset, settings.retrieval.index, engine=args.engine)
+        result: dict[str, Any] = scores.as_json()
+    elif dataset.suffix.lower() in (".yaml", ".yml") and dataset.is_file():
+        if args.engine:
+            raise CliError("--engine applies to BEIR folders; set index.engine in the config")
+        report = evaluate_questions(dataset, Library.load(settings.retrieval).answerer)
+        result = report.as_json()
+    else:
+        raise CliError(
+            f"{dataset}: not a BEIR folder or a .yaml question file; see README, `sourcebot eval`"
+        )
+    if args.json:
+        _print_json(result, out)
+    else:
+        for key, value in result.items():
+            out.write(
+                f"{key:>20}  {value:.4f}\n" if isinstance(value, float) else f"{key:>20}  {value}\n"
+            )
+    return 0
+
+
+def cmd_chat(library: Library, out: TextIO) -> int:
+    out.write(
+        f"sourcebot: {len(library.sources)} sources, {len(library.index)} passages. "
+        "Ask a question; 'summary', 'sources' or an empty line to quit.\n"
+    )
+    color = out.isatty()
+    while True:
+        try:
+            line = input("? ").strip()
+        except EOFError:
+            break
+        if not line:
+            break
+        if line == "sources":
+            rows = [(s, library.passage_count(s)) for s in library.sources]
+            out.write(render_sources(rows) + "\n")
+        elif line == "summary" or line.startswith("summary "):
+            ref = line[len("summary") :].strip()
+            source = library.find_source(ref) if ref else None
+            topic = ref if ref and source is None else None
+            out.write(render_summary(library.summarize(source=source, topic=topic), color) + "\n")
+        else:
+            out.write(render_answer(library.answer(line), color=color) + "\n")
+        out.flush()
+    return 0
+
+
+def dispatch(args: argparse.Namespace, out: TextIO) -> int:
+    """Run one parsed command; domain errors propagate to `main`."""
+    settings = load_settings(args.config)
+    if args.command == "eval":
+        return cmd_eval(args, settings, out)
+    if args.command == "run":
+        from bot.runner import run_bot
+
+        return run_bot(settings, base_url=args.base_url, test_env=args.test_env)
+    library = Library.load(settings.retrieval)
+    if args.command == "ask":
+        return cmd_ask(args, library, out)
+    if args.command == "summary":
+        return cmd_summary(args, library, out)
+    if args.command == "sources":
+        return cmd_sources(args, library, out)
+    return cmd_chat(library, out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the `sourcebot` command line; return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return dispatch(args, sys.stdout)
+    except SourcebotError as exc:
+        print(f"sourcebot: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,274 @@
+"""Load config/bot.yaml and config/sources.yaml into frozen, validated settings.
+
+`yaml.safe_load` once; unknown keys are rejected and every error names the file and the
+key, so a user sees one line saying what to fix. Relative paths in the config are taken
+from the project folder (the folder holding `config/`). The bot token is never read here.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+import yaml
+
+from retrieval.engines import ENGINES
+from retrieval.errors import SourcebotError
+from retrieval.scoring import SCORINGS
+from retrieval.settings import (
+    AnswerSettings,
+    CleaningRules,
+    IndexSettings,
+    MetaOverride,
+    RetrievalSettings,
+    SourceSettings,
+    SummarySettings,
+)
+
+DEFAULT_CONFIG = Path("config/bot.yaml")
+
+
+class ConfigError(SourcebotError):
+    """The configuration cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    """How the bot reaches Telegram (never the token: that comes from the environment)."""
+
+    base_url: str | None = None
+    test_environment: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings of one sourcebot run."""
+
+    retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    path: Path = DEFAULT_CONFIG
+
+
+def _type_name(tp: Any) -> str:
+    names = {int: "a whole number", float: "a number", bool: "true or false", str: "text"}
+    if tp in names:
+        return names[tp]
+    if get_origin(tp) is Literal:
+        return "one of " + ", ".join(repr(a) for a in get_args(tp))
+    return str(tp)
+
+
+def _convert(value: Any, tp: Any, where: str) -> Any:
+    origin = get_origin(tp)
+    if origin in (types.UnionType, typing.Union):
+        options = [a for a in get_args(tp) if a is not type(None)]
+        if value is None and len(options) < len(get_args(tp)):
+            return None
+        return _convert(value, options[0], where)
+    if origin is Literal:
+        if value not in get_args(tp):
+            raise ConfigError(f"{where} must be {_type_name(tp)}, not {value!r}")
+        return value
+    if origin is tuple:
+        item = get_args(tp)[0]
+        if not isinstance(value, list):
+            raise ConfigError(f"{where} must be a list, not {value!r}")
+        return tuple(_convert(v, item, f"{where}[{i}]") for i, v in enumerate(value))
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where} must be true or false, not {value!r}")
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where} must be a whole number, not {value!r}")
+        return value
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{where} must be a number, not {value!r}")
+        return float(value)
+    if tp is str:
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where} must be non-empty text, not {value!r}")
+        return value
+    if tp is Path:
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where} must be a path, not {value!r}")
+        return Path(value)
+    if tp is re.Pattern[str] or origin is re.Pattern:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where} must be a regular expression in quotes, not {value!r}")
+        try:
+            return re.compile(value)
+        except re.error as exc:
+            raise ConfigError(f"{where} is not a valid regular expression: {exc}") from exc
+    raise ConfigError(f"{where}: unsupported setting type {tp}")  # pragma: no cover
+
+
+def _build(cls: type[Any], data: Any, where: str, skip: tuple[str, ...] = ()) -> Any:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where} must be a mapping of keys to values, not {data!r}")
+    hints = typing.get_type_hints(cls)
+    known = [f.name for f in fields(cls) if f.name not in skip]
+    unknown = sorted(str(k) for k in data if k not in known)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (valid keys: {', '.join(known)})")
+    values = {name: _convert(data[name], hints[name], f"{where}.{name}") for name in data}
+    try:
+        return cls(**values)
+    except (TypeError, ValueError) as exc:  # pragma: no cover - fields all have defaults
+        raise ConfigError(f"{where}: {exc}") from exc
+
+
+def _check_positive(settings: RetrievalSettings, file: Path) -> None:
+    checks = {
+        "sources.max_passage_chars": settings.sources.max_passage_chars >= 100,
+        "index.k1": settings.index.k1 >= 0,
+        "index.b": 0 <= settings.index.b <= 1,
+        "index.title_weight": settings.index.title_weight >= 0,
+        "index.section_weight": settings.index.section_weight >= 0,
+        "answers.top_k": 1 <= settings.answers.top_k <= 20,
+        "answers.max_quote_sentences": 1 <= settings.answers.max_quote_sentences <= 10,
+        "answers.min_coverage": 0 <= settings.answers.min_coverage <= 1,
+        "summaries.sentences": 1 <= settings.summaries.sentences <= 50,
+        "summaries.per_source": 1 <= settings.summaries.per_source <= 20,
+        "summaries.lead_weight": 0 <= settings.summaries.lead_weight <= 1,
+        "summaries.redundancy": 0 <= settings.summaries.redundancy <= 1,
+    }
+    ranges = {
+        "sources.max_passage_chars": "at least 100",
+        "index.k1": "0 or more",
+        "index.b": "between 0 and 1",
+        "index.title_weight": "0 or more",
+        "index.section_weight": "0 or more",
+        "answers.top_k": "between 1 and 20",
+        "answers.max_quote_sentences": "between 1 and 10",
+        "answers.min_coverage": "between 0 and 1",
+        "summaries.sentences": "between 1 and 50",
+        "summaries.per_source": "between 1 and 20",
+        "summaries.lead_weight": "between 0 and 1",
+        "summaries.redundancy": "between 0 and 1",
+    }
+    for key, ok in checks.items():
+        if not ok:
+            raise ConfigError(f"{file}: {key} must be {ranges[key]}")
+    if settings.index.engine not in ENGINES:
+        valid = ", ".join(sorted(ENGINES))
+        raise ConfigError(
+            f"{file}: index.engine must be one of {valid}, not {settings.index.engine!r}"
+        )
+    if settings.index.scoring not in SCORINGS:
+        valid = ", ".join(sorted(SCORINGS))
+        raise ConfigError(
+            f"{file}: index.scoring must be one of {valid}, not {settings.index.scoring!r}"
+        )
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(
+            f"config file {path} not found: run from the project folder or pass --config PATH"
+        ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{path}: not valid YAML{at}: fix the syntax there") from exc
+
+
+def project_root(config_path: Path) -> Path:
+    """Return the folder relative config paths start from: the one holding `config/`."""
+    folder = config_path.resolve().parent
+    return folder.parent if folder.name == "config" else folder
+
+
+def _resolve(root: Path, path: Path) -> Path:
+    return path if path.is_absolute() else root / path
+
+
+def load_metadata(path: Path) -> dict[str, MetaOverride]:
+    """Return sources.yaml as file name -> metadata; a missing file means no metadata."""
+    if not path.exists():
+        return {}
+    data = _read_yaml(path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path} must map file names to metadata (title, author, ...)")
+    result: dict[str, MetaOverride] = {}
+    for name, meta in data.items():
+        where = f"{path}: {name}"
+        result[str(name)] = _build(MetaOverride, meta, where)
+        url = result[str(name)].url
+        if url is not None and not re.match(r"^https?://\S+$", url):
+            raise ConfigError(f"{where}.url must start with http:// or https://, not {url!r}")
+    return result
+
+
+_SECTIONS = ("sources", "cleaning", "tokenizer", "index", "answers", "summaries", "telegram")
+
+
+def load_settings(path: Path = DEFAULT_CONFIG) -> Settings:
+    """Return the settings in the config file at path; ConfigError says what is wrong."""
+    data = _read_yaml(path)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path} must be a mapping of sections ({', '.join(_SECTIONS)})")
+    unknown = sorted(str(k) for k in data if k not in _SECTIONS)
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown section {unknown[0]!r} (valid sections: {', '.join(_SECTIONS)})"
+        )
+    root = project_root(path)
+    src = data.get("sources") or {}
+    if not isinstance(src, dict):
+        raise ConfigError(f"{path}: sources must be a mapping of keys to values")
+    src = dict(src)
+    metadata_path = _convert(
+        src.pop("metadata", "config/sources.yaml"), Path, f"{path}: sources.metadata"
+    )
+    sources: SourceSettings = _build(SourceSettings, src, f"{path}: sources", skip=("metadata",))
+    folders = tuple(_resolve(root, f) for f in sources.folders)
+    if not folders:
+        raise ConfigError(f"{path}: sources.folders must list at least one folder")
+    metadata = load_metadata(_resolve(root, metadata_path))
+    sources = SourceSettings(
+        folders=folders,
+        extensions=tuple(
+            e.lower() if e.startswith(".") else f".{e.lower()}" for e in sources.extensions
+        ),
+        on_error=sources.on_error,
+        metadata=metadata,
+        max_passage_chars=sources.max_passage_chars,
+    )
+    tokenizer = data.get("tokenizer") or {}
+    index_data = data.get("index") or {}
+    if not isinstance(tokenizer, dict) or not isinstance(index_data, dict):
+        raise ConfigError(f"{path}: tokenizer and index must be mappings of keys to values")
+    unknown_tok = sorted(str(k) for k in tokenizer if k not in ("stem", "stopwords"))
+    if unknown_tok:
+        raise ConfigError(
+            f"{path}: tokenizer: unknown key {unknown_tok[0]!r} (valid keys: stem, stopwords)"
+        )
+    index: IndexSettings = _build(IndexSettings, {**index_data, **tokenizer}, f"{path}: index")
+    retrieval = RetrievalSettings(
+        sources=sources,
+        cleaning=_build(CleaningRules, data.get("cleaning"), f"{path}: cleaning"),
+        index=index,
+        answers=_build(AnswerSettings, data.get("answers"), f"{path}: answers"),
+        summaries=_build(SummarySettings, data.get("summaries"), f"{path}: summaries"),
+    )
+    _check_positive(retrieval, path)
+    telegram: TelegramSettings = _build(TelegramSettings, data.get("telegram"), f"{path}: telegram")
+    return Settings(retrieval=retrieval, telegram=telegram, path=path)

@@ -1,0 +1,90 @@
+"""Render answers, summaries and source lists for a terminal (`sourcebot chat`, `ask`).
+
+Same Answer and Summary as the Telegram renderer, so the passages never differ; matched
+words are bold when the output is a terminal that understands ANSI escapes.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from bot.citation import cite, source_line
+from retrieval.model import Answer, Quote, Source, Summary
+
+BOLD, RESET, DIM = "\x1b[1m", "\x1b[0m", "\x1b[2m"
+WIDTH = 88
+
+
+def _highlight(quote: Quote, color: bool) -> str:
+    if not color:
+        return quote.text
+    out, cursor = [], 0
+    for start, end in quote.marks:
+        out += [quote.text[cursor:start], BOLD, quote.text[start:end], RESET]
+        cursor = end
+    out.append(quote.text[cursor:])
+    return "".join(out)
+
+
+def _quote_block(text: str) -> str:
+    lines = textwrap.wrap(text, WIDTH - 4) or [""]
+    return "\n".join(f"  │ {line}" for line in lines)
+
+
+def _dim(text: str, color: bool) -> str:
+    return f"{DIM}{text}{RESET}" if color else text
+
+
+def render_answer(answer: Answer, color: bool = False) -> str:
+    """Return an answer as terminal text: quotes, citations, corrections."""
+    lines: list[str] = []
+    if answer.corrected_terms:
+        lines.append("Searched for: " + ", ".join(answer.corrected_terms.values()))
+    if not answer.terms:
+        lines.append(
+            "Your question has no words to search for: ask about a person, place or topic."
+        )
+        return "\n".join(lines)
+    if not answer.found:
+        lines.append(
+            "The sources do not answer that. Try other words, or see `sources` for what they cover."
+        )
+        return "\n".join(lines)
+    for hit in answer.hits:
+        c = cite(hit.meta, hit.passage.paragraph, hit.passage.section, hit.passage.page)
+        lines.append(_quote_block(_highlight(hit.quote, color)))
+        byline = f" — {c.byline}" if c.byline else ""
+        lines.append(_dim(f"  [{hit.rank}] {c.title}{byline} · {c.place}", color))
+        lines.append("")
+    if answer.more:
+        lines.append(_dim("(more passages match: ask with --top-k for more)", color))
+    return "\n".join(lines).rstrip()
+
+
+def render_summary(summary: Summary, color: bool = False) -> str:
+    """Return a summary as terminal text, each sentence with its citation."""
+    if not summary.sentences:
+        about = f" about {summary.topic!r}" if summary.topic else ""
+        return f"Nothing in the sources{about} to summarise."
+    lines: list[str] = []
+    current: str | None = None
+    for s in summary.sentences:
+        if s.source != current and summary.source is None:
+            lines.append(f"{BOLD if color else ''}{s.meta.title}{RESET if color else ''}")
+            current = s.source
+        lines.append(_quote_block(s.text))
+        lines.append(_dim(f"  ¶ {s.paragraph}", color))
+    return "\n".join(lines)
+
+
+def render_sources(rows: Sequence[tuple[Source, int]]) -> str:
+    """Return the numbered source list with metadata and passage counts."""
+    lines = []
+    for source, passages in rows:
+        meta = source.meta
+        byline = source_line(meta)
+        lines.append(f"{source.number}. {meta.title}" + (f" — {byline}" if byline else ""))
+        detail = f"   {source.file} · {len(source.paragraphs)} paragraphs · {passages} passages"
+        lines.append(detail + (f" · {meta.url}" if meta.url else ""))
+    return "\n".join(lines)

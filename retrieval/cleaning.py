@@ -1,0 +1,132 @@
+"""Turn a raw article into clean, numbered paragraphs with sections.
+
+Joins hard-wrapped lines, drops page furniture by the rules in config (widgets, polls,
+menus, credits, boilerplate), takes a title line and a byline out of the body, turns short
+heading lines into the section of the paragraphs below them, and drops repeated paragraphs
+and pull-quotes or captions that repeat text found elsewhere in the same source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from retrieval.settings import CleaningRules
+from retrieval.tokenize import clean_text
+
+_TERMINAL = (".", ",", ";", ":", "!", "…")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
+_KEY_JUNK = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True)
+class CleanDocument:
+    """A cleaned article: its title and byline if it has them, and its paragraphs."""
+
+    title: str | None
+    author: str | None
+    paragraphs: tuple[tuple[str | None, str], ...]  # (section, text), in order
+
+
+def _blocks(text: str) -> list[list[str]]:
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            current.append(stripped)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _join_lines(lines: list[str]) -> str:
+    out = lines[0]
+    for line in lines[1:]:
+        out = out[:-1] + line if out.endswith("\u00ad") else f"{out} {line}"
+    return out
+
+
+def _matches(patterns: tuple[re.Pattern[str], ...], line: str) -> bool:
+    return any(p.search(line) for p in patterns)
+
+
+def _reads_as_heading(text: str, max_words: int) -> bool:
+    words = text.split()
+    return (
+        0 < len(words) <= max_words
+        and len(text) <= 100
+        and not text.endswith(_TERMINAL)
+        and (text[0].isupper() or text[0].isdigit())
+    )
+
+
+def repeat_key(text: str) -> str:
+    """Return text folded for repeat detection: case, punctuation and spacing ignored."""
+    return _KEY_JUNK.sub(" ", text.casefold()).strip()
+
+
+def _drop_repeats(items: list[tuple[str | None, str]], min_chars: int) -> list[int]:
+    keys = [repeat_key(text) for _, text in items]
+    keep: list[int] = []
+    seen: set[str] = set()
+    for i, key in enumerate(keys):
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        keep.append(i)
+    # Pull-quotes and captions: a paragraph whose text stands inside another one.
+    joined = "\n".join(keys[i] for i in keep)
+    result: list[int] = []
+    for i in keep:
+        key = keys[i]
+        if len(key) >= min_chars and joined.count(key) >= 2:
+            continue
+        result.append(i)
+    return result
+
+
+def clean_document(raw: str, rules: CleaningRules) -> CleanDocument:
+    """Return the cleaned paragraphs, title and byline of one article's raw text."""
+    text = clean_text(raw.replace("\r\n", "\n").replace("\r", "\n")).replace("\u00a0", " ")
+    title: str | None = None
+    author: str | None = None
+    section: str | None = None
+    items: list[tuple[str | None, str]] = []
+    blocks = _blocks(text)
+    for index, block in enumerate(blocks):
+        if _matches(rules.truncate_at, block[0]):
+            break
+        if any(_matches(rules.drop_blocks_with, line) for line in block):
+            continue
+        lines = [line for line in block if not _matches(rules.drop_lines, line)]
+        if not lines:
+            continue
+        joined = _join_lines(lines)
+        markdown = _MARKDOWN_HEADING.match(joined) if len(lines) == 1 else None
+        if markdown:
+            joined = markdown.group(1)
+        single = len(lines) == 1
+        first = not items and title is None and section is None and single
+        if first and (markdown or _reads_as_heading(joined, rules.title_max_words)):
+            title = joined
+            continue
+        if rules.byline is not None and author is None and not items and single:
+            by = rules.byline.match(joined)
+            if by:
+                author = by.group(1).strip()
+                continue
+        is_last = index == len(blocks) - 1
+        if (
+            single
+            and not is_last
+            and (markdown or _reads_as_heading(joined, rules.heading_max_words))
+        ):
+            section = joined
+            continue
+        items.append((section, joined))
+    kept = _drop_repeats(items, rules.min_repeat_chars)
+    return CleanDocument(title, author, tuple(items[i] for i in kept))

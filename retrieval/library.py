@@ -1,0 +1,110 @@
+"""The one object the bot and the CLI talk to: the index, answers, summaries, source lookup.
+
+Built once (from sources or later from a saved index) and then only read, so every
+handler can share it. Nothing here knows about Telegram or terminals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from retrieval.answers import Answerer
+from retrieval.index import SearchIndex
+from retrieval.model import Answer, ParagraphContext, Source, Summary
+from retrieval.settings import RetrievalSettings
+from retrieval.summaries import summarize
+
+_WORD = re.compile(r"[^\W_]+")
+_NAME = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]{3,})\b")
+
+
+class Library:
+    """Answers and summaries over one set of sources."""
+
+    def __init__(self, index: SearchIndex, settings: RetrievalSettings) -> None:
+        self.index = index
+        self.settings = settings
+        self.answerer = Answerer(index, settings.answers)
+        self._by_file = {s.file: s for s in index.sources}
+
+    @classmethod
+    def load(cls, settings: RetrievalSettings) -> Library:
+        """Load and index the configured sources."""
+        return cls(SearchIndex.from_settings(settings), settings)
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return self.index.sources
+
+    def answer(self, question: str, top_k: int | None = None, offset: int = 0) -> Answer:
+        """Return the best quoted passages for a question."""
+        return self.answerer.answer(question, top_k=top_k, offset=offset)
+
+    def summarize(
+        self,
+        source: Source | None = None,
+        topic: str | None = None,
+        max_sentences: int | None = None,
+    ) -> Summary:
+        """Return a summary of one source, all sources, or a topic."""
+        return summarize(
+            self.sources,
+            self.index.tokenizer,
+            self.settings.summaries,
+            source=source,
+            topic=topic,
+            max_sentences=max_sentences,
+        )
+
+    def source_number(self, file: str) -> int:
+        """Return the number of the source with this file name."""
+        return self._by_file[file].number
+
+    def context(self, number: int, paragraph: int) -> ParagraphContext | None:
+        """Return paragraph `paragraph` of source `number` with its neighbours, if it exists."""
+        source = next((s for s in self.sources if s.number == number), None)
+        if source is None or not 1 <= paragraph <= len(source.paragraphs):
+            return None
+        paras = source.paragraphs
+        return ParagraphContext(
+            meta=source.meta,
+            paragraph=paras[paragraph - 1],
+            before=paras[paragraph - 2] if paragraph > 1 else None,
+            after=paras[paragraph] if paragraph < len(paras) else None,
+        )
+
+    def passage_count(self, source: Source) -> int:
+        """Return how many passages a source was cut into."""
+        return self.index.passage_counts[source.file]
+
+    def find_source(self, ref: str) -> Source | None:
+        """Return the source a user means by a number, a file name or words of its title."""
+        ref = ref.strip()
+        if not ref:
+            return None
+        if ref.isdigit():
+            number = int(ref)
+            return next((s for s in self.sources if s.number == number), None)
+        folded = ref.casefold()
+        for source in self.sources:
+            if folded in (source.file.casefold(), source.file.rsplit("/", 1)[-1].casefold()):
+                return source
+        words = set(_WORD.findall(folded))
+        if not words:
+            return None
+        matches = [
+            s
+            for s in self.sources
+            if words <= set(_WORD.findall(f"{s.meta.title} {s.file}".casefold()))
+        ]
+        return matches[0] if len(matches) == 1 else None
+
+    def example_question(self) -> str:
+        """Return a question these sources can answer, about the name they mention most."""
+        names: Counter[str] = Counter()
+        for passage in self.index.passages[:5000]:
+            names.update(n for n in _NAME.findall(passage.text) if self.index.tokenizer.tokenize(n))
+        if not names:
+            return "What is the main point of the sources?"
+        return f"What do the sources say about {names.most_common(1)[0][0]}?"

@@ -1,0 +1,124 @@
+"""The plain, frozen data that flows one way through sourcebot.
+
+Sources become paragraphs, paragraphs become passages, the index turns a question into
+hits, and hits become an Answer; summaries become a Summary. Renderers (Telegram HTML,
+terminal, JSON) read these and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SourceMeta:
+    """Citation metadata of one source; every field but `file` may be unknown."""
+
+    file: str
+    title: str
+    author: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One cleaned paragraph, numbered 1..n within its source."""
+
+    source: str
+    number: int
+    text: str
+    section: str | None = None
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """A loaded and cleaned source document."""
+
+    number: int
+    meta: SourceMeta
+    paragraphs: tuple[Paragraph, ...]
+
+    @property
+    def file(self) -> str:
+        return self.meta.file
+
+
+@dataclass(frozen=True)
+class Passage:
+    """The unit of retrieval: a paragraph, or a sentence-aligned part of a long one."""
+
+    id: int
+    source: str
+    paragraph: int
+    part: int
+    text: str
+    section: str | None = None
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Verbatim text shown to the user, with character spans of matched terms."""
+
+    text: str
+    marks: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One passage that answers a question, with its citation and its best quote."""
+
+    rank: int
+    passage: Passage
+    meta: SourceMeta
+    score: float
+    quote: Quote
+    paragraph_text: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the sources say about one question.
+
+    `found` is False when the sources do not answer it; then `hits` is empty.
+    `corrected_terms` maps a word of the question to the word searched instead.
+    """
+
+    question: str
+    found: bool
+    hits: tuple[Hit, ...]
+    corrected_terms: dict[str, str] = field(default_factory=dict)
+    terms: tuple[str, ...] = ()
+    more: bool = False
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    """One sentence chosen for a summary, with where it came from."""
+
+    text: str
+    source: str
+    paragraph: int
+    meta: SourceMeta
+
+
+@dataclass(frozen=True)
+class Summary:
+    """An extractive summary of one source, all sources, or a topic across sources."""
+
+    source: str | None
+    topic: str | None
+    sentences: tuple[SummarySentence, ...]
+
+
+@dataclass(frozen=True)
+class ParagraphContext:
+    """A paragraph with the ones before and after it, for the Context button."""
+
+    meta: SourceMeta
+    paragraph: Paragraph
+    before: Paragraph | None
+    after: Paragraph | None

@@ -1,0 +1,57 @@
+"""Correct question words the sources never use, against the sources' own vocabulary.
+
+A word is corrected only when its term matches nothing in the index and the word is rare
+in general usage (wordfreq), so "Lavorv" becomes "lavrov" but "bread" stays "bread" and
+finds nothing. Candidates are the sources' words within a Damerau-Levenshtein distance of
+1 (words of 4-5 letters) or 2 (longer); ties go to the more frequent word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cached_property
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_MIN_LENGTH = 4
+
+
+def max_distance(word: str) -> int:
+    """Return how many edits a word of this length may be corrected by."""
+    if len(word) < _MIN_LENGTH:
+        return 0
+    return 1 if len(word) <= 5 else 2
+
+
+def common_word(word: str, max_zipf: float) -> bool:
+    """Say whether word is a common English or Russian word (Zipf frequency >= max_zipf)."""
+    from wordfreq import zipf_frequency
+
+    lang = "ru" if _CYRILLIC.search(word) else "en"
+    return bool(zipf_frequency(word, lang) >= max_zipf)
+
+
+class SpellingCorrector:
+    """Nearest-word correction over the sources' vocabulary."""
+
+    def __init__(self, words: Counter[str], max_zipf: float) -> None:
+        self._words = words
+        self._max_zipf = max_zipf
+
+    @cached_property
+    def _choices(self) -> list[str]:
+        # Most frequent first, so that extractOne's first-best tie goes to it.
+        return [w for w, _ in self._words.most_common() if len(w) >= _MIN_LENGTH and w.isalpha()]
+
+    def correct(self, word: str) -> str | None:
+        """Return the sources' word closest to word, or None when none is close enough."""
+        limit = max_distance(word)
+        if limit == 0 or not word.isalpha() or common_word(word, self._max_zipf):
+            return None
+        best = process.extractOne(
+            word, self._choices, scorer=DamerauLevenshtein.distance, score_cutoff=limit
+        )
+        return None if best is None else str(best[0])

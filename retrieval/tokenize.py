@@ -1,0 +1,120 @@
+"""The one tokenizer sourcebot uses for passages and questions alike.
+
+Unicode-aware and case-folded; English and Russian stopwords and Snowball stemming, the
+language chosen per word by its script; possessives dropped ("Kerry’s" -> kerry), hyphenated
+compounds split ("US-Russia" -> us, russia), dotted acronyms joined ("U.S." -> us), numbers
+kept. `spans` gives the same terms with their character offsets, for highlighting.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import Stemmer
+
+from retrieval.stopwords import ENGLISH, RUSSIAN
+
+_APOSTROPHES = "'’ʼ"
+_TOKEN_RE = re.compile(
+    r"(?:[^\W\d_]\.){2,}"  # dotted acronym: U.S., e.g.
+    r"|\d+(?:[.,]\d+)+"  # number with separators: 12,000 or 1.5
+    r"|(?:[^\W_]|[\u0300-\u036f\u0483-\u0489])+"  # a word, combining marks included
+    r"(?:['’ʼ](?:[^\W_]|[\u0300-\u036f])+)*"  # joined by apostrophes: Kerry’s, don't
+)
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+# Zero-width and other format characters (category Cf) would split or hide words.
+_INVISIBLE = dict.fromkeys(
+    c for c in range(0x10000) if unicodedata.category(chr(c)) in ("Cf", "Cc") and c not in (9, 10)
+)
+_CACHE_LIMIT = 1_000_000
+
+
+class TokenSpan(NamedTuple):
+    """A term and where its surface form stands in the text."""
+
+    start: int
+    end: int
+    term: str
+
+
+def clean_text(text: str) -> str:
+    """Return text in NFC with control and zero-width characters removed (tabs, newlines kept)."""
+    return unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+
+
+def surface_form(raw: str) -> str:
+    """Return the case-folded word a raw token stands for, before stopwords and stemming."""
+    word = raw.casefold()
+    if "." in word and not word[0].isdigit():
+        return word.replace(".", "")
+    if "," in word:
+        return word.replace(",", "")
+    if any(a in word for a in _APOSTROPHES):
+        for a in _APOSTROPHES:
+            if word.endswith(a + "s"):
+                word = word[:-2]
+                break
+        word = "".join(ch for ch in word if ch not in _APOSTROPHES)
+    return word
+
+
+@dataclass
+class Tokenizer:
+    """Turn text into index terms; the same instance serves the index and the questions."""
+
+    stem: bool = True
+    stopwords: bool = True
+
+    def __post_init__(self) -> None:
+        self._cache: dict[str, str] = {}
+        self._local = threading.local()
+
+    def _stemmers(self) -> tuple[Stemmer.Stemmer, Stemmer.Stemmer]:
+        # PyStemmer objects keep state while stemming: one pair per thread.
+        pair: tuple[Stemmer.Stemmer, Stemmer.Stemmer] | None = getattr(self._local, "pair", None)
+        if pair is None:
+            pair = (Stemmer.Stemmer("english"), Stemmer.Stemmer("russian"))
+            self._local.pair = pair
+        return pair
+
+    def term(self, raw: str) -> str:
+        """Return the index term for one raw token, or "" when it is a stopword."""
+        cached = self._cache.get(raw)
+        if cached is not None:
+            return cached
+        word = surface_form(raw)
+        cyrillic = _CYRILLIC_RE.search(word) is not None
+        if self.stopwords and word in (RUSSIAN if cyrillic else ENGLISH):
+            result = ""
+        elif self.stem and not word[0].isdigit():
+            english, russian = self._stemmers()
+            result = (russian if cyrillic else english).stemWord(word)
+        else:
+            result = word
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[raw] = result
+        return result
+
+    def tokenize(self, text: str) -> list[str]:
+        """Return the terms of text, in order, stopwords removed."""
+        term = self.term
+        terms = [term(raw) for raw in _TOKEN_RE.findall(clean_text(text))]
+        return [t for t in terms if t]
+
+    def spans(self, text: str) -> list[TokenSpan]:
+        """Return the terms of text with their offsets in `text` (which must be clean_text'd)."""
+        out: list[TokenSpan] = []
+        for match in _TOKEN_RE.finditer(text):
+            t = self.term(match.group())
+            if t:
+                out.append(TokenSpan(match.start(), match.end(), t))
+        return out
+
+    def words(self, text: str) -> list[str]:
+        """Return the case-folded surface words of text (stopwords included), for spelling."""
+        return [surface_form(raw) for raw in _TOKEN_RE.findall(clean_text(text))]
