@@ -36,7 +36,11 @@ def parse_question(index: SearchIndex, question: str, corrector: SpellingCorrect
     tokenizer = index.tokenizer
     terms: list[str] = []
     corrected: dict[str, str] = {}
-    for word in tokenizer.words(question[:MAX_QUESTION_CHARS]):
+    if len(question) > MAX_QUESTION_CHARS:
+        # Cut a very long message at a word boundary, so no half word becomes a term.
+        cut = question[:MAX_QUESTION_CHARS]
+        question = cut[: cut.rfind(" ")] if " " in cut else cut
+    for word in tokenizer.words(question):
         term = tokenizer.term(word)
         if not term or (word in QUESTION_FRAMES and not index.knows(term)):
             continue

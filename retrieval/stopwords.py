@@ -4,7 +4,10 @@
 country ("U.S." and "US" both become "us"), which matters far more in news text.
 """
 
-ENGLISH: frozenset[str] = frozenset(
+# Single letters carry no meaning in a question (and come from stray markup like "<b>").
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+ENGLISH: frozenset[str] = _LETTERS | frozenset(
     """
     a about above after again against all also am an and any are aren arent as at be because
     been before being below between both but by can cannot cant could couldn couldnt did didn

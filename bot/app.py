@@ -1,0 +1,104 @@
+"""The one factory that wires the Telegram Application: `build_application`.
+
+Defaults (HTML parse mode, no link previews), AIORateLimiter, concurrent updates, every
+handler and the error handler, and `post_init`, which loads the library off the event
+loop and registers the command menu with setMyCommands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import handlers as h
+from bot.config import Settings
+from bot.state import STATE_KEY, BotState
+from retrieval.library import Library
+
+log = logging.getLogger(__name__)
+
+COMMANDS = (
+    BotCommand("start", "What I know and how to ask"),
+    BotCommand("help", "Every command"),
+    BotCommand("sources", "The sources, numbered"),
+    BotCommand("summary", "Summary: all, /summary N, or /summary <topic>"),
+    BotCommand("ask", "Ask a question (in groups)"),
+)
+TEST_ENV_URL = "https://api.telegram.org/bot{token}/test"
+TEST_ENV_FILE_URL = "https://api.telegram.org/file/bot{token}/test"
+
+
+def build_application(
+    settings: Settings,
+    token: str,
+    load_library: Callable[[], Library],
+    *,
+    base_url: str | None = None,
+    test_environment: bool = False,
+) -> Application:  # type: ignore[type-arg]
+    """Return the bot's Application; the library is loaded in post_init, off the event loop."""
+    state = BotState(settings=settings)
+
+    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        state.library = await asyncio.to_thread(load_library)
+        app.bot_data[STATE_KEY] = state
+        await app.bot.set_my_commands(list(COMMANDS))
+        log.info(
+            "ready: %d sources, %d passages", len(state.library.sources), len(state.library.index)
+        )
+
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(True)
+        .post_init(post_init)
+    )
+    url = base_url or settings.telegram.base_url
+    if url:
+        builder = builder.base_url(url)
+    elif test_environment or settings.telegram.test_environment:
+        builder = builder.base_url(TEST_ENV_URL).base_file_url(TEST_ENV_FILE_URL)
+    app = builder.build()
+    app.bot_data[STATE_KEY] = state
+
+    new = filters.UpdateType.MESSAGE  # edited messages are ignored
+    private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+    text = filters.TEXT & ~filters.COMMAND
+    app.add_handler(CommandHandler("start", h.on_start, filters=new))
+    app.add_handler(CommandHandler("help", h.on_help, filters=new))
+    app.add_handler(CommandHandler("sources", h.on_sources, filters=new))
+    app.add_handler(CommandHandler("summary", h.on_summary, filters=new))
+    app.add_handler(CommandHandler("ask", h.on_ask, filters=new))
+    app.add_handler(MessageHandler(new & filters.COMMAND, h.on_unknown_command))
+    app.add_handler(MessageHandler(new & private & text, h.on_text))
+    app.add_handler(MessageHandler(new & groups & text & h.AddressedToBot(), h.on_text))
+    others = ~filters.TEXT & ~filters.StatusUpdate.ALL
+    app.add_handler(MessageHandler(new & private & others, h.on_other))
+    app.add_handler(MessageHandler(new & groups & others & h.AddressedToBot(), h.on_other))
+    app.add_handler(CallbackQueryHandler(h.on_button))
+    app.add_handler(InlineQueryHandler(h.on_inline))
+    app.add_error_handler(h.on_error)
+    return app

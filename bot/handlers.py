@@ -1,0 +1,377 @@
+"""Thin Telegram handlers: read the update, call the library, render, reply, log one line.
+
+No searching or formatting happens here: `retrieval.library.Library` answers and
+`bot.render_html` renders. Each handler logs one INFO line per update (chat type, what
+was asked and how long, found or not, latency), never the message text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatAction, ChatType
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes, filters
+
+from bot import callbacks as cb
+from bot.render_html import (
+    esc,
+    render_answer,
+    render_context,
+    render_help,
+    render_source_card,
+    render_source_line,
+    render_sources,
+    render_start,
+    render_summary,
+)
+from bot.state import NotReadyError, get_library, get_state
+from retrieval.library import Library
+from retrieval.model import Answer
+
+log = logging.getLogger("sourcebot.updates")
+Context = ContextTypes.DEFAULT_TYPE
+
+INLINE_RESULTS = 5
+SUMMARY_USAGE = "Usage: /summary, /summary N (a number from /sources), or /summary <topic>"
+ASK_USAGE = "Usage: /ask <question>, e.g. /ask What was said about sanctions?"
+NOT_TEXT = "I can only read text. Send me a question as a message, or see /help for what I can do."
+STALE = "That button is from an earlier session. Please ask the question again."
+
+
+def _chat_type(update: Update) -> str:
+    return update.effective_chat.type if update.effective_chat else "inline"
+
+
+def log_update(
+    update: Update, kind: str, started: float, *, size: int = 0, found: bool | None = None
+) -> None:
+    """Log one line about an handled update: never its text, never the user."""
+    log.info(
+        "update=%s chat=%s kind=%s length=%d found=%s ms=%.1f",
+        update.update_id,
+        _chat_type(update),
+        kind,
+        size,
+        "-" if found is None else ("yes" if found else "no"),
+        (time.perf_counter() - started) * 1000,
+    )
+
+
+def answer_keyboard(
+    answer: Answer, qid: str | None, page_size: int, library: Library
+) -> InlineKeyboardMarkup | None:
+    """Return Context buttons for each hit and More/Back buttons for paging."""
+    if not answer.hits:
+        return None
+    rows: list[list[InlineKeyboardButton]] = []
+    context_row = [
+        InlineKeyboardButton(
+            f"Context {hit.rank}",
+            callback_data=cb.encode(
+                cb.Context(library.source_number(hit.passage.source), hit.passage.paragraph)
+            ),
+        )
+        for hit in answer.hits
+    ]
+    rows.append(context_row)
+    paging: list[InlineKeyboardButton] = []
+    first = answer.hits[0].rank - 1
+    if qid is not None and first > 0:
+        back = cb.More(qid, max(first - page_size, 0))
+        paging.append(InlineKeyboardButton("◀ Back", callback_data=cb.encode(back)))
+    if qid is not None and answer.more:
+        more = cb.More(qid, first + len(answer.hits))
+        paging.append(InlineKeyboardButton("More ▶", callback_data=cb.encode(more)))
+    if paging:
+        rows.append(paging)
+    return InlineKeyboardMarkup(rows)
+
+
+async def _answer(question: str, context: Context) -> Answer:
+    return await asyncio.to_thread(get_library(context).answer, question)
+
+
+async def reply_answer(
+    update: Update, context: Context, message: Message, question: str, kind: str
+) -> None:
+    """Answer a question in reply to message, with buttons, and log it."""
+    started = time.perf_counter()
+    await message.get_bot().send_chat_action(message.chat_id, ChatAction.TYPING)
+    answer = await _answer(question, context)
+    state = get_state(context)
+    qid = state.questions.remember(question) if answer.more else None
+    page = len(answer.hits) or 1
+    await message.reply_text(
+        render_answer(answer),
+        reply_markup=answer_keyboard(answer, qid, page, get_library(context)),
+        do_quote=message.chat.type != ChatType.PRIVATE,
+    )
+    log_update(update, kind, started, size=len(question), found=answer.found)
+
+
+def _strip_mention(message: Message) -> str:
+    """Return the message text without the @mention of this bot."""
+    text = message.text or ""
+    username = message.get_bot().username
+    for entity, value in message.parse_entities([MessageEntity.MENTION]).items():
+        if value.lstrip("@").casefold() == (username or "").casefold():
+            text = text.replace(value, " ", 1)
+            del entity
+    return text.strip()
+
+
+async def on_text(update: Update, context: Context) -> None:
+    """Answer a text message: every message in private, mentions and replies in groups."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    question = _strip_mention(message) if message.chat.type != ChatType.PRIVATE else message.text
+    await reply_answer(update, context, message, question, "question")
+
+
+async def on_ask(update: Update, context: Context) -> None:
+    """Answer /ask <question>."""
+    message = update.effective_message
+    if message is None:
+        return
+    question = " ".join(context.args or [])
+    if not question.strip():
+        await message.reply_text(esc(ASK_USAGE))
+        log_update(update, "ask-usage", time.perf_counter())
+        return
+    await reply_answer(update, context, message, question, "ask")
+
+
+async def on_start(update: Update, context: Context) -> None:
+    """Say what the bot knows, how to ask, and offer an example question."""
+    started = time.perf_counter()
+    message = update.effective_message
+    if message is None:
+        return
+    library = get_library(context)
+    example = library.example_question()
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(f"Try: {example}"[:60], callback_data=cb.encode(cb.Example(0)))]]
+    )
+    await message.reply_text(render_start(library.sources, example), reply_markup=keyboard)
+    log_update(update, "start", started)
+
+
+async def on_help(update: Update, context: Context) -> None:
+    """List every command with one line each."""
+    started = time.perf_counter()
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(render_help())
+    log_update(update, "help", started)
+
+
+async def on_sources(update: Update, context: Context) -> None:
+    """List the sources with a summary button for each."""
+    started = time.perf_counter()
+    message = update.effective_message
+    if message is None:
+        return
+    library = get_library(context)
+    rows = [(s, library.passage_count(s)) for s in library.sources]
+    buttons = [
+        [
+            InlineKeyboardButton(
+                f"Summary of {s.number}", callback_data=cb.encode(cb.SourceSummary(s.number))
+            )
+        ]
+        for s in library.sources[:20]
+    ]
+    await message.reply_text(render_sources(rows), reply_markup=InlineKeyboardMarkup(buttons))
+    log_update(update, "sources", started)
+
+
+async def on_summary(update: Update, context: Context) -> None:
+    """Summarise all sources, one source (number, file or title words) or a topic."""
+    started = time.perf_counter()
+    message = update.effective_message
+    if message is None:
+        return
+    library = get_library(context)
+    arg = " ".join(context.args or []).strip()
+    source = library.find_source(arg) if arg else None
+    if arg.isdigit() and source is None:
+        await message.reply_text(
+            esc(f"There is no source {arg}: /sources lists {len(library.sources)}. {SUMMARY_USAGE}")
+        )
+        log_update(update, "summary-usage", started)
+        return
+    topic = arg if arg and source is None else None
+    if topic is not None and not library.index.tokenizer.tokenize(topic):
+        await message.reply_text(esc(SUMMARY_USAGE))
+        log_update(update, "summary-usage", started)
+        return
+    summary = await asyncio.to_thread(library.summarize, source, topic)
+    await message.reply_text(render_summary(summary))
+    log_update(update, "summary", started, size=len(arg), found=bool(summary.sentences))
+
+
+async def on_unknown_command(update: Update, context: Context) -> None:
+    """Point to /help for a command this bot does not have (ignore other bots' commands)."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    command = message.text.split()[0]
+    _, _, target = command.partition("@")
+    username = (message.get_bot().username or "").casefold()
+    if target and target.casefold() != username:
+        return  # meant for another bot
+    if message.chat.type != ChatType.PRIVATE and not target:
+        return  # a bare unknown command in a group is probably for another bot
+    started = time.perf_counter()
+    await message.reply_text(f"I don't know {esc(command)}. /help lists what I can do.")
+    log_update(update, "unknown-command", started)
+
+
+async def on_other(update: Update, context: Context) -> None:
+    """Answer photos, stickers, voice, files, locations... with what the bot can do."""
+    started = time.perf_counter()
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(esc(NOT_TEXT))
+    log_update(update, "not-text", started)
+
+
+async def on_button(update: Update, context: Context) -> None:
+    """Handle More, Back, Context, source-summary and example buttons."""
+    started = time.perf_counter()
+    query = update.callback_query
+    if query is None:
+        return
+    payload = cb.decode(query.data)
+    library = get_library(context)
+    message = query.message if isinstance(query.message, Message) else None
+    if payload is None or message is None:
+        await query.answer(STALE)
+        log_update(update, "button-stale", started)
+        return
+    match payload:
+        case cb.More(qid, offset):
+            question = get_state(context).questions.recall(qid)
+            if question is None:
+                await query.answer(STALE)
+                log_update(update, "button-stale", started)
+                return
+            top_k = library.settings.answers.top_k
+            answer = await asyncio.to_thread(library.answer, question, None, offset)
+            await query.answer()
+            try:
+                await query.edit_message_text(
+                    render_answer(answer), reply_markup=answer_keyboard(answer, qid, top_k, library)
+                )
+            except BadRequest as exc:
+                if "not modified" not in str(exc).lower():
+                    raise
+            log_update(update, "more", started, found=answer.found)
+        case cb.Context(number, paragraph):
+            ctx = library.context(number, paragraph)
+            if ctx is None:
+                await query.answer("That passage is no longer in the sources.")
+                log_update(update, "button-stale", started)
+                return
+            await query.answer()
+            await message.reply_text(render_context(ctx))
+            log_update(update, "context", started)
+        case cb.SourceSummary(number):
+            source = library.find_source(str(number))
+            if source is None:
+                await query.answer("That source is no longer loaded: see /sources.")
+                return
+            await query.answer()
+            summary = await asyncio.to_thread(library.summarize, source)
+            await message.reply_text(render_summary(summary))
+            log_update(update, "summary", started, found=bool(summary.sentences))
+        case cb.Example():
+            await query.answer()
+            await reply_answer(update, context, message, library.example_question(), "example")
+
+
+async def on_inline(update: Update, context: Context) -> None:
+    """Offer the top passages for an inline query, or the sources list when it is empty."""
+    started = time.perf_counter()
+    query = update.inline_query
+    if query is None:
+        return
+    library = get_library(context)
+    text = query.query.strip()
+    results: list[InlineQueryResultArticle] = []
+    found: bool | None = None
+    if not text:
+        for s in library.sources[:50]:
+            results.append(
+                InlineQueryResultArticle(
+                    id=f"s{s.number}",
+                    title=f"{s.number}. {s.meta.title}"[:200],
+                    description=render_source_line(s),
+                    input_message_content=InputTextMessageContent(render_source_card(s)),
+                )
+            )
+    else:
+        answer = await asyncio.to_thread(library.answer, text, INLINE_RESULTS)
+        found = answer.found
+        for hit in answer.hits:
+            single = Answer(answer.question, True, (hit,), answer.corrected_terms, answer.terms)
+            results.append(
+                InlineQueryResultArticle(
+                    id=f"h{hit.rank}",
+                    title=f"{hit.meta.title} · ¶ {hit.passage.paragraph}"[:200],
+                    description=hit.quote.text[:120],
+                    input_message_content=InputTextMessageContent(render_answer(single)),
+                )
+            )
+    button = None
+    if text and not results:
+        button = InlineQueryResultsButton(
+            text="Nothing found: open the bot", start_parameter="help"
+        )
+    await query.answer(results, cache_time=30, button=button)
+    log_update(update, "inline", started, size=len(text), found=found)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the failure with the update id and tell the user something went wrong."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    error = context.error
+    if isinstance(error, NotReadyError):
+        reply = "I am still loading the sources. Please try again in a few seconds."
+        log.warning("update=%s before the sources were loaded", update_id)
+    else:
+        reply = "Sorry, something went wrong while answering. Please try again."
+        log.error("update=%s failed", update_id, exc_info=error)
+    if isinstance(update, Update):
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer(reply)
+            elif update.effective_message is not None:
+                await update.effective_message.reply_text(esc(reply))
+        except Exception:  # the reply itself failed (network?): logging is all that is left
+            log.warning("update=%s: could not tell the user about the failure", update_id)
+
+
+class AddressedToBot(filters.MessageFilter):
+    """Messages that mention this bot by @username or reply to one of its messages."""
+
+    def filter(self, message: Message) -> bool:
+        bot = message.get_bot()
+        reply = message.reply_to_message
+        if reply is not None and reply.from_user is not None and reply.from_user.id == bot.id:
+            return True
+        username = (bot.username or "").casefold()
+        mentions = message.parse_entities([MessageEntity.MENTION]).values()
+        return any(m.lstrip("@").casefold() == username for m in mentions)
