@@ -103,7 +103,7 @@ def _fit(pieces: Sequence[tuple[str, Quote | None, str]]) -> str:
             if total > room:
                 share = max(room * utf16_len(quote.text) // max(total, 1), 0)
                 shown = shorten(quote, max(share, 1))
-            body = f"<blockquote>{highlight(shown)}</blockquote>"
+            body = f"<blockquote>{highlight(shown)}</blockquote>\n"
         out.append(f"{before}{body}{after}")
     return "".join(out)
 
@@ -147,10 +147,10 @@ def render_context(ctx: ParagraphContext) -> str:
     p = ctx.paragraph
     pieces: list[tuple[str, Quote | None, str]] = []
     if ctx.before is not None:
-        pieces.append((f"<i>¶ {ctx.before.number}</i>", Quote(ctx.before.text), ""))
-    pieces.append((f"<b>¶ {p.number}</b>", Quote(p.text), ""))
+        pieces.append((f"<i>¶ {ctx.before.number}</i>\n", Quote(ctx.before.text), ""))
+    pieces.append((f"<b>¶ {p.number}</b>\n", Quote(p.text), ""))
     if ctx.after is not None:
-        pieces.append((f"<i>¶ {ctx.after.number}</i>", Quote(ctx.after.text), ""))
+        pieces.append((f"<i>¶ {ctx.after.number}</i>\n", Quote(ctx.after.text), ""))
     c = cite(ctx.meta, p.number, p.section, p.page)
     rest = (f" — {c.byline}" if c.byline else "") + f" · {c.place}"
     pieces.append(("", None, citation_html(None, c.title, c.url, rest)))
@@ -169,7 +169,8 @@ def render_summary(summary: Summary) -> str:
     if not summary.sentences:
         about = f" about <b>{esc(summary.topic)}</b>" if summary.topic else ""
         return f"I found nothing in the sources{about} to summarise. See /sources."
-    labelled = summary.source is None and summary.topic is None
+    # Sentences are grouped under their source's title unless the summary mixes sources.
+    labelled = summary.topic is None
     if summary.topic:
         title = f"Summary: <b>{esc(summary.topic)}</b>\n"
     elif summary.source:
@@ -180,7 +181,7 @@ def render_summary(summary: Summary) -> str:
     current: str | None = None
     for i, s in enumerate(summary.sentences):
         before = title if i == 0 else ""
-        if labelled and s.source != current:
+        if labelled and summary.source is None and s.source != current:
             before += f"\n<b>{esc(s.meta.title)}</b>"
             current = s.source
         pieces.append((before, Quote(s.text), f"<i>{esc(_summary_citation(s, labelled))}</i>\n"))
