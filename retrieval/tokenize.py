@@ -48,7 +48,8 @@ def clean_text(text: str) -> str:
 
 def surface_form(raw: str) -> str:
     """Return the case-folded word a raw token stands for, before stopwords and stemming."""
-    word = raw.casefold()
+    # Russian writes "ё" or "е" at will ("её", "ее"); the stopword list spells them with "е".
+    word = raw.casefold().replace("ё", "е")
     if "." in word and not word[0].isdigit():
         return word.replace(".", "")
     if "," in word:

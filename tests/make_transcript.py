@@ -50,27 +50,49 @@ async def transcript() -> str:
                 await standin.wait_for(
                     "sendMessage",
                     lambda r: r.params.get("chat_id") == chat,
-                    count=sum(1 for r in standin.requests if r.method == "sendMessage" and r.params.get("chat_id") == chat) + 1,
+                    count=sum(
+                        1
+                        for r in standin.requests
+                        if r.method == "sendMessage" and r.params.get("chat_id") == chat
+                    )
+                    + 1,
                 )
                 out.extend(_show(m) for m in standin.messages(chat)[before:])
 
             async def press(label: str, data: str) -> None:
                 message = next(
-                    m for m in reversed(standin.messages(DEFAULT_USER_ID)) if data in m.callback_data()
+                    m
+                    for m in reversed(standin.messages(DEFAULT_USER_ID))
+                    if data in m.callback_data()
                 )
                 count = len(standin.requests)
                 await standin.send_callback(data, message=message)
                 out.append(f"\nuser presses [{label}]")
-                await standin.wait_for("answerCallbackQuery", lambda r: True, count=1 + sum(
-                    1 for r in standin.requests[:count] if r.method == "answerCallbackQuery"))
+                await standin.wait_for(
+                    "answerCallbackQuery",
+                    lambda r: True,
+                    count=1
+                    + sum(1 for r in standin.requests[:count] if r.method == "answerCallbackQuery"),
+                )
                 await asyncio.sleep(0.3)
                 changed = standin.messages(DEFAULT_USER_ID)
                 out.append(_show(changed[-1]))
 
-            for text in ("/start", "/help", "/sources", "Was Crimea discussed?",
-                         "What did Lavorv say about international problems?",
-                         "How do I bake bread?", "/summary", "/summary 2 ", "/summary sanctions",
-                         "/ask Will the sanctions be lifted?", "/summary 9", "/frobnicate", "Russia"):
+            for text in (
+                "/start",
+                "/help",
+                "/sources",
+                "Was Crimea discussed?",
+                "What did Lavorv say about international problems?",
+                "How do I bake bread?",
+                "/summary",
+                "/summary 2 ",
+                "/summary sanctions",
+                "/ask Will the sanctions be lifted?",
+                "/summary 9",
+                "/frobnicate",
+                "Russia",
+            ):
                 await say(text)
             last = standin.messages(DEFAULT_USER_ID)[-1].callback_data()
             await press("More ▶", next(d for d in last if d.startswith("m:")))
