@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from bot.config import DEFAULT_CONFIG, Settings, load_settings
 from bot.render_terminal import render_answer, render_sources, render_summary
+from retrieval.engines import ENGINES
 from retrieval.errors import SourcebotError
 from retrieval.library import Library
 from retrieval.model import Answer, Summary
@@ -100,7 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", parents=[common], help="measure retrieval quality")
     ev.add_argument("dataset", type=Path, help="BEIR folder or YAML question file")
     ev.add_argument("--json", action="store_true", help="print JSON")
-    ev.add_argument("--engine", help="engine to measure instead of the configured one")
+    ev.add_argument(
+        "--engine", choices=sorted(ENGINES), help="engine to measure instead of the configured one"
+    )
 
     sub.add_parser("chat", parents=[common], help="ask questions in the terminal")
 

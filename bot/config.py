@@ -262,9 +262,15 @@ def load_settings(path: Path = DEFAULT_CONFIG) -> Settings:
             f"{path}: tokenizer: unknown key {unknown_tok[0]!r} (valid keys: stem, stopwords)"
         )
     index: IndexSettings = _build(IndexSettings, {**index_data, **tokenizer}, f"{path}: index")
+    cleaning: CleaningRules = _build(CleaningRules, data.get("cleaning"), f"{path}: cleaning")
+    if cleaning.byline is not None and cleaning.byline.groups < 1:
+        raise ConfigError(
+            f"{path}: cleaning.byline must capture the author's name in a group, "
+            "e.g. '^By\\s+(.+)$'"
+        )
     retrieval = RetrievalSettings(
         sources=sources,
-        cleaning=_build(CleaningRules, data.get("cleaning"), f"{path}: cleaning"),
+        cleaning=cleaning,
         index=index,
         answers=_build(AnswerSettings, data.get("answers"), f"{path}: answers"),
         summaries=_build(SummarySettings, data.get("summaries"), f"{path}: summaries"),

@@ -1,0 +1,295 @@
+"""Tests for answers: spelling, not-found, de-duplication, quotes, paging, hostile input."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+
+import pytest
+
+from retrieval.answers import Answerer
+from retrieval.library import Library
+from retrieval.model import Answer, Hit
+from retrieval.sentences import split_sentences
+from retrieval.settings import RetrievalSettings
+from retrieval.spelling import SpellingCorrector, max_distance
+
+TinyCorpus = Callable[..., RetrievalSettings]  # the `tiny_corpus` fixture
+
+SEED_000 = "000_db2147d2a0a50ea2.txt"
+SEED_004 = "004_d7ba4bda41c5698a.txt"
+
+
+def cited(answer: Answer) -> list[tuple[str, int]]:
+    return [(h.passage.source, h.passage.paragraph) for h in answer.hits]
+
+
+# --- Spelling ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "typo", "fix", "where"),
+    [
+        ("What did Lavorv say about international problems?", "lavorv", "lavrov", 14),
+        ("Did Puttin meet Kerry?", "puttin", "putin", 2),
+        ("Will the sanctons be lifted?", "sanctons", "sanctions", 12),
+    ],
+)
+def test_misspellings_corrected(
+    library: Library, question: str, typo: str, fix: str, where: int
+) -> None:
+    answer = library.answer(question)
+    assert answer.corrected_terms == {typo: fix}
+    assert answer.found
+    assert cited(answer)[0] == (SEED_000, where)
+    assert fix.casefold() in answer.hits[0].quote.text.casefold()
+
+
+@pytest.mark.parametrize("typo", ["Lavorv", "Puttin", "sanctons"])
+def test_misspelled_word_alone_finds_passages(library: Library, typo: str) -> None:
+    answer = library.answer(typo)
+    assert answer.found
+    assert len(answer.corrected_terms) == 1
+    fix = answer.corrected_terms[typo.casefold()]
+    assert all(fix[:5] in h.paragraph_text.casefold() for h in answer.hits)
+
+
+def test_known_words_not_corrected(library: Library) -> None:
+    answer = library.answer("How do I bake bread?")
+    assert answer.corrected_terms == {}
+
+
+def test_spelling_can_be_turned_off(library: Library) -> None:
+    off = Answerer(library.index, replace(library.settings.answers, spelling=False))
+    answer = off.answer("Lavorv")
+    assert answer.corrected_terms == {}
+    assert not answer.found
+
+
+@pytest.mark.parametrize(
+    ("word", "fix"),
+    [
+        ("lavorv", "lavrov"),  # transposition
+        ("ptuin", "putin"),  # transposition in a short word
+        ("kery", "kerry"),  # a dropped letter
+        ("novorrossia", "novorossiya"),  # two edits in a long word
+        ("lvarvo", "lavrov"),  # two transpositions
+        ("pitun", None),  # two edits in a short word: too far
+        ("ker", None),  # too short to guess
+        ("bread", None),  # a common word is never "corrected"
+        ("lavrov1", None),  # not a word
+    ],
+)
+def test_spelling_corrector(word: str, fix: str | None) -> None:
+    vocabulary = Counter({"novorossiya": 1, "putin": 3, "lavrov": 2, "kerry": 5, "bead": 1})
+    assert SpellingCorrector(vocabulary, 3.0).correct(word) == fix
+
+
+def test_spelling_distance_grows_with_length() -> None:
+    assert [max_distance("x" * n) for n in range(1, 9)] == [0, 0, 0, 1, 1, 2, 2, 2]
+
+
+# --- Not found --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How do I bake bread?", "What is the capital of Australia?", "Как испечь хлеб?"],
+)
+def test_unrelated_question_not_found(library: Library, question: str) -> None:
+    answer = library.answer(question)
+    assert answer.found is False
+    assert answer.hits == ()
+    assert answer.more is False
+    assert answer.terms  # it had words; the sources just do not answer them
+
+
+@pytest.mark.parametrize("question", ["What is it?", "the of and to", "Is it?"])
+def test_stopword_only_question(library: Library, question: str) -> None:
+    answer = library.answer(question)
+    assert answer.found is False
+    assert answer.terms == ()
+    assert answer.hits == ()
+
+
+# --- Duplicates across sources ----------------------------------------------------------
+
+SHARED = (
+    "Foreign Minister Lavrov said the key to understanding the situation is that the US "
+    "and Russia play a key role globally."
+)
+SIMILAR = (
+    "Foreign Minister Lavrov said the key to understanding the situation is that the US "
+    "and Russia play a key role in Europe."
+)
+FILLER = "Bread needs flour and water.\n\nPizza needs cheese.\n\nRain falls in the autumn.\n"
+
+
+def test_identical_paragraph_in_two_sources_shown_once(tiny_corpus: TinyCorpus) -> None:
+    settings = tiny_corpus(
+        {"a.txt": f"{SHARED}\n\n{FILLER}", "b.txt": f"{FILLER}\n\n{SHARED}\n", "c.txt": FILLER}
+    )
+    library = Library.load(settings)
+    answer = library.answer("Lavrov key role")
+    assert answer.found
+    assert [h.paragraph_text for h in answer.hits] == [SHARED]
+    assert answer.more is False
+
+
+def test_similar_paragraphs_both_kept(tiny_corpus: TinyCorpus) -> None:
+    settings = tiny_corpus(
+        {"a.txt": f"{SHARED}\n\n{FILLER}", "b.txt": f"{FILLER}\n\n{SIMILAR}\n", "c.txt": FILLER}
+    )
+    library = Library.load(settings)
+    answer = library.answer("Lavrov key role")
+    assert sorted(h.paragraph_text for h in answer.hits) == sorted([SHARED, SIMILAR])
+    assert {h.passage.source for h in answer.hits} == {"a.txt", "b.txt"}
+
+
+def test_long_paragraph_cited_once(tiny_corpus: TinyCorpus) -> None:
+    # Split into several passages, a paragraph still answers once, with its whole text.
+    sentences = [
+        f"Lavrov spoke about topic number {i} in Sochi for a long while." for i in range(12)
+    ]
+    paragraph = " ".join(sentences)
+    settings = tiny_corpus({"a.txt": f"{paragraph}\n\n{FILLER}"}, max_passage_chars=150)
+    library = Library.load(settings)
+    assert library.passage_count(library.sources[0]) > 4
+    answer = library.answer("Lavrov Sochi", top_k=5)
+    assert cited(answer) == [("a.txt", 1)]
+    assert answer.hits[0].paragraph_text == paragraph
+
+
+# --- Quotes -----------------------------------------------------------------------------
+
+QUOTE_QUESTIONS = [
+    "Why did Kerry lay a wreath at the memorial?",
+    "What did Lavrov say about international problems?",
+    "Did Realpolitik play a part?",
+    "Why is the health of the Russian economy a concern?",
+    "What is escalation dominance?",
+    "Could rebels open a land corridor from Donetsk to Crimea?",
+    "Kerry visit to Sochi",
+    "итоги сочинской встречи",
+]
+
+
+def assert_good_quote(hit: Hit, terms: tuple[str, ...], library: Library) -> None:
+    quote = hit.quote
+    paragraph = hit.paragraph_text
+    assert quote.text in paragraph  # verbatim
+    whole = split_sentences(paragraph)
+    picked = split_sentences(quote.text)
+    assert 1 <= len(picked) <= library.settings.answers.max_quote_sentences
+    # Contiguous sentences of the paragraph, whole sentences only.
+    start = whole.index(picked[0])
+    assert whole[start : start + len(picked)] == picked
+    # Marks point at the matched words, and every matched word is marked.
+    tokenizer = library.index.tokenizer
+    assert quote.marks, "a quote marks the words that matched"
+    for a, b in quote.marks:
+        assert 0 <= a < b <= len(quote.text)
+        assert tokenizer.term(quote.text[a:b]) in terms
+    expected = [(s.start, s.end) for s in tokenizer.spans(quote.text) if s.term in terms]
+    assert list(quote.marks) == expected
+
+
+@pytest.mark.parametrize("question", QUOTE_QUESTIONS)
+def test_quotes_are_verbatim_contiguous_sentences(library: Library, question: str) -> None:
+    answer = library.answer(question)
+    assert answer.found
+    for hit in answer.hits:
+        assert_good_quote(hit, answer.terms, library)
+        assert library.index.paragraph_text(hit.passage.source, hit.passage.paragraph) == (
+            hit.paragraph_text
+        )
+
+
+def test_quote_is_the_best_sentence(library: Library) -> None:
+    answer = library.answer("Why did Kerry lay a wreath at the memorial?")
+    assert cited(answer)[0] == (SEED_000, 16)
+    assert answer.hits[0].quote.text == (
+        "John Kerry laying a wreath at the memorial to the fallen in the Great Patriotic War "
+        "was a moment that played a positive symbolic role during the visit."
+    )
+    marked = [answer.hits[0].quote.text[a:b] for a, b in answer.hits[0].quote.marks]
+    assert marked == ["Kerry", "laying", "wreath", "memorial"]
+
+
+def test_hits_carry_citation(library: Library) -> None:
+    answer = library.answer("What is escalation dominance?")
+    hit = answer.hits[0]
+    assert hit.meta.title.startswith("Kerry’s Visit To Sochi")
+    assert hit.meta.author == "Rajorshi Roy"
+    assert hit.passage.source == SEED_004
+    assert [h.rank for h in answer.hits] == list(range(1, len(answer.hits) + 1))
+    scores = [h.score for h in answer.hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+# --- Paging -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", ["Kerry visit to Sochi", "Ukrainian crisis", "sanctions"])
+def test_offset_returns_next_rank(library: Library, question: str) -> None:
+    first_three = library.answer(question, top_k=3)
+    assert len(first_three.hits) == 3
+    second = library.answer(question, top_k=1, offset=1)
+    assert [h.rank for h in second.hits] == [2]
+    assert cited(second) == cited(first_three)[1:2]
+    assert second.hits[0].quote == first_three.hits[1].quote
+    assert second.more is True
+
+
+def test_more_is_false_on_the_last_page(library: Library) -> None:
+    answer = library.answer("Will the sanctions be lifted?", top_k=10)
+    assert answer.more is False
+    beyond = library.answer("Will the sanctions be lifted?", top_k=1, offset=len(answer.hits))
+    assert beyond.hits == ()
+    assert beyond.found is True  # found, just not on this page
+    assert beyond.more is False
+
+
+def test_top_k_default_from_settings(library: Library) -> None:
+    answer = library.answer("Ukrainian crisis")
+    assert len(answer.hits) == library.settings.answers.top_k
+    assert answer.more is True
+
+
+# --- Hostile input ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "x" * 100_000,
+        "Kerry " * 20_000,
+        "?!.,;:-–—…«»“”'\"()[]{}" * 100,
+        "",
+        "   \n\t ",
+        "\u200b\u200d\x00\x07",
+        "🙂🔥🇷🇺",
+    ],
+    ids=["long-word", "long-repeat", "punctuation", "empty", "blank", "invisible", "emoji"],
+)
+def test_hostile_questions_do_not_raise(library: Library, question: str) -> None:
+    answer = library.answer(question)
+    assert answer.question == question
+    assert len(answer.terms) <= 32
+    assert len(answer.hits) <= library.settings.answers.top_k
+    if not answer.terms:
+        assert answer.found is False
+
+
+def test_punctuation_only_has_no_terms(library: Library) -> None:
+    answer = library.answer("?!.,;:-–—…" * 1000)
+    assert answer.terms == ()
+    assert answer.found is False
+
+
+def test_long_question_keeps_telling_words(library: Library) -> None:
+    text = " ".join(p.text for s in library.sources for p in s.paragraphs)
+    answer = library.answer((text * 5)[:100_000])
+    assert len(answer.terms) == 32
+    assert answer.found

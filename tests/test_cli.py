@@ -1,0 +1,394 @@
+"""Tests for the `sourcebot` command line, run in-process (and once as the installed script)."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+
+SEED_000 = "000_db2147d2a0a50ea2.txt"
+SEED_004 = "004_d7ba4bda41c5698a.txt"
+PASSAGE_KEYS = {
+    "rank",
+    "source",
+    "title",
+    "author",
+    "paragraph",
+    "section",
+    "score",
+    "quote",
+    "text",
+}
+SOURCE_KEYS = {
+    "number",
+    "file",
+    "title",
+    "author",
+    "publisher",
+    "date",
+    "url",
+    "paragraphs",
+    "passages",
+}
+EVAL_KEYS = {
+    "ndcg@10",
+    "recall@10",
+    "recall@100",
+    "mrr@10",
+    "queries",
+    "top1",
+    "top3",
+    "not_found_accuracy",
+    "answerable",
+    "unanswerable",
+}
+
+
+@pytest.fixture
+def config(repo_root: Path) -> str:
+    """Return the project's config file, absolute, so the tests run from any folder."""
+    return str(repo_root / "config" / "bot.yaml")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
+    code, out, err = run(capsys, *argv)
+    assert (code, err) == (0, "")
+    assert out.endswith("\n")
+    assert out.count("\n") == 1, "one JSON object on one line"
+    return json.loads(out)
+
+
+# --- ask --------------------------------------------------------------------------------
+
+
+def test_ask_json_shape(capsys: pytest.CaptureFixture[str], config: str) -> None:
+    data = run_json(capsys, "ask", "--json", "--config", config, "Why did Kerry lay a wreath?")
+    assert set(data) == {"question", "found", "corrected_terms", "passages"}
+    assert data["question"] == "Why did Kerry lay a wreath?"
+    assert data["found"] is True
+    assert data["corrected_terms"] == {}
+    assert 1 <= len(data["passages"]) <= 3
+    for rank, passage in enumerate(data["passages"], start=1):
+        assert set(passage) == PASSAGE_KEYS
+        assert passage["rank"] == rank
+        assert passage["quote"] in passage["text"]
+        assert isinstance(passage["score"], float)
+        assert isinstance(passage["paragraph"], int)
+    first = data["passages"][0]
+    assert (first["source"], first["paragraph"]) == (SEED_000, 16)
+    assert first["title"] == SEED_000
+    assert first["author"] == "Dmitry Danilov"
+    assert first["section"] is None
+
+
+def test_ask_json_section_and_correction(capsys: pytest.CaptureFixture[str], config: str) -> None:
+    data = run_json(capsys, "ask", "--json", "--config", config, "--top-k", "1", "Beijng leverages")
+    assert data["corrected_terms"] == {"beijng": "beijing"}
+    (passage,) = data["passages"]
+    assert (passage["source"], passage["paragraph"]) == (SEED_004, 9)
+    assert passage["section"] == "China Factor?"
+    assert passage["author"] == "Rajorshi Roy"
+
+
+def test_ask_json_not_found(capsys: pytest.CaptureFixture[str], config: str) -> None:
+    data = run_json(capsys, "ask", "--json", "--config", config, "How do I bake bread?")
+    assert data == {
+        "question": "How do I bake bread?",
+        "found": False,
+        "corrected_terms": {},
+        "passages": [],
+    }
+
+
+def test_ask_text(capsys: pytest.CaptureFixture[str], config: str) -> None:
+    code, out, err = run(capsys, "ask", "--config", config, "Will the sanctions be lifted?")
+    assert (code, err) == (0, "")
+    assert "sanctions would be lifted" in out
+    assert "¶ 12" in out
+    assert "\x1b[" not in out  # not a terminal: no colour
+
+
+def test_ask_stdin_one_json_per_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, config: str
+) -> None:
+    questions = ["Who initiated the meeting?", "", "How do I bake bread?", "  Lavorv  "]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(questions) + "\n"))
+    code, out, err = run(capsys, "ask", "-", "--config", config)
+    assert (code, err) == (0, "")
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert [a["question"] for a in answers] == [
+        "Who initiated the meeting?",
+        "How do I bake bread?",
+        "Lavorv",
+    ]
+    assert [a["found"] for a in answers] == [True, False, True]
+    assert answers[2]["corrected_terms"] == {"lavorv": "lavrov"}
+    for answer in answers:
+        assert set(answer) == {"question", "found", "corrected_terms", "passages"}
+
+
+def test_ask_empty_question(capsys: pytest.CaptureFixture[str], config: str) -> None:
+    code, out, err = run(capsys, "ask", "--config", config, "   ")
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("sourcebot: error: the question is empty")
+
+
+# --- summary ----------------------------------------------------------------------------
+
+
+def test_summary_json_shape(capsys: pytest.CaptureFixture[str], config: str) -> None:
+    data = run_json(capsys, "summary", "--json", "--config", config)
+    assert set(data) == {"source", "topic", "sentences"}
+    assert data["source"] is None
+    assert data["topic"] is None
+    assert {s["source"] for s in data["sentences"]} == {SEED_000, SEED_004}
+    for sentence in data["sentences"]:
+        assert set(sentence) == {"text", "source", "paragraph"}
+        assert isinstance(sentence["paragraph"], int)
+
+
+def test_summary_by_number_and_by_file(capsys: pytest.CaptureFixture[str], config: str) -> None:
+    by_number = run_json(capsys, "summary", "2", "--json", "--config", config)
+    by_file = run_json(capsys, "summary", SEED_004, "--json", "--config", config)
+    assert by_number == by_file
+    assert by_number["source"] == SEED_004
+    assert len(by_number["sentences"]) == 5
+    assert {s["source"] for s in by_number["sentences"]} == {SEED_004}
+    assert by_number["sentences"][0]["text"].startswith("The U.S. Secretary of State John Kerry")
+
+
+def test_summary_text(capsys: pytest.CaptureFixture[str], config: str) -> None:
+    code, out, err = run(capsys, "summary", "2", "--sentences", "2", "--config", config)
+    assert (code, err) == (0, "")
+    assert out.count("¶ ") == 2
+    assert "Kerry paid an official visit to Sochi" in out
+
+
+def test_summary_topic(capsys: pytest.CaptureFixture[str], config: str) -> None:
+    data = run_json(capsys, "summary", "--topic", "sanctions", "--json", "--config", config)
+    assert data["topic"] == "sanctions"
+    assert data["sentences"]
+    assert all("sanction" in s["text"].casefold() for s in data["sentences"])
+
+
+@pytest.mark.parametrize("ref", ["nope.txt", "7", "0"])
+def test_summary_unknown_source(capsys: pytest.CaptureFixture[str], config: str, ref: str) -> None:
+    code, out, err = run(capsys, "summary", ref, "--config", config)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith(f"sourcebot: error: no source {ref!r}")
+
+
+# --- sources and eval -------------------------------------------------------------------
+
+
+def test_sources_json(capsys: pytest.CaptureFixture[str], config: str) -> None:
+    data = run_json(capsys, "sources", "--json", "--config", config)
+    assert isinstance(data, list)
+    assert [set(row) for row in data] == [SOURCE_KEYS, SOURCE_KEYS]
+    first, second = data
+    assert (first["number"], first["file"], first["paragraphs"], first["passages"]) == (
+        1,
+        SEED_000,
+        16,
+        16,
+    )
+    assert (first["author"], first["publisher"], first["date"], first["url"]) == (
+        "Dmitry Danilov",
+        "RIAC",
+        None,
+        None,
+    )
+    assert (second["number"], second["file"], second["paragraphs"]) == (2, SEED_004, 13)
+    assert (
+        second["title"] == "Kerry’s Visit To Sochi: New Dynamics Of Russia-US Engagement – Analysis"
+    )
+    assert second["passages"] >= second["paragraphs"]
+
+
+def test_sources_text(capsys: pytest.CaptureFixture[str], config: str) -> None:
+    code, out, err = run(capsys, "sources", "--config", config)
+    assert (code, err) == (0, "")
+    assert out.startswith(f"1. {SEED_000} — Dmitry Danilov, RIAC\n")
+    assert "2. Kerry’s Visit To Sochi" in out
+
+
+def test_eval_questions_json(
+    capsys: pytest.CaptureFixture[str], config: str, repo_root: Path
+) -> None:
+    dataset = str(repo_root / "tests" / "data" / "seed_questions.yaml")
+    data = run_json(capsys, "eval", dataset, "--json", "--config", config)
+    assert set(data) == EVAL_KEYS
+    assert data["top1"] >= 0.9
+    assert data["not_found_accuracy"] == 1.0
+    assert data["unanswerable"] >= 5
+
+
+MSMARCO_5K = Path(__file__).resolve().parents[2] / "shared" / "data" / "msmarco-5k"
+
+
+def test_eval_beir_json(capsys: pytest.CaptureFixture[str], config: str) -> None:
+    if not (MSMARCO_5K / "corpus.jsonl").is_file():
+        pytest.skip(f"{MSMARCO_5K} is not present")
+    data = run_json(
+        capsys, "eval", str(MSMARCO_5K), "--engine", "sparse", "--json", "--config", config
+    )
+    assert set(data) == {"ndcg@10", "recall@10", "recall@100", "mrr@10", "queries"}
+    assert data["queries"] == 43
+    assert data["ndcg@10"] > 0.7264
+
+
+def test_eval_engine_only_for_beir(
+    capsys: pytest.CaptureFixture[str], config: str, repo_root: Path
+) -> None:
+    dataset = str(repo_root / "tests" / "data" / "seed_questions.yaml")
+    code, out, err = run(capsys, "eval", dataset, "--engine", "bm25s", "--config", config)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert "--engine" in err
+
+
+def test_eval_not_a_dataset(
+    capsys: pytest.CaptureFixture[str], config: str, tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "eval", str(tmp_path / "nothing.txt"), "--config", config)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert "nothing.txt" in err
+
+
+# --- bad configuration and bad arguments ------------------------------------------------
+
+BAD_CONFIGS = [
+    ("index:\n  enigne: sparse\n", "enigne"),
+    ("bogus:\n  a: 1\n", "bogus"),
+    ("tokenizer:\n  stemming: true\n", "stemming"),
+    ("index:\n  k1: fast\n", "index.k1"),
+    ("answers:\n  spelling: 'yes'\n", "answers.spelling"),
+    ("answers:\n  top_k: 0\n", "answers.top_k"),
+    ("sources:\n  folders: seeds\n", "sources.folders"),
+    ("sources:\n  on_error: ignore\n", "sources.on_error"),
+    ("index:\n  engine: lucene\n", "index.engine"),
+    ("cleaning:\n  drop_lines: ['(unclosed']\n", "cleaning.drop_lines[0]"),
+    ("cleaning:\n  byline: '^By .*$'\n", "cleaning.byline"),
+    ("index: [unclosed\n  k1: 1\n", "line 2"),
+    ("- just\n- a list\n", "mapping"),
+]
+
+
+@pytest.mark.parametrize(("text", "key"), BAD_CONFIGS, ids=[k for _, k in BAD_CONFIGS])
+def test_bad_config(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str, key: str
+) -> None:
+    path = tmp_path / "bot.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "sources", "--config", str(path))
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1, err
+    assert err.startswith("sourcebot: error: ")
+    assert str(path) in err
+    assert key in err
+    assert "Traceback" not in err
+
+
+def test_bad_metadata_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    meta = tmp_path / "sources.yaml"
+    meta.write_text("a.txt:\n  titel: Oops\n", encoding="utf-8")
+    path = tmp_path / "bot.yaml"
+    path.write_text(f"sources:\n  metadata: {meta}\n", encoding="utf-8")
+    code, out, err = run(capsys, "sources", "--config", str(path))
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert str(meta) in err
+    assert "titel" in err
+
+
+def test_missing_config(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "absent.yaml"
+    code, out, err = run(capsys, "ask", "Kerry", "--config", str(path))
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert str(path) in err
+    assert "not found" in err
+
+
+def test_missing_source_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "bot.yaml"
+    path.write_text("sources:\n  folders: [articles]\n", encoding="utf-8")
+    code, out, err = run(capsys, "sources", "--config", str(path))
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert str(tmp_path / "articles") in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["ask", "--bogus", "Kerry"],
+        ["ask"],
+        ["frobnicate"],
+        [],
+        ["ask", "Kerry", "--top-k", "0"],
+        ["ask", "Kerry", "--top-k", "many"],
+        ["summary", "--sentences", "101"],
+        ["eval", "tests/data", "--engine", "nope"],
+    ],
+    ids=lambda argv: " ".join(argv) or "nothing",
+)
+def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "usage: sourcebot" in err
+    assert "Traceback" not in err
+
+
+# --- the installed entry point ----------------------------------------------------------
+
+
+def test_entry_point_subprocess(repo_root: Path, tmp_path: Path) -> None:
+    script = repo_root / ".venv" / "bin" / "sourcebot"
+    if not script.exists():
+        pytest.skip(f"{script} is not installed")
+    config = str(repo_root / "config" / "bot.yaml")
+    done = subprocess.run(
+        [str(script), "ask", "--json", "--config", config, "Was Crimea brought up?"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,  # the config path, not the working folder, locates everything
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    data = json.loads(done.stdout)
+    assert data["found"] is True
+    assert (data["passages"][0]["source"], data["passages"][0]["paragraph"]) == (SEED_000, 12)
+    bad = subprocess.run(
+        [str(script), "summary", "nope", "--config", config],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert bad.stdout == ""
+    assert bad.stderr.count("\n") == 1
