@@ -377,3 +377,28 @@ async def test_token_never_logged(bot_settings: Settings, seed_library: Library)
     info = [line for line in output.splitlines() if not line.startswith("DEBUG")]
     assert not [line for line in info if "Crimea" in line]  # no user text at INFO and above
     assert any("kind=question length=21 found=yes" in line for line in info)
+
+
+async def test_failure_is_logged_with_update_id_and_user_told(
+    running: Running,
+    seed_library: Library,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    standin, _ = running
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr(seed_library, "answer", broken)
+    with caplog.at_level(logging.ERROR, logger="sourcebot.updates"):
+        update_id = await standin.send_text("Was Crimea discussed?")
+        (reply,) = await _reply(standin, DEFAULT_USER_ID)
+    assert "something went wrong" in str(reply.params["text"])
+    failures = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert failures and f"update={update_id}" in failures[0].getMessage()
+    assert failures[0].exc_info is not None
+    # The bot keeps serving: the next message is answered normally.
+    monkeypatch.undo()
+    await standin.send_text("/help")
+    await _reply(standin, DEFAULT_USER_ID, 2)
