@@ -66,7 +66,7 @@ class Answerer:
         self.index = index
         self.settings = settings
         self.corrector = (
-            SpellingCorrector(index.words, settings.spelling_max_zipf)
+            SpellingCorrector(index.surface_words, settings.spelling_max_zipf)
             if settings.spelling
             else None
         )

@@ -79,27 +79,50 @@ class SparseEngine:
         cls, corpus: Sequence[Sequence[str]], scoring: str, k1: float, b: float
     ) -> SparseEngine:
         """Return an engine over the tokenized corpus."""
-        variant = get_scoring(scoring)
         vocab: dict[str, int] = {}
         lengths = np.fromiter((len(doc) for doc in corpus), np.int64, len(corpus))
         flat = np.fromiter(
             (vocab.setdefault(t, len(vocab)) for doc in corpus for t in doc),
-            np.int64,
+            np.int32,
             int(lengths.sum()),
         )
-        docs = np.repeat(np.arange(len(corpus), dtype=np.int64), lengths)
-        n_terms = max(len(vocab), 1)
-        # One key per (term, doc) pair; its count is the term frequency.
-        keys, tf = np.unique(flat * len(corpus) + docs, return_counts=True)
-        terms, doc_ids = np.divmod(keys, max(len(corpus), 1))
-        df = np.bincount(terms, minlength=n_terms).astype(np.float64)
-        avgdl = float(lengths.mean()) if len(corpus) and lengths.sum() else 1.0
-        idf = variant.idf(df, len(corpus))
+        return cls.from_forward(vocab, flat, lengths, scoring, k1, b)
+
+    @classmethod
+    def from_forward(
+        cls,
+        vocab: dict[str, int],
+        terms: npt.NDArray[np.int32],
+        lengths: npt.NDArray[np.int64],
+        scoring: str,
+        k1: float,
+        b: float,
+    ) -> SparseEngine:
+        """Return an engine over passages given as flat term ids and per-passage lengths."""
+        variant = get_scoring(scoring)
+        n_docs, n_terms = len(lengths), max(len(vocab), 1)
+        docs = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+        # One key per (doc, term) pair, sorted; its run length is the term frequency.
+        keys = docs * n_terms + terms.astype(np.int64)
+        del docs
+        keys.sort()
+        pairs, tf = np.unique(keys, return_counts=True)
+        del keys
+        doc_ids, term_ids = np.divmod(pairs, n_terms)
+        del pairs
+        order = np.argsort(term_ids, kind="stable")  # term-major, docs ascending within
+        term_ids, doc_ids, tf = term_ids[order], doc_ids[order], tf[order]
+        del order
+        df = np.bincount(term_ids, minlength=n_terms)
+        avgdl = float(lengths.mean()) if n_docs and lengths.sum() else 1.0
+        idf = variant.idf(df.astype(np.float64), n_docs)
         dl = lengths[doc_ids].astype(np.float64)
-        weights = idf[terms] * variant.tf(tf.astype(np.float64), dl, avgdl, k1, b)
+        weights = (idf[term_ids] * variant.tf(tf.astype(np.float64), dl, avgdl, k1, b)).astype(
+            np.float32
+        )
         indptr = np.zeros(n_terms + 1, np.int64)
-        np.cumsum(df.astype(np.int64), out=indptr[1:])
-        return cls(vocab, indptr, doc_ids.astype(np.int32), weights.astype(np.float32), len(corpus))
+        np.cumsum(df, out=indptr[1:])
+        return cls(vocab, indptr, doc_ids.astype(np.int32), weights, n_docs)
 
     def __len__(self) -> int:
         return self.n_docs

@@ -1,22 +1,21 @@
-"""The search index: sources, their passages, the tokenizer and a BM25 engine, built once.
+"""The search index: sources, their paragraphs and passages, the tokenizer and a BM25 engine.
 
 A passage is indexed as its own terms plus its section heading's and its source title's
 terms, each repeated as many times as `index.section_weight` / `index.title_weight` say,
-so headings and titles count toward a match. Built once and then only read, so one index
-serves any number of concurrent questions.
+so headings and titles count toward a match. Built once (or loaded from disk) and then
+only read, so one index serves any number of concurrent questions.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from retrieval.engines import Engine, build_engine
+from retrieval.building import IndexBuilder, IndexParts
 from retrieval.model import Passage, Source, SourceMeta
-from retrieval.settings import IndexSettings, RetrievalSettings
-from retrieval.sources import LoadedSources, load_sources, split_passages
+from retrieval.settings import RetrievalSettings
+from retrieval.sources import LoadedSources, load_sources
 from retrieval.tokenize import Tokenizer
 
 
@@ -28,50 +27,41 @@ class Scored:
     score: float
 
 
+def make_tokenizer(settings: RetrievalSettings) -> Tokenizer:
+    """Return the tokenizer the settings call for (the same for index and questions)."""
+    return Tokenizer(stem=settings.index.stem, stopwords=settings.index.stopwords)
+
+
 class SearchIndex:
     """Passages of the loaded sources behind one BM25 engine."""
 
     def __init__(
         self,
-        sources: Sequence[Source],
-        passages: Sequence[Passage],
+        parts: IndexParts,
         tokenizer: Tokenizer,
-        engine: Engine,
-        words: Counter[str],
-        settings: IndexSettings,
+        settings: RetrievalSettings,
         warnings: Sequence[str] = (),
     ) -> None:
-        self.sources = tuple(sources)
-        self.passages = passages
+        self.parts = parts
+        self.sources: tuple[Source, ...] = parts.sources()
+        self.passages: Sequence[Passage] = parts.passages
         self.tokenizer = tokenizer
-        self.engine = engine
-        self.words = words
-        self.settings = settings
+        self.engine = parts.engine
+        self.vocab = parts.vocab
+        self.settings = settings.index
+        self.retrieval_settings = settings
         self.warnings = tuple(warnings)
-        self.passage_counts = Counter(p.source for p in passages)
-        self._meta = {s.file: s.meta for s in self.sources}
-        self._paragraphs = {(s.file, p.number): p for s in self.sources for p in s.paragraphs}
+        self._rows = {r.meta.file: r for r in parts.records}
+        self._titles: dict[str, set[str]] = {}
 
     @classmethod
     def build(cls, loaded: LoadedSources, settings: RetrievalSettings) -> SearchIndex:
         """Return an index over loaded sources."""
-        opts = settings.index
-        tokenizer = Tokenizer(stem=opts.stem, stopwords=opts.stopwords)
-        passages = split_passages(loaded.sources, settings.sources.max_passage_chars)
-        titles = {s.file: tokenizer.tokenize(s.meta.title) for s in loaded.sources}
-        sections: dict[str | None, list[str]] = {None: []}
-        corpus: list[list[str]] = []
-        words: Counter[str] = Counter()
-        for p in passages:
-            if p.section not in sections:
-                sections[p.section] = tokenizer.tokenize(p.section or "")
-            terms = tokenizer.tokenize(p.text)
-            terms += sections[p.section] * opts.section_weight
-            terms += titles[p.source] * opts.title_weight
-            corpus.append(terms)
-            words.update(tokenizer.words(p.text))
-        engine = build_engine(opts.engine, corpus, opts.scoring, opts.k1, opts.b)
-        return cls(loaded.sources, passages, tokenizer, engine, words, opts, loaded.warnings)
+        tokenizer = make_tokenizer(settings)
+        builder = IndexBuilder(settings, tokenizer)
+        for source in loaded.sources:
+            builder.add(source, origin=source.file)
+        return cls(builder.finish(), tokenizer, settings, loaded.warnings)
 
     @classmethod
     def from_settings(cls, settings: RetrievalSettings) -> SearchIndex:
@@ -83,15 +73,37 @@ class SearchIndex:
 
     def meta(self, source: str) -> SourceMeta:
         """Return the metadata of the source with this file name."""
-        return self._meta[source]
+        return self._rows[source].meta
+
+    def passage_count(self, source: str) -> int:
+        """Return how many passages the source with this file name was cut into."""
+        return self._rows[source].passages
+
+    def _row(self, source: str, number: int) -> int | None:
+        record = self._rows.get(source)
+        if record is None or not 1 <= number <= record.paragraphs:
+            return None
+        return record.first_paragraph + number - 1
 
     def paragraph_text(self, source: str, number: int) -> str:
         """Return the whole text of a paragraph."""
-        return self._paragraphs[(source, number)].text
+        row = self._row(source, number)
+        if row is None:
+            raise KeyError((source, number))
+        return self.parts.paragraphs.text(row)
 
     def has_paragraph(self, source: str, number: int) -> bool:
         """Say whether the source has a paragraph with this number."""
-        return (source, number) in self._paragraphs
+        return self._row(source, number) is not None
+
+    def surface_words(self) -> dict[str, int]:
+        """Return each indexed word as written in the sources, with its document frequency."""
+        words: dict[str, int] = {}
+        for term, word in zip(self.vocab.terms, self.vocab.surface, strict=True):
+            df = self.engine.doc_freq(term)
+            if df > words.get(word, 0):
+                words[word] = df
+        return words
 
     def idf(self, term: str) -> float:
         """Return the term's weight for matching questions (Lucene idf; unseen terms weigh most)."""
@@ -103,18 +115,27 @@ class SearchIndex:
         """Say whether any passage contains the term."""
         return self.engine.doc_freq(term) > 0
 
+    def _title_terms(self, source: str) -> set[str]:
+        cached = self._titles.get(source)
+        if cached is None:
+            cached = set(self.tokenizer.tokenize(self.meta(source).title))
+            if len(self._titles) > 10_000:
+                self._titles.clear()
+            self._titles[source] = cached
+        return cached
+
     def indexed_terms(self, passage: Passage) -> set[str]:
         """Return the terms a passage is indexed under (its text, section and title)."""
         terms = set(self.tokenizer.tokenize(passage.text))
         if self.settings.section_weight and passage.section:
             terms.update(self.tokenizer.tokenize(passage.section))
         if self.settings.title_weight:
-            terms.update(self.tokenizer.tokenize(self.meta(passage.source).title))
+            terms |= self._title_terms(passage.source)
         return terms
 
-    def search(self, terms: Sequence[str], k: int) -> list[Scored]:
+    def search(self, terms: Iterable[str], k: int) -> list[Scored]:
         """Return the k best passages for the terms, best first."""
-        results = self.engine.search(terms, k)
+        results = self.engine.search(list(terms), k)
         return [
             Scored(self.passages[int(i)], float(s))
             for i, s in zip(results.ids, results.scores, strict=True)

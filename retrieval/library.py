@@ -76,7 +76,7 @@ class Library:
 
     def passage_count(self, source: Source) -> int:
         """Return how many passages a source was cut into."""
-        return self.index.passage_counts[source.file]
+        return self.index.passage_count(source.file)
 
     def find_source(self, ref: str) -> Source | None:
         """Return the source a user means by a number, a file name or words of its title."""
@@ -103,7 +103,7 @@ class Library:
     def example_question(self) -> str:
         """Return a question these sources can answer, about the name they mention most."""
         names: Counter[str] = Counter()
-        for passage in self.index.passages[:5000]:
+        for passage in self.index.passages[:2000]:
             names.update(n for n in _NAME.findall(passage.text) if self.index.tokenizer.tokenize(n))
         if not names:
             return "What is the main point of the sources?"

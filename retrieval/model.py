@@ -7,6 +7,7 @@ terminal, JSON) read these and nothing else.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -39,7 +40,7 @@ class Source:
 
     number: int
     meta: SourceMeta
-    paragraphs: tuple[Paragraph, ...]
+    paragraphs: Sequence[Paragraph]  # a tuple when freshly cleaned, a table view when indexed
 
     @property
     def file(self) -> str:

@@ -15,7 +15,6 @@ from pathlib import Path
 from retrieval.cleaning import clean_document
 from retrieval.errors import SourceError
 from retrieval.model import Paragraph, Passage, Source, SourceMeta
-from retrieval.sentences import split_sentences
 from retrieval.settings import CleaningRules, MetaOverride, SourceSettings
 
 log = logging.getLogger(__name__)
@@ -111,35 +110,21 @@ def load_sources(settings: SourceSettings, rules: CleaningRules) -> LoadedSource
 
 def split_passages(sources: Iterable[Source], max_chars: int) -> list[Passage]:
     """Return the passages of all sources: one per paragraph, long ones split by sentence."""
+    from retrieval.building import passage_spans
+
     passages: list[Passage] = []
     for source in sources:
         for para in source.paragraphs:
-            for part, text in enumerate(_chunks(para.text, max_chars), start=1):
+            for part, (start, end) in enumerate(passage_spans(para.text, max_chars), start=1):
                 passages.append(
                     Passage(
                         id=len(passages),
                         source=source.file,
                         paragraph=para.number,
                         part=part,
-                        text=text,
+                        text=para.text[start:end],
                         section=para.section,
                         page=para.page,
                     )
                 )
     return passages
-
-
-def _chunks(text: str, max_chars: int) -> list[str]:
-    if len(text) <= max_chars:
-        return [text]
-    chunks: list[str] = []
-    current = ""
-    for sentence in split_sentences(text):
-        if current and len(current) + 1 + len(sentence) > max_chars:
-            chunks.append(current)
-            current = sentence
-        else:
-            current = f"{current} {sentence}" if current else sentence
-    if current:
-        chunks.append(current)
-    return chunks

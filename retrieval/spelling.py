@@ -9,7 +9,7 @@ finds nothing. Candidates are the sources' words within a Damerau-Levenshtein di
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections.abc import Callable, Mapping
 from functools import cached_property
 
 from rapidfuzz import process
@@ -37,14 +37,24 @@ def common_word(word: str, max_zipf: float) -> bool:
 class SpellingCorrector:
     """Nearest-word correction over the sources' vocabulary."""
 
-    def __init__(self, words: Counter[str], max_zipf: float) -> None:
-        self._words = words
+    def __init__(
+        self, words: Mapping[str, int] | Callable[[], Mapping[str, int]], max_zipf: float
+    ) -> None:
+        # A callable is called on the first correction: most questions never need one.
+        self._source = words
         self._max_zipf = max_zipf
 
     @cached_property
-    def _choices(self) -> list[str]:
-        # Most frequent first, so that extractOne's first-best tie goes to it.
-        return [w for w, _ in self._words.most_common() if len(w) >= _MIN_LENGTH and w.isalpha()]
+    def _choices(self) -> dict[str, list[str]]:
+        words = self._source() if callable(self._source) else self._source
+        ranked = sorted(words.items(), key=lambda item: -item[1])
+        # By first letter, most frequent first, so extractOne's first-best tie goes to it;
+        # a typo rarely hits the first letter, and this keeps a large vocabulary fast.
+        groups: dict[str, list[str]] = {}
+        for word, _ in ranked:
+            if len(word) >= _MIN_LENGTH and word.isalpha():
+                groups.setdefault(word[0], []).append(word)
+        return groups
 
     def correct(self, word: str) -> str | None:
         """Return the sources' word closest to word, or None when none is close enough."""
@@ -52,6 +62,9 @@ class SpellingCorrector:
         if limit == 0 or not word.isalpha() or common_word(word, self._max_zipf):
             return None
         best = process.extractOne(
-            word, self._choices, scorer=DamerauLevenshtein.distance, score_cutoff=limit
+            word,
+            self._choices.get(word[0], []),
+            scorer=DamerauLevenshtein.distance,
+            score_cutoff=limit,
         )
         return None if best is None else str(best[0])

@@ -101,11 +101,18 @@ class Tokenizer:
         self._cache[raw] = result
         return result
 
+    def raw_tokens(self, text: str) -> list[str]:
+        """Return the raw tokens of text as they stand in it (before folding)."""
+        return _TOKEN_RE.findall(clean_text(text))
+
+    def terms(self, raws: list[str]) -> list[str]:
+        """Return the term of each raw token ("" for stopwords), aligned with raws."""
+        cache, term = self._cache, self.term
+        return [cache[r] if r in cache else term(r) for r in raws]
+
     def tokenize(self, text: str) -> list[str]:
         """Return the terms of text, in order, stopwords removed."""
-        term = self.term
-        terms = [term(raw) for raw in _TOKEN_RE.findall(clean_text(text))]
-        return [t for t in terms if t]
+        return [t for t in self.terms(self.raw_tokens(text)) if t]
 
     def spans(self, text: str) -> list[TokenSpan]:
         """Return the terms of text with their offsets in `text` (which must be clean_text'd)."""

@@ -1,0 +1,292 @@
+"""Build an index from cleaned sources, or carry unchanged sources over from an old index.
+
+The builder appends each source's paragraphs, passages and term ids to flat columns
+(see tables.py), so memory stays near the size of the text itself. The vocabulary only
+grows: carried-over sources keep their term ids, which is what makes an incremental
+rebuild a copy of arrays plus tokenizing only the files that changed.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+from retrieval.engines import Engine, SparseEngine, build_engine
+from retrieval.model import Source, SourceMeta
+from retrieval.sentences import sentence_spans
+from retrieval.settings import RetrievalSettings
+from retrieval.tables import NO_VALUE, ParagraphTable, ParagraphView, PassageTable
+from retrieval.tokenize import Tokenizer, surface_form
+
+
+@dataclass(frozen=True)
+class FileSignature:
+    """What a source file looked like when it was indexed, to tell whether it changed."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """Where one source's rows lie in the tables, and which file it came from."""
+
+    meta: SourceMeta
+    first_paragraph: int
+    paragraphs: int
+    first_passage: int
+    passages: int
+    origin: str  # the file path it came from (several sources for a .jsonl)
+
+
+@dataclass
+class Vocabulary:
+    """Index terms by id, with a surface form of each for showing corrections."""
+
+    terms: list[str]
+    ids: dict[str, int]
+    surface: list[str]
+
+    @classmethod
+    def empty(cls) -> Vocabulary:
+        return cls([], {}, [])
+
+    def add(self, term: str, raw: str) -> int:
+        """Return the id of term, adding it (with raw's surface form) when new."""
+        tid = self.ids.get(term)
+        if tid is None:
+            tid = len(self.terms)
+            self.ids[term] = tid
+            self.terms.append(term)
+            self.surface.append(surface_form(raw))
+        return tid
+
+
+@dataclass(frozen=True)
+class Forward:
+    """Each passage's term ids (text, section and title terms), passage after passage."""
+
+    terms: np.ndarray
+    offsets: np.ndarray
+
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+
+def passage_spans(text: str, max_chars: int) -> list[tuple[int, int]]:
+    """Return (start, end) of each passage of a paragraph: whole, or sentence-aligned parts."""
+    if len(text) <= max_chars:
+        return [(0, len(text))]
+    spans: list[tuple[int, int]] = []
+    current: list[int] | None = None
+    for start, end in sentence_spans(text):
+        if current is None:
+            current = [start, end]
+        elif end - current[0] > max_chars:
+            spans.append((current[0], current[1]))
+            current = [start, end]
+        else:
+            current[1] = end
+    if current is not None:
+        spans.append((current[0], current[1]))
+    return spans or [(0, len(text))]
+
+
+class IndexBuilder:
+    """Accumulates sources into flat columns, then makes the engine once at the end."""
+
+    def __init__(
+        self, settings: RetrievalSettings, tokenizer: Tokenizer, vocab: Vocabulary | None = None
+    ) -> None:
+        self.settings = settings
+        self.tokenizer = tokenizer
+        self.vocab = vocab or Vocabulary.empty()
+        self.records: list[SourceRecord] = []
+        self._blob = bytearray()
+        self._par_offsets = array("q", [0])
+        self._par_source = array("i")
+        self._par_number = array("i")
+        self._par_section = array("i")
+        self._par_page = array("i")
+        self._sections: list[str] = []
+        self._section_ids: dict[str, int] = {}
+        self._pas_paragraph = array("i")
+        self._pas_part = array("i")
+        self._pas_start = array("i")
+        self._pas_end = array("i")
+        self._fwd = array("i")
+        self._fwd_offsets = array("q", [0])
+        self._cache_terms: dict[str, list[int]] = {}
+
+    def _ids(self, text: str) -> list[int]:
+        """Return the term ids of text, adding new terms to the vocabulary."""
+        tokenizer, ids = self.tokenizer, self.vocab.ids
+        raws = tokenizer.raw_tokens(text)
+        terms = tokenizer.terms(raws)
+        out = [ids.get(t, -1) for t in terms if t]
+        if -1 in out:
+            out = [self.vocab.add(t, r) for r, t in zip(raws, terms, strict=True) if t]
+        return out
+
+    def _extra_ids(self, text: str | None, weight: int) -> list[int]:
+        if not text or weight <= 0:
+            return []
+        key = f"{weight}\x00{text}"
+        cached = self._cache_terms.get(key)
+        if cached is None:
+            cached = self._ids(text) * weight
+            if len(self._cache_terms) > 100_000:
+                self._cache_terms.clear()
+            self._cache_terms[key] = cached
+        return cached
+
+    def _section_id(self, section: str | None) -> int:
+        if section is None:
+            return NO_VALUE
+        sid = self._section_ids.get(section)
+        if sid is None:
+            sid = self._section_ids[section] = len(self._sections)
+            self._sections.append(section)
+        return sid
+
+    def add(self, source: Source, origin: str) -> None:
+        """Append a cleaned source, tokenizing its passages."""
+        opts = self.settings.index
+        max_chars = self.settings.sources.max_passage_chars
+        row_source = len(self.records)
+        first_paragraph, first_passage = len(self._par_number), len(self._pas_part)
+        title_ids = self._extra_ids(source.meta.title, opts.title_weight)
+        for para in source.paragraphs:
+            row = len(self._par_number)
+            self._blob += para.text.encode("utf-8")
+            self._par_offsets.append(len(self._blob))
+            self._par_source.append(row_source)
+            self._par_number.append(para.number)
+            self._par_section.append(self._section_id(para.section))
+            self._par_page.append(NO_VALUE if para.page is None else para.page)
+            extra = self._extra_ids(para.section, opts.section_weight) + title_ids
+            for part, (start, end) in enumerate(passage_spans(para.text, max_chars), start=1):
+                self._pas_paragraph.append(row)
+                self._pas_part.append(part)
+                self._pas_start.append(start)
+                self._pas_end.append(end)
+                self._fwd.extend(self._ids(para.text[start:end]))
+                self._fwd.extend(extra)
+                self._fwd_offsets.append(len(self._fwd))
+        self.records.append(
+            SourceRecord(
+                meta=source.meta,
+                first_paragraph=first_paragraph,
+                paragraphs=len(self._par_number) - first_paragraph,
+                first_passage=first_passage,
+                passages=len(self._pas_part) - first_passage,
+                origin=origin,
+            )
+        )
+
+    def adopt(self, old: IndexParts, record: SourceRecord) -> None:
+        """Copy one unchanged source's rows from an old index (same vocabulary ids)."""
+        row_source = len(self.records)
+        p0, pn = record.first_paragraph, record.paragraphs
+        q0, qn = record.first_passage, record.passages
+        paras, passages = old.paragraphs, old.passages
+        shift_par = len(self._par_number) - p0
+        lo, hi = int(paras.offsets[p0]), int(paras.offsets[p0 + pn])
+        base = len(self._blob)
+        self._blob += bytes(paras.text_blob[lo:hi])
+        self._par_offsets.extend((paras.offsets[p0 + 1 : p0 + pn + 1] - lo + base).tolist())
+        self._par_source.extend([row_source] * pn)
+        self._par_number.extend(paras.number[p0 : p0 + pn].tolist())
+        self._par_section.extend(self._section_id(paras.section_of(r)) for r in range(p0, p0 + pn))
+        self._par_page.extend(paras.page[p0 : p0 + pn].tolist())
+        self._pas_paragraph.extend((passages.paragraph[q0 : q0 + qn] + shift_par).tolist())
+        self._pas_part.extend(passages.part[q0 : q0 + qn].tolist())
+        self._pas_start.extend(passages.start[q0 : q0 + qn].tolist())
+        self._pas_end.extend(passages.end[q0 : q0 + qn].tolist())
+        f_lo, f_hi = int(old.forward.offsets[q0]), int(old.forward.offsets[q0 + qn])
+        base_fwd = len(self._fwd)
+        self._fwd.extend(old.forward.terms[f_lo:f_hi].tolist())
+        self._fwd_offsets.extend(
+            (old.forward.offsets[q0 + 1 : q0 + qn + 1] - f_lo + base_fwd).tolist()
+        )
+        self.records.append(
+            SourceRecord(
+                meta=record.meta,
+                first_paragraph=len(self._par_number) - pn,
+                paragraphs=pn,
+                first_passage=len(self._pas_part) - qn,
+                passages=qn,
+                origin=record.origin,
+            )
+        )
+
+    def finish(self) -> IndexParts:
+        """Return the tables, vocabulary, forward index and engine built so far."""
+        files = [r.meta.file for r in self.records]
+        paragraphs = ParagraphTable(
+            text=np.frombuffer(bytes(self._blob), dtype=np.uint8),
+            offsets=np.asarray(self._par_offsets, dtype=np.int64),
+            source=np.asarray(self._par_source, dtype=np.int32),
+            number=np.asarray(self._par_number, dtype=np.int32),
+            section=np.asarray(self._par_section, dtype=np.int32),
+            page=np.asarray(self._par_page, dtype=np.int32),
+            sections=self._sections,
+            files=files,
+        )
+        passages = PassageTable(
+            paragraphs,
+            paragraph=np.asarray(self._pas_paragraph, dtype=np.int32),
+            part=np.asarray(self._pas_part, dtype=np.int32),
+            start=np.asarray(self._pas_start, dtype=np.int32),
+            end=np.asarray(self._pas_end, dtype=np.int32),
+        )
+        forward = Forward(
+            terms=np.asarray(self._fwd, dtype=np.int32),
+            offsets=np.asarray(self._fwd_offsets, dtype=np.int64),
+        )
+        engine = make_engine(self.settings, self.vocab, forward)
+        return IndexParts(tuple(self.records), paragraphs, passages, self.vocab, forward, engine)
+
+
+def make_engine(settings: RetrievalSettings, vocab: Vocabulary, forward: Forward) -> Engine:
+    """Return the configured engine over a forward index."""
+    opts = settings.index
+    if opts.engine == "sparse":
+        return SparseEngine.from_forward(
+            vocab.ids, forward.terms, forward.lengths(), opts.scoring, opts.k1, opts.b
+        )
+    terms = vocab.terms
+    offsets = forward.offsets.tolist()
+    ids = forward.terms.tolist()
+    corpus = [[terms[t] for t in ids[a:b]] for a, b in pairwise(offsets)]
+    return build_engine(opts.engine, corpus, opts.scoring, opts.k1, opts.b)
+
+
+@dataclass(frozen=True)
+class IndexParts:
+    """Everything an index is made of, built or loaded."""
+
+    records: tuple[SourceRecord, ...]
+    paragraphs: ParagraphTable
+    passages: PassageTable
+    vocab: Vocabulary
+    forward: Forward
+    engine: Engine
+
+    def sources(self) -> tuple[Source, ...]:
+        """Return the sources, numbered 1..n, their paragraphs read from the table."""
+        return tuple(
+            Source(
+                number=i,
+                meta=r.meta,
+                paragraphs=ParagraphView(
+                    self.paragraphs, r.first_paragraph, r.first_paragraph + r.paragraphs
+                ),
+            )
+            for i, r in enumerate(self.records, start=1)
+        )

@@ -1,0 +1,150 @@
+"""Paragraphs and passages as flat columns: compact in memory, memory-mapped from disk.
+
+A million passages as Python objects would cost gigabytes and seconds to load; here they
+are a few numpy arrays and one UTF-8 blob, and a Paragraph or Passage object is made only
+when a hit, a quote or a summary needs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import overload
+
+import numpy as np
+import numpy.typing as npt
+
+from retrieval.model import Paragraph, Passage
+
+NO_VALUE = -1
+
+
+class ParagraphTable:
+    """Every paragraph of every source: text, source row, number, section, page."""
+
+    def __init__(
+        self,
+        text: npt.NDArray[np.uint8],
+        offsets: npt.NDArray[np.int64],
+        source: npt.NDArray[np.int32],
+        number: npt.NDArray[np.int32],
+        section: npt.NDArray[np.int32],
+        page: npt.NDArray[np.int32],
+        sections: Sequence[str],
+        files: Sequence[str],
+    ) -> None:
+        self.text_blob = text
+        self.offsets = offsets
+        self.source = source
+        self.number = number
+        self.section = section
+        self.page = page
+        self.sections = sections
+        self.files = files
+
+    def __len__(self) -> int:
+        return len(self.number)
+
+    def text(self, row: int) -> str:
+        """Return the text of paragraph row."""
+        lo, hi = int(self.offsets[row]), int(self.offsets[row + 1])
+        return bytes(self.text_blob[lo:hi]).decode("utf-8")
+
+    def section_of(self, row: int) -> str | None:
+        """Return the section heading of paragraph row, if it has one."""
+        sid = int(self.section[row])
+        return None if sid == NO_VALUE else self.sections[sid]
+
+    def get(self, row: int) -> Paragraph:
+        """Return paragraph row as a Paragraph."""
+        page = int(self.page[row])
+        return Paragraph(
+            source=self.files[int(self.source[row])],
+            number=int(self.number[row]),
+            text=self.text(row),
+            section=self.section_of(row),
+            page=None if page == NO_VALUE else page,
+        )
+
+
+class ParagraphView(Sequence[Paragraph]):
+    """The paragraphs of one source: rows start..stop of a ParagraphTable."""
+
+    def __init__(self, table: ParagraphTable, start: int, stop: int) -> None:
+        self._table, self._start, self._stop = table, start, stop
+
+    def __len__(self) -> int:
+        return self._stop - self._start
+
+    @overload
+    def __getitem__(self, i: int) -> Paragraph: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Paragraph]: ...
+    def __getitem__(self, i: int | slice) -> Paragraph | Sequence[Paragraph]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._table.get(self._start + i)
+
+    def __iter__(self) -> Iterator[Paragraph]:
+        for row in range(self._start, self._stop):
+            yield self._table.get(row)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __hash__(self) -> int:
+        return hash((id(self._table), self._start, self._stop))
+
+    def __repr__(self) -> str:
+        return f"ParagraphView({self._start}:{self._stop})"
+
+
+class PassageTable(Sequence[Passage]):
+    """Every passage: its paragraph row, part number, and character span in that paragraph."""
+
+    def __init__(
+        self,
+        paragraphs: ParagraphTable,
+        paragraph: npt.NDArray[np.int32],
+        part: npt.NDArray[np.int32],
+        start: npt.NDArray[np.int32],
+        end: npt.NDArray[np.int32],
+    ) -> None:
+        self.paragraphs = paragraphs
+        self.paragraph = paragraph
+        self.part = part
+        self.start = start
+        self.end = end
+
+    def __len__(self) -> int:
+        return len(self.paragraph)
+
+    @overload
+    def __getitem__(self, i: int) -> Passage: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Passage]: ...
+    def __getitem__(self, i: int | slice) -> Passage | Sequence[Passage]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        row = int(self.paragraph[i])
+        para = self.paragraphs.get(row)
+        return Passage(
+            id=i,
+            source=para.source,
+            paragraph=para.number,
+            part=int(self.part[i]),
+            text=para.text[int(self.start[i]) : int(self.end[i])],
+            section=para.section,
+            page=para.page,
+        )
+
+    def __iter__(self) -> Iterator[Passage]:
+        for i in range(len(self)):
+            yield self[i]
