@@ -7,18 +7,21 @@ line on stderr and exit code 2 here, and nowhere else.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.config import DEFAULT_CONFIG, Settings, load_settings
+from bot.config import DEFAULT_CONFIG, Settings, load_settings, project_root
+from bot.progress import ProgressBar
 from bot.render_terminal import render_answer, render_sources, render_summary
 from retrieval.engines import ENGINES
 from retrieval.errors import SourcebotError
 from retrieval.library import Library
 from retrieval.model import Answer, Summary
+from retrieval.persist import fingerprint
 
 EXIT_USAGE = 2
 
@@ -84,18 +87,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ask = sub.add_parser("ask", parents=[common], help="answer a question with quotes")
+    loaded = argparse.ArgumentParser(add_help=False)
+    loaded.add_argument(
+        "--index-dir", type=Path, help="load a saved index (see `index`) instead of the sources"
+    )
+
+    ask = sub.add_parser("ask", parents=[common, loaded], help="answer a question with quotes")
     ask.add_argument("question", help="the question, or - to read one question per line")
     ask.add_argument("--json", action="store_true", help="print JSON")
     ask.add_argument("--top-k", type=_positive, default=None, help="how many passages")
 
-    summary = sub.add_parser("summary", parents=[common], help="summarise the sources")
+    summary = sub.add_parser("summary", parents=[common, loaded], help="summarise the sources")
     summary.add_argument("source", nargs="?", help="file name or number from `sources`")
     summary.add_argument("--topic", help="summarise what the sources say about a topic")
     summary.add_argument("--sentences", type=_positive, default=None, help="how many")
     summary.add_argument("--json", action="store_true", help="print JSON")
 
-    sources = sub.add_parser("sources", parents=[common], help="list the sources")
+    sources = sub.add_parser("sources", parents=[common, loaded], help="list the sources")
     sources.add_argument("--json", action="store_true", help="print JSON")
 
     ev = sub.add_parser("eval", parents=[common], help="measure retrieval quality")
@@ -105,9 +113,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--engine", choices=sorted(ENGINES), help="engine to measure instead of the configured one"
     )
 
-    sub.add_parser("chat", parents=[common], help="ask questions in the terminal")
+    sub.add_parser("chat", parents=[common, loaded], help="ask questions in the terminal")
 
-    run = sub.add_parser("run", parents=[common], help="start the Telegram bot")
+    index = sub.add_parser("index", parents=[common], help="build or update a saved index")
+    index.add_argument(
+        "paths", nargs="*", type=Path, metavar="SOURCE", help="files or folders (default: config)"
+    )
+    index.add_argument("--index-dir", type=Path, help="where to save (default: a cache folder)")
+
+    run = sub.add_parser("run", parents=[common, loaded], help="start the Telegram bot")
     run.add_argument("--base-url", help="Bot API server URL (local server or emulator)")
     run.add_argument("--test-env", action="store_true", help="use Telegram's test environment")
     return parser
@@ -229,16 +243,52 @@ def cmd_chat(library: Library, out: TextIO) -> int:
     return 0
 
 
+def default_index_dir(settings: Settings, paths: Sequence[Path]) -> Path:
+    """Return the cache folder for an index of these sources with these settings."""
+    if settings.retrieval.sources.index_dir is not None and not paths:
+        return settings.retrieval.sources.index_dir
+    roots = sorted(str(p.resolve()) for p in (paths or settings.retrieval.sources.folders))
+    key = hashlib.sha256(json.dumps([roots, fingerprint(settings.retrieval)]).encode()).hexdigest()[
+        :12
+    ]
+    return project_root(settings.path) / ".cache" / f"index-{key}"
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from retrieval.indexing import update_index
+
+    folder = args.index_dir or default_index_dir(settings, args.paths)
+    progress = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    report = update_index(settings.retrieval, folder, args.paths or None, progress)
+    if progress:
+        progress.close()
+    index = report.index
+    out.write(
+        f"indexed {len(index.sources)} sources, {len(index)} passages in {report.seconds:.1f} s "
+        f"into {folder}\n"
+        f"added {len(report.added)}, changed {len(report.changed)}, "
+        f"removed {len(report.removed)}, unchanged {len(report.unchanged)}\n"
+    )
+    for warning in report.warnings:
+        out.write(f"warning: {warning}\n")
+    out.write(f"use it with: sourcebot ask QUESTION --index-dir {folder}\n")
+    return 0
+
+
 def dispatch(args: argparse.Namespace, out: TextIO) -> int:
     """Run one parsed command; domain errors propagate to `main`."""
     settings = load_settings(args.config)
     if args.command == "eval":
         return cmd_eval(args, settings, out)
+    if args.command == "index":
+        return cmd_index(args, settings, out)
     if args.command == "run":
         from bot.runner import run_bot
 
-        return run_bot(settings, base_url=args.base_url, test_env=args.test_env)
-    library = Library.load(settings.retrieval)
+        return run_bot(
+            settings, base_url=args.base_url, test_env=args.test_env, index_dir=args.index_dir
+        )
+    library = Library.load(settings.retrieval, args.index_dir)
     if args.command == "ask":
         return cmd_ask(args, library, out)
     if args.command == "summary":

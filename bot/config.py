@@ -18,6 +18,7 @@ import yaml
 
 from retrieval.engines import ENGINES
 from retrieval.errors import SourcebotError
+from retrieval.formats import SUPPORTED
 from retrieval.scoring import SCORINGS
 from retrieval.settings import (
     AnswerSettings,
@@ -42,6 +43,9 @@ class TelegramSettings:
 
     base_url: str | None = None
     test_environment: bool = False
+    admins: tuple[int, ...] = ()
+    messages_per_second: int = 30
+    group_messages_per_minute: int = 20
 
 
 @dataclass(frozen=True)
@@ -242,9 +246,18 @@ def load_settings(path: Path = DEFAULT_CONFIG) -> Settings:
     folders = tuple(_resolve(root, f) for f in sources.folders)
     if not folders:
         raise ConfigError(f"{path}: sources.folders must list at least one folder")
+    unsupported = sorted(
+        {e.lower().lstrip(".") for e in sources.extensions} - {e[1:] for e in SUPPORTED}
+    )
+    if unsupported:
+        raise ConfigError(
+            f"{path}: sources.extensions: sourcebot cannot read .{unsupported[0]} files "
+            f"(supported: {', '.join(SUPPORTED)})"
+        )
     metadata = load_metadata(_resolve(root, metadata_path))
     sources = SourceSettings(
         folders=folders,
+        index_dir=None if sources.index_dir is None else _resolve(root, sources.index_dir),
         extensions=tuple(
             e.lower() if e.startswith(".") else f".{e.lower()}" for e in sources.extensions
         ),
@@ -277,4 +290,6 @@ def load_settings(path: Path = DEFAULT_CONFIG) -> Settings:
     )
     _check_positive(retrieval, path)
     telegram: TelegramSettings = _build(TelegramSettings, data.get("telegram"), f"{path}: telegram")
+    if telegram.messages_per_second < 0 or telegram.group_messages_per_minute < 0:
+        raise ConfigError(f"{path}: telegram rate limits must be 0 (off) or more")
     return Settings(retrieval=retrieval, telegram=telegram, path=path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from functools import partial
+from pathlib import Path
 
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, TimedOut
@@ -32,14 +33,19 @@ async def _check_connection(bot: Bot) -> None:
         await bot.get_me()
 
 
-def run_bot(settings: Settings, base_url: str | None = None, test_env: bool = False) -> int:
+def run_bot(
+    settings: Settings,
+    base_url: str | None = None,
+    test_env: bool = False,
+    index_dir: Path | None = None,
+) -> int:
     """Run the bot with long polling until interrupted; return the exit code."""
     setup_logging()
     token = bot_token(project_root(settings.path) / ".env")
     app = build_application(
         settings,
         token,
-        partial(Library.load, settings.retrieval),
+        partial(Library.load, settings.retrieval, index_dir),
         base_url=base_url,
         test_environment=test_env,
     )

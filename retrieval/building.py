@@ -123,6 +123,11 @@ class IndexBuilder:
         self._fwd_offsets = array("q", [0])
         self._cache_terms: dict[str, list[int]] = {}
 
+    @property
+    def passage_count(self) -> int:
+        """Return how many passages have been added so far."""
+        return len(self._pas_part)
+
     def _ids(self, text: str) -> list[int]:
         """Return the term ids of text, adding new terms to the vocabulary."""
         tokenizer, ids = self.tokenizer, self.vocab.ids

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from retrieval.building import IndexBuilder, IndexParts
 from retrieval.model import Passage, Source, SourceMeta
 from retrieval.settings import RetrievalSettings
-from retrieval.sources import LoadedSources, load_sources
+from retrieval.sources import LoadedSources
 from retrieval.tokenize import Tokenizer
 
 
@@ -66,7 +66,9 @@ class SearchIndex:
     @classmethod
     def from_settings(cls, settings: RetrievalSettings) -> SearchIndex:
         """Load the configured sources and return an index over them."""
-        return cls.build(load_sources(settings.sources, settings.cleaning), settings)
+        from retrieval.indexing import build_index
+
+        return build_index(settings)[0]
 
     def __len__(self) -> int:
         return len(self.passages)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 from retrieval.answers import Answerer
 from retrieval.index import SearchIndex
@@ -29,8 +30,23 @@ class Library:
         self._by_file = {s.file: s for s in index.sources}
 
     @classmethod
-    def load(cls, settings: RetrievalSettings) -> Library:
-        """Load and index the configured sources."""
+    def load(cls, settings: RetrievalSettings, index_dir: Path | None = None) -> Library:
+        """Load the saved index in index_dir (or sources.index_dir), else index the sources."""
+        folder = index_dir or settings.sources.index_dir
+        if folder is not None:
+            from retrieval.persist import load_index
+
+            return cls(load_index(folder, settings), settings)
+        return cls(SearchIndex.from_settings(settings), settings)
+
+    @classmethod
+    def rebuild(cls, settings: RetrievalSettings, index_dir: Path | None = None) -> Library:
+        """Re-read the sources (only the changed files when there is a saved index)."""
+        folder = index_dir or settings.sources.index_dir
+        if folder is not None:
+            from retrieval.indexing import update_index
+
+            return cls(update_index(settings, folder).index, settings)
         return cls(SearchIndex.from_settings(settings), settings)
 
     @property

@@ -43,10 +43,11 @@ class SourceSettings:
     """Where sources live and what to do with files that cannot be read."""
 
     folders: tuple[Path, ...] = (Path("seeds"),)
-    extensions: tuple[str, ...] = (".txt", ".md")
+    extensions: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf", ".jsonl")
     on_error: OnError = "skip"
     metadata: dict[str, MetaOverride] = field(default_factory=dict)
     max_passage_chars: int = 1200
+    index_dir: Path | None = None
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
-"""Find, read and clean the source files, and cut their paragraphs into passages.
+"""Find and load the source files into cleaned Sources, and cut paragraphs into passages.
 
-Every `.txt`/`.md` file under the configured folders becomes a Source, numbered in path
-order, with metadata from sources.yaml where given and from its own text otherwise. A file
-that cannot be used is an error or a warning naming it, as `sources.on_error` says.
+Every supported file (see retrieval/formats.py) under the configured folders becomes one
+Source (a .jsonl file one per line), numbered in path order, with metadata from
+sources.yaml where given and from its own text otherwise. A file that cannot be used is
+an error or a warning naming it, as `sources.on_error` says.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.cleaning import clean_document
+from retrieval.building import passage_spans
 from retrieval.errors import SourceError
-from retrieval.model import Paragraph, Passage, Source, SourceMeta
-from retrieval.settings import CleaningRules, MetaOverride, SourceSettings
+from retrieval.formats import read_documents, to_source
+from retrieval.model import Passage, Source
+from retrieval.settings import CleaningRules, SourceSettings
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +36,8 @@ def find_files(settings: SourceSettings) -> list[tuple[str, Path]]:
     for folder in settings.folders:
         if not folder.is_dir():
             raise SourceError(
-                f"source folder {folder} does not exist: create it and put .txt or .md "
-                "articles in it, or set sources.folders in the config"
+                f"source folder {folder} does not exist: create it and put articles in it, "
+                "or set sources.folders in the config"
             )
         for path in sorted(folder.rglob("*")):
             if path.suffix.lower() in settings.extensions and path.is_file():
@@ -47,48 +49,35 @@ def find_files(settings: SourceSettings) -> list[tuple[str, Path]]:
     return found
 
 
-def read_text(path: Path) -> str:
-    """Return a file's text, decoded as UTF-8; SourceError says which file and why not."""
+def load_file(
+    name: str,
+    path: Path,
+    first_number: int,
+    settings: SourceSettings,
+    rules: CleaningRules,
+    warnings: list[str],
+) -> list[Source]:
+    """Return the cleaned sources of one file; skip or raise on bad input as configured."""
+
+    def warn(message: str) -> None:
+        warnings.append(message)
+        log.warning("%s", message)
+
+    sources: list[Source] = []
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceError(
-            f"{path} is not UTF-8 text (bad byte at offset {exc.start}): "
-            "convert it to UTF-8 or remove it"
-        ) from exc
-
-
-def _meta(
-    name: str, title: str | None, author: str | None, given: MetaOverride | None
-) -> SourceMeta:
-    given = given or MetaOverride()
-    return SourceMeta(
-        file=name,
-        title=given.title or title or Path(name).name,
-        author=given.author or author,
-        publisher=given.publisher,
-        date=given.date,
-        url=given.url,
-    )
-
-
-def load_source(
-    number: int, name: str, path: Path, settings: SourceSettings, rules: CleaningRules
-) -> Source:
-    """Return one cleaned source; SourceError when it has no text left after cleaning."""
-    doc = clean_document(read_text(path), rules)
-    if not doc.paragraphs:
-        raise SourceError(f"{path} has no text left after cleaning: is it empty?")
-    meta = _meta(name, doc.title, doc.author, settings.metadata.get(name))
-    paragraphs = tuple(
-        Paragraph(source=name, number=i, text=text, section=section)
-        for i, (section, text) in enumerate(doc.paragraphs, start=1)
-    )
-    return Source(number=number, meta=meta, paragraphs=paragraphs)
+        for raw in read_documents(path, name, settings.on_error, warn):
+            try:
+                number = first_number + len(sources)
+                sources.append(to_source(number, raw, settings.metadata.get(raw.name), rules))
+            except SourceError as exc:
+                if settings.on_error == "error":
+                    raise
+                warn(f"skipped {exc}")
+    except SourceError as exc:
+        if settings.on_error == "error":
+            raise
+        warn(f"skipped {exc}")
+    return sources
 
 
 def load_sources(settings: SourceSettings, rules: CleaningRules) -> LoadedSources:
@@ -96,13 +85,7 @@ def load_sources(settings: SourceSettings, rules: CleaningRules) -> LoadedSource
     sources: list[Source] = []
     warnings: list[str] = []
     for name, path in find_files(settings):
-        try:
-            sources.append(load_source(len(sources) + 1, name, path, settings, rules))
-        except SourceError as exc:
-            if settings.on_error == "error":
-                raise
-            warnings.append(f"skipped {exc}")
-            log.warning("skipped %s", exc)
+        sources += load_file(name, path, len(sources) + 1, settings, rules, warnings)
     if not sources:
         raise SourceError("no usable sources: " + "; ".join(warnings))
     return LoadedSources(tuple(sources), tuple(warnings))
@@ -110,8 +93,6 @@ def load_sources(settings: SourceSettings, rules: CleaningRules) -> LoadedSource
 
 def split_passages(sources: Iterable[Source], max_chars: int) -> list[Passage]:
     """Return the passages of all sources: one per paragraph, long ones split by sentence."""
-    from retrieval.building import passage_spans
-
     passages: list[Passage] = []
     for source in sources:
         for para in source.paragraphs:

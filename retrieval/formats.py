@@ -1,0 +1,534 @@
+"""Read source files of every supported format into raw documents, ready for cleaning.
+
+This module owns what a file format means. `.txt`/`.md` are UTF-8 text; `.html`/`.htm` give
+the article's main text and the title, author, date and url the page declares (trafilatura,
+offline); `.pdf` gives its text layer page by page and its title and author (pypdf); `.jsonl`
+holds one document a line (`id` or `_id`, `text`, optional `title`, `author`, `date`, `url`),
+read as a stream. `read_documents` turns one file into RawDocuments and `to_source` cleans
+one into a Source whose paragraphs know the page they start on. A file that cannot be used
+is a SourceError naming it; a bad JSONL line or PDF page is a warning naming the file and the
+line or page when on_error is "skip", and a SourceError when it is "error".
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import re
+import statistics
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, NamedTuple, Protocol
+
+import trafilatura
+from pypdf import PageObject, PasswordType, PdfReader
+from trafilatura.settings import Document
+
+from retrieval.cleaning import clean_document, repeat_key
+from retrieval.errors import SourceError
+from retrieval.model import Paragraph, Source, SourceMeta
+from retrieval.settings import CleaningRules, MetaOverride, OnError
+
+__all__ = ["SUPPORTED", "RawDocument", "read_documents", "read_text", "to_source"]
+
+
+SUPPORTED: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf", ".jsonl")
+
+Warn = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One document as its file gives it: raw text by page, and the metadata found in it."""
+
+    name: str  # file name relative to its folder, or "corpus.jsonl#42" for a JSONL line
+    pages: tuple[tuple[int | None, str], ...]  # (page number, or None when unpaged; text)
+    meta: MetaOverride = field(default_factory=MetaOverride)  # None fields: not found
+
+
+def read_documents(path: Path, name: str, on_error: OnError, warn: Warn) -> Iterator[RawDocument]:
+    """Return the documents in one file, read lazily; SourceError when it has no reader."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        kind = f"{suffix} files" if suffix else "files without an extension"
+        raise SourceError(
+            f"{path}: sourcebot cannot read {kind}; supported: {', '.join(SUPPORTED)}"
+        )
+    if suffix == ".jsonl":
+        return _read_jsonl(path, name, on_error, warn)
+    return _one(path, name, on_error, warn)
+
+
+def _one(path: Path, name: str, on_error: OnError, warn: Warn) -> Iterator[RawDocument]:
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        yield _read_html(path, name)
+    elif suffix == ".pdf":
+        yield _read_pdf(path, name, on_error, warn)
+    else:
+        yield RawDocument(name=name, pages=((None, read_text(path)),))
+
+
+def to_source(
+    number: int, raw: RawDocument, given: MetaOverride | None, rules: CleaningRules
+) -> Source:
+    """Return one cleaned source; SourceError when it has no text left after cleaning."""
+    doc = clean_document(_joined_pages(raw.pages), rules)
+    if not doc.paragraphs:
+        raise SourceError(f"{raw.name} has no text left after cleaning: is it empty?")
+    given = given or MetaOverride()
+    found = raw.meta
+    base, hash_, fragment = raw.name.partition("#")
+    meta = SourceMeta(
+        file=raw.name,
+        title=given.title or found.title or doc.title or Path(base).name + hash_ + fragment,
+        author=given.author or found.author or doc.author,
+        publisher=given.publisher or found.publisher,
+        date=given.date or found.date,
+        url=given.url or found.url,
+    )
+    pages = _paragraph_pages(raw.pages, [text for _, text in doc.paragraphs])
+    paragraphs = tuple(
+        Paragraph(source=raw.name, number=i, text=text, section=section, page=page)
+        for i, ((section, text), page) in enumerate(zip(doc.paragraphs, pages, strict=True), 1)
+    )
+    return Source(number=number, meta=meta, paragraphs=paragraphs)
+
+
+# --- Plain text --------------------------------------------------------------------------
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def read_text(path: Path) -> str:
+    """Return a file's text, decoded as UTF-8; SourceError says which file and why not."""
+    data = _read_bytes(path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            f"{path} is not UTF-8 text (bad byte at offset {exc.start}): "
+            "convert it to UTF-8 or remove it"
+        ) from exc
+
+
+# --- HTML --------------------------------------------------------------------------------
+
+# Block elements of trafilatura's XML output; anything else inside a block is inline.
+_XML_BLOCKS = frozenset({"head", "p", "list", "item", "quote", "table", "code", "div"})
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+class _XmlElement(Protocol):
+    """The part of an lxml element that the HTML reader walks (lxml ships no types)."""
+
+    tag: str
+    text: str | None
+    tail: str | None
+
+    def get(self, key: str) -> str | None: ...
+
+    def __iter__(self) -> Iterator[_XmlElement]: ...
+
+    def iter(self, tag: str) -> Iterator[_XmlElement]: ...
+
+
+def _read_html(path: Path, name: str) -> RawDocument:
+    data = _read_bytes(path)
+    if b"\x00" in data[:8192] and not data.startswith(_UTF16_BOMS):
+        raise SourceError(f"{path} is binary data, not an HTML page: remove it or rename it")
+    try:
+        # Bytes, not str: trafilatura then honours the page's own <meta charset>.
+        found = trafilatura.bare_extraction(
+            data,
+            with_metadata=True,
+            include_comments=False,
+            include_images=False,
+            include_links=False,
+            include_formatting=False,
+            # Only dates the page declares: the extensive search reads "in 2018" in the text
+            # as a publication date of 2018-01-01.
+            date_extraction_params={
+                "original_date": True,
+                "extensive_search": False,
+                "max_date": datetime.date.today().isoformat(),
+            },
+        )
+    except Exception as exc:  # a third-party parser on an arbitrary file: any error is "bad file"
+        raise SourceError(f"{path} cannot be read as HTML ({exc}): is it a web page?") from exc
+    body: _XmlElement | None = found.body if isinstance(found, Document) else None
+    blocks = list(_xml_blocks(body)) if body is not None else []
+    if not isinstance(found, Document) or not blocks:
+        raise SourceError(
+            f"{path}: no article text found in this HTML page; save the article page "
+            "itself, or its text as .txt"
+        )
+    meta = MetaOverride(
+        title=_nonblank(found.title),
+        author=_nonblank(found.author),
+        date=_nonblank(found.date),
+        url=_nonblank(found.url),
+    )
+    return RawDocument(name=name, pages=((None, "\n\n".join(blocks)),), meta=meta)
+
+
+def _nonblank(value: object) -> str | None:
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def _xml_blocks(parent: _XmlElement) -> Iterator[str]:
+    """Yield each block under parent: headings as markdown, list items bulleted, rows barred."""
+    lead = " ".join((parent.text or "").split())
+    if lead:
+        yield lead
+    for child in parent:
+        if child.tag == "head":
+            rend = child.get("rend") or ""
+            level = int(rend[1]) if re.fullmatch(r"h[1-6]", rend) else 2
+            text = _inline_text(child)
+            if text:
+                yield "#" * level + " " + text
+        elif child.tag == "table":
+            for row in child.iter("row"):
+                cells = [_inline_text(cell) for cell in row]
+                if any(cells):
+                    # Each row a block, framed by bars so that it never reads as a heading.
+                    yield "| " + " | ".join(cells) + " |"
+        elif child.tag == "graphic":
+            continue
+        elif any(grand.tag in _XML_BLOCKS for grand in child):
+            yield from _xml_blocks(child)
+        else:
+            text = _inline_text(child)
+            if text:
+                # A bullet keeps a short item from being read as a heading by the cleaning.
+                yield f"• {text}" if child.tag == "item" else text
+        tail = " ".join((child.tail or "").split())
+        if tail:
+            yield tail
+
+
+def _inline_text(element: _XmlElement) -> str:
+    return " ".join("".join(_inline_pieces(element)).split())
+
+
+def _inline_pieces(element: _XmlElement) -> Iterator[str]:
+    yield element.text or ""
+    for child in element:
+        if child.tag == "lb":
+            yield " "
+        else:
+            yield from _inline_pieces(child)
+        yield child.tail or ""
+
+
+# --- PDF ---------------------------------------------------------------------------------
+
+_LINE_END = (".", "!", "?", ":", '"', "”", "’", ")")
+_PAGE_NUMBER = re.compile(
+    r"(?:[Pp]age\s+)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*(?:(?:of|/)\s*\d{1,4})?\s*[-–—]?"
+)
+# File names and tool defaults that PDF writers put in /Title in place of a real title.
+_JUNK_PDF_TITLE = re.compile(
+    r"^(?:untitled|microsoft \w+ - .*|.*\.(?:docx?|pdf|tex|dvi|indd|rtf|odt|pptx?))$",
+    re.IGNORECASE,
+)
+
+
+class _Line(NamedTuple):
+    """One extracted line of a PDF page: its text, baseline height and font size."""
+
+    text: str
+    y: float | None
+    size: float
+
+
+def _read_pdf(path: Path, name: str, on_error: OnError, warn: Warn) -> RawDocument:
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+            raise SourceError(
+                f"{path} is encrypted with a password: save a copy without a password "
+                "(for example `qpdf --decrypt --password=... in.pdf out.pdf`) and use that"
+            )
+        info = reader.metadata
+        title = _nonblank(info.title) if info is not None else None
+        author = _nonblank(info.author) if info is not None else None
+        page_lines = [
+            _extract_lines(page, path, number, on_error, warn)
+            for number, page in enumerate(reader.pages, start=1)
+        ]
+    except SourceError:
+        raise
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except Exception as exc:  # pypdf on a damaged or disguised file raises many kinds
+        raise SourceError(
+            f"{path} is not a readable PDF ({type(exc).__name__}: {exc}): is it damaged, "
+            "or another kind of file renamed .pdf?"
+        ) from exc
+    _drop_page_furniture(page_lines)
+    pages = tuple(
+        (number, _page_text(lines))
+        for number, lines in enumerate(page_lines, start=1)
+        if any(line.text.strip() for line in lines)
+    )
+    if not pages:
+        raise SourceError(
+            f"{path} has no text layer (a scanned or image-only PDF): run OCR on it first, "
+            "for example `ocrmypdf in.pdf out.pdf`, and use the result"
+        )
+    if title is not None and _JUNK_PDF_TITLE.match(title):
+        title = None
+    return RawDocument(name=name, pages=pages, meta=MetaOverride(title=title, author=author))
+
+
+def _extract_lines(
+    page: PageObject, path: Path, number: int, on_error: OnError, warn: Warn
+) -> list[_Line]:
+    fragments: list[tuple[str, float, float]] = []
+
+    def visit(text: Any, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if text:
+            # Where the text matrix times the current transformation matrix puts the baseline.
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            scale = math.hypot(tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3])
+            fragments.append((str(text), float(y), float(size) * scale))
+
+    try:
+        page.extract_text(visitor_text=visit)
+    except Exception as exc:  # one broken page should not cost the whole document
+        problem = f"{path}, page {number}: cannot extract its text ({type(exc).__name__}: {exc})"
+        if on_error == "error":
+            raise SourceError(problem) from exc
+        warn(f"{problem}; page skipped")
+        return []
+    return _lines(fragments)
+
+
+def _lines(fragments: list[tuple[str, float, float]]) -> list[_Line]:
+    lines: list[_Line] = []
+    parts: list[str] = []
+    y: float | None = None
+    size = 0.0
+    for text, frag_y, frag_size in fragments:
+        for i, part in enumerate(text.split("\n")):
+            if i > 0:
+                lines.append(_Line(" ".join("".join(parts).split()), y, size))
+                parts, y, size = [], None, 0.0
+            if part.strip() and y is None:
+                y, size = frag_y, frag_size
+            parts.append(part)
+    lines.append(_Line(" ".join("".join(parts).split()), y, size))
+    return [line for line in lines if line.text]
+
+
+def _drop_page_furniture(pages: list[list[_Line]]) -> None:
+    """Drop page numbers and running headers or footers from the top and bottom of pages."""
+
+    def strip_numbers() -> None:
+        for lines in pages:
+            while lines and _PAGE_NUMBER.fullmatch(lines[0].text):
+                del lines[0]
+            while lines and _PAGE_NUMBER.fullmatch(lines[-1].text):
+                del lines[-1]
+
+    def key(line: _Line, index: int) -> tuple[str, int | None]:
+        # "Tidal Review 12" on one page and "Tidal Review 13" on the next are one running
+        # header: the number in it goes up with the page, so number - page stays the same.
+        numbers = re.findall(r"\d+", line.text)
+        offset = int(numbers[-1]) - index if numbers else None
+        return re.sub(r"\d+", "#", line.text.casefold()), offset
+
+    strip_numbers()
+    if len(pages) < 3:
+        return
+    edges = Counter(
+        k
+        for index, lines in enumerate(pages)
+        if lines
+        for k in {key(lines[0], index), key(lines[-1], index)}
+    )
+    running = {k for k, count in edges.items() if count >= max(3, len(pages) / 2)}
+    for index, lines in enumerate(pages):
+        if lines and key(lines[0], index) in running:
+            del lines[0]
+        if lines and key(lines[-1], index) in running:
+            del lines[-1]
+    strip_numbers()
+
+
+def _page_text(lines: list[_Line]) -> str:
+    """Return a page's lines, with a blank line where a paragraph seems to end."""
+    gaps = [
+        a.y - b.y
+        for a, b in pairwise(lines)
+        if a.y is not None and b.y is not None and 0 < a.y - b.y < 3 * max(a.size, 1.0)
+    ]
+    pitch = statistics.median(gaps) if gaps else None
+    lengths = sorted(len(line.text) for line in lines)
+    full = lengths[int(0.9 * (len(lengths) - 1))] if len(lengths) >= 4 else None
+    texts = [line.text for line in lines]
+    ends = [_paragraph_ends(prev, line, pitch, full) for prev, line in pairwise(lines)]
+    for i, end in enumerate(ends):
+        if not end:
+            texts[i], texts[i + 1] = _unhyphenate(texts[i], texts[i + 1])
+    paragraphs: list[list[str]] = [[]]
+    for i, text in enumerate(texts):
+        if i > 0 and ends[i - 1] and paragraphs[-1]:
+            paragraphs.append([])
+        if text:
+            paragraphs[-1].append(text)
+    return "\n\n".join("\n".join(lines) for lines in paragraphs if lines)
+
+
+def _paragraph_ends(prev: _Line, line: _Line, pitch: float | None, full: int | None) -> bool:
+    if prev.y is not None and line.y is not None:
+        gap = prev.y - line.y
+        if pitch is not None and gap > 1.4 * pitch:
+            return True  # extra space between the lines
+        if gap < -0.5 * max(line.size, 1.0):
+            return True  # moved up the page: a new column or text box
+    if abs(prev.size - line.size) > 0.1 * max(prev.size, line.size):
+        return True  # a heading and the body text around it
+    # A sentence that ends well before the right margin ends its paragraph.
+    return full is not None and prev.text.endswith(_LINE_END) and len(prev.text) < 0.8 * full
+
+
+def _unhyphenate(text: str, following: str) -> tuple[str, str]:
+    """Join a word hyphenated at the end of text with its rest, the first word of following."""
+    if len(text) >= 2 and text[-1] == "-" and text[-2].isalpha() and following[:1].islower():
+        rest, *after = re.split(r"\s+", following, maxsplit=1)
+        return text[:-1] + rest, "".join(after)
+    return text, following
+
+
+def _joined_pages(pages: tuple[tuple[int | None, str], ...]) -> str:
+    """Return the pages as one text; a paragraph that runs on over a page break stays whole."""
+    out: list[str] = []
+    for _, page_text in pages:
+        text = page_text.strip()
+        if not text:
+            continue
+        if out and not out[-1].endswith(_LINE_END) and text[:1].islower():
+            out[-1], text = _unhyphenate(out[-1], text)
+            out.append("\n")
+        elif out:
+            out.append("\n\n")
+        out.append(text)
+    return "".join(out)
+
+
+def _paragraph_pages(
+    pages: tuple[tuple[int | None, str], ...], paragraphs: list[str]
+) -> list[int | None]:
+    """Return the page each cleaned paragraph starts on, found by its first words."""
+    if all(number is None for number, _ in pages):
+        return [None] * len(paragraphs)
+    starts: list[tuple[int, int | None]] = []
+    keys: list[str] = []
+    offset = 0
+    for number, text in pages:
+        key = repeat_key(text)
+        starts.append((offset, number))
+        keys.append(key)
+        offset += len(key) + 1
+    haystack = " ".join(keys)
+    result: list[int | None] = []
+    cursor = 0
+    page: int | None = pages[0][0]
+    for text in paragraphs:
+        words = repeat_key(text).split()
+        for needle in (" ".join(words[:8]), " ".join(words[:3])):
+            at = haystack.find(needle, cursor) if needle else -1
+            if at >= 0:
+                page = next(n for start, n in reversed(starts) if start <= at)
+                cursor = at + len(needle)
+                break
+        result.append(page)
+    return result
+
+
+# --- JSONL -------------------------------------------------------------------------------
+
+_OPTIONAL_KEYS = ("title", "author", "date", "url")
+
+
+class _BadLineError(Exception):
+    """What is wrong with one JSONL line; the reader adds the file and line number."""
+
+
+def _read_jsonl(path: Path, name: str, on_error: OnError, warn: Warn) -> Iterator[RawDocument]:
+    first_line: dict[str, int] = {}
+    skipped = 0
+    try:
+        with path.open("rb") as lines:
+            for lineno, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    doc_id, text, meta = _jsonl_record(line)
+                    if doc_id in first_line:
+                        raise _BadLineError(
+                            f"id {doc_id!r} already used on line {first_line[doc_id]}"
+                        )
+                except _BadLineError as bad:
+                    problem = f"{path}, line {lineno}: {bad}"
+                    if on_error == "error":
+                        raise SourceError(
+                            f"{problem}; fix the line, or set sources.on_error to skip"
+                        ) from None
+                    warn(f"{problem}; line skipped")
+                    skipped += 1
+                    continue
+                first_line[doc_id] = lineno
+                yield RawDocument(name=f"{name}#{doc_id}", pages=((None, text),), meta=meta)
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if not first_line:
+        raise SourceError(
+            f"{path}: no usable documents ({skipped} bad lines skipped); write one JSON "
+            'object a line, each with an "id" and a "text"'
+        )
+
+
+def _jsonl_record(line: bytes) -> tuple[str, str, MetaOverride]:
+    try:
+        record = json.loads(line.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise _BadLineError(f"not UTF-8 (bad byte at column {exc.start + 1})") from None
+    except json.JSONDecodeError as exc:
+        raise _BadLineError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(record, dict):
+        raise _BadLineError(f"expected a JSON object, got {type(record).__name__}")
+    doc_id = record.get("id", record.get("_id"))
+    if doc_id is None:
+        raise _BadLineError('no "id" (or "_id")')
+    if isinstance(doc_id, bool) or not isinstance(doc_id, str | int):
+        raise _BadLineError(f'"id" must be a string or a whole number, got {type(doc_id).__name__}')
+    doc_id = str(doc_id).strip()
+    if not doc_id:
+        raise _BadLineError('"id" is empty')
+    text = record.get("text")
+    if text is None:
+        raise _BadLineError('no "text"')
+    if not isinstance(text, str):
+        raise _BadLineError(f'"text" must be a string, got {type(text).__name__}')
+    if not text.strip():
+        raise _BadLineError('"text" is empty')
+    fields: dict[str, str | None] = {}
+    for key in _OPTIONAL_KEYS:
+        value = record.get(key)
+        if value is not None and not isinstance(value, str):
+            raise _BadLineError(f'"{key}" must be a string, got {type(value).__name__}')
+        fields[key] = _nonblank(value)
+    return doc_id, text, MetaOverride(**fields)

@@ -1,0 +1,220 @@
+"""Save an index to a folder and load it back memory-mapped, without reading the sources.
+
+Layout: `<dir>/CURRENT` names the live version folder `<dir>/v<N>/`, which holds
+`manifest.json` (format, settings fingerprint, sources and the files they came from),
+`terms.json` (vocabulary and surface forms), and numpy arrays for the tables, the forward
+index and the engine. A new version is written beside the old one and CURRENT is replaced
+atomically, so a reader never sees half an index; old versions are then removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from dataclasses import asdict, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from retrieval.building import Forward, IndexParts, SourceRecord, Vocabulary, make_engine
+from retrieval.engines import SparseEngine
+from retrieval.errors import IndexLoadError
+from retrieval.index import SearchIndex, make_tokenizer
+from retrieval.model import SourceMeta
+from retrieval.settings import RetrievalSettings
+from retrieval.tables import ParagraphTable, PassageTable
+
+FORMAT = 1
+CURRENT = "CURRENT"
+_ARRAYS = {
+    "par_offsets": ("paragraphs", "offsets"),
+    "par_source": ("paragraphs", "source"),
+    "par_number": ("paragraphs", "number"),
+    "par_section": ("paragraphs", "section"),
+    "par_page": ("paragraphs", "page"),
+    "pas_paragraph": ("passages", "paragraph"),
+    "pas_part": ("passages", "part"),
+    "pas_start": ("passages", "start"),
+    "pas_end": ("passages", "end"),
+    "fwd_terms": ("forward", "terms"),
+    "fwd_offsets": ("forward", "offsets"),
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, re.Pattern):
+        return value.pattern
+    if isinstance(value, Path):
+        return str(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in sorted(value.items())}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def fingerprint(settings: RetrievalSettings) -> str:
+    """Return a hash of every setting that changes what the index holds."""
+    relevant = {
+        "sources": {
+            "extensions": settings.sources.extensions,
+            "metadata": settings.sources.metadata,
+            "max_passage_chars": settings.sources.max_passage_chars,
+        },
+        "cleaning": settings.cleaning,
+        "index": settings.index,
+        "format": FORMAT,
+    }
+    blob = json.dumps(_plain(relevant), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def current_version(folder: Path) -> Path | None:
+    """Return the live version folder of a saved index, or None when there is none."""
+    marker = folder / CURRENT
+    if not marker.is_file():
+        return None
+    version = folder / marker.read_text(encoding="utf-8").strip()
+    return version if version.is_dir() else None
+
+
+def save_index(
+    index: SearchIndex, folder: Path, files: dict[str, dict[str, Any]] | None = None
+) -> Path:
+    """Write the index as a new version under folder and make it the live one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    old = current_version(folder)
+    number = int(old.name[1:]) + 1 if old is not None and old.name[1:].isdigit() else 1
+    target = folder / f"v{number}"
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir()
+    parts = index.parts
+    np.save(target / "par_text.npy", np.asarray(parts.paragraphs.text_blob))
+    for name, (group, attr) in _ARRAYS.items():
+        np.save(target / f"{name}.npy", np.asarray(getattr(getattr(parts, group), attr)))
+    engine = parts.engine
+    if isinstance(engine, SparseEngine):
+        np.save(target / "eng_indptr.npy", engine.indptr)
+        np.save(target / "eng_docs.npy", engine.doc_ids)
+        np.save(target / "eng_weights.npy", engine.weights)
+    (target / "terms.json").write_text(
+        json.dumps(
+            {"terms": parts.vocab.terms, "surface": parts.vocab.surface}, ensure_ascii=False
+        ),
+        encoding="utf-8",
+    )
+    manifest = {
+        "format": FORMAT,
+        "fingerprint": fingerprint(index.retrieval_settings),
+        "engine": engine.name,
+        "sections": list(parts.paragraphs.sections),
+        "warnings": list(index.warnings),
+        "files": files or {},
+        "sources": [
+            {**asdict(r.meta), **{k: v for k, v in asdict(r).items() if k != "meta"}}
+            for r in parts.records
+        ],
+    }
+    (target / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False), encoding="utf-8"
+    )
+    tmp = folder / f"{CURRENT}.tmp"
+    tmp.write_text(target.name, encoding="utf-8")
+    os.replace(tmp, folder / CURRENT)
+    for stale in folder.glob("v*"):
+        if stale.is_dir() and stale != target:
+            shutil.rmtree(stale, ignore_errors=True)
+    return target
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """Return the live manifest of a saved index, or None when there is none."""
+    version = current_version(folder)
+    if version is None:
+        return None
+    try:
+        data = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexLoadError(
+            f"the index in {folder} is damaged ({exc}): run `sourcebot index` to rebuild it"
+        ) from exc
+    if not isinstance(data, dict):
+        raise IndexLoadError(f"the index in {folder} is damaged: run `sourcebot index`")
+    return data
+
+
+def load_index(folder: Path, settings: RetrievalSettings) -> SearchIndex:
+    """Return the index saved in folder, memory-mapped; IndexLoadError says what to do."""
+    manifest = read_manifest(folder)
+    version = current_version(folder)
+    if manifest is None or version is None:
+        raise IndexLoadError(
+            f"no index in {folder}: build one with `sourcebot index --index-dir {folder}`"
+        )
+    if manifest.get("format") != FORMAT or manifest.get("fingerprint") != fingerprint(settings):
+        raise IndexLoadError(
+            f"the index in {folder} was built with other settings (the config changed since): "
+            f"run `sourcebot index --index-dir {folder}` again"
+        )
+    try:
+        return _load(version, manifest, settings)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexLoadError(
+            f"the index in {folder} is damaged ({exc}): run `sourcebot index` to rebuild it"
+        ) from exc
+
+
+def _load(version: Path, manifest: dict[str, Any], settings: RetrievalSettings) -> SearchIndex:
+    def arr(name: str) -> Any:
+        return np.load(version / f"{name}.npy", mmap_mode="r")
+
+    records = tuple(
+        SourceRecord(
+            meta=SourceMeta(
+                file=s["file"],
+                title=s["title"],
+                author=s["author"],
+                publisher=s["publisher"],
+                date=s["date"],
+                url=s["url"],
+            ),
+            first_paragraph=s["first_paragraph"],
+            paragraphs=s["paragraphs"],
+            first_passage=s["first_passage"],
+            passages=s["passages"],
+            origin=s["origin"],
+        )
+        for s in manifest["sources"]
+    )
+    paragraphs = ParagraphTable(
+        text=arr("par_text"),
+        offsets=arr("par_offsets"),
+        source=arr("par_source"),
+        number=arr("par_number"),
+        section=arr("par_section"),
+        page=arr("par_page"),
+        sections=manifest["sections"],
+        files=[r.meta.file for r in records],
+    )
+    passages = PassageTable(
+        paragraphs, arr("pas_paragraph"), arr("pas_part"), arr("pas_start"), arr("pas_end")
+    )
+    words = json.loads((version / "terms.json").read_text(encoding="utf-8"))
+    terms: list[str] = words["terms"]
+    vocab = Vocabulary(terms, {t: i for i, t in enumerate(terms)}, words["surface"])
+    forward = Forward(arr("fwd_terms"), arr("fwd_offsets"))
+    if manifest["engine"] == "sparse" and settings.index.engine == "sparse":
+        engine: Any = SparseEngine(
+            vocab.ids, arr("eng_indptr"), arr("eng_docs"), arr("eng_weights"), len(passages)
+        )
+    else:
+        engine = make_engine(settings, vocab, forward)
+    parts = IndexParts(records, paragraphs, passages, vocab, forward, engine)
+    return SearchIndex(parts, make_tokenizer(settings), settings, manifest.get("warnings", []))
