@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from collections.abc import Callable
 
 from telegram import BotCommand, LinkPreviewOptions
@@ -48,16 +49,22 @@ def build_application(
     token: str,
     load_library: Callable[[], Library],
     *,
+    rebuild_library: Callable[[], Library] | None = None,
     base_url: str | None = None,
     test_environment: bool = False,
 ) -> Application:  # type: ignore[type-arg]
     """Return the bot's Application; the library is loaded in post_init, off the event loop."""
-    state = BotState(settings=settings)
+    state = BotState(settings=settings, rebuild=rebuild_library)
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
         state.library = await asyncio.to_thread(load_library)
         app.bot_data[STATE_KEY] = state
         await app.bot.set_my_commands(list(COMMANDS))
+        if rebuild_library is not None and hasattr(signal, "SIGHUP"):
+            # SIGHUP reloads the sources, like /reload, without a restart.
+            asyncio.get_running_loop().add_signal_handler(
+                signal.SIGHUP, lambda: app.create_task(h.reload_on_signal(state))
+            )
         log.info(
             "ready: %d sources, %d passages", len(state.library.sources), len(state.library.index)
         )
@@ -71,7 +78,14 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings.telegram.messages_per_second,
+                group_max_rate=settings.telegram.group_messages_per_minute,
+                group_time_period=60,
+                max_retries=3,
+            )
+        )
         .concurrent_updates(True)
         .post_init(post_init)
     )
@@ -92,6 +106,7 @@ def build_application(
     app.add_handler(CommandHandler("sources", h.on_sources, filters=new))
     app.add_handler(CommandHandler("summary", h.on_summary, filters=new))
     app.add_handler(CommandHandler("ask", h.on_ask, filters=new))
+    app.add_handler(CommandHandler("reload", h.on_reload, filters=new))
     app.add_handler(MessageHandler(new & filters.COMMAND, h.on_unknown_command))
     app.add_handler(MessageHandler(new & private & text, h.on_text))
     app.add_handler(MessageHandler(new & groups & text & h.AddressedToBot(), h.on_text))

@@ -37,7 +37,8 @@ from bot.render_html import (
     render_start,
     render_summary,
 )
-from bot.state import NotReadyError, get_library, get_state
+from bot.state import BotState, NotReadyError, get_library, get_state
+from retrieval.errors import SourcebotError
 from retrieval.library import Library
 from retrieval.model import Answer
 
@@ -221,6 +222,39 @@ async def on_summary(update: Update, context: Context) -> None:
     summary = await asyncio.to_thread(library.summarize, source, topic)
     await message.reply_text(render_summary(summary))
     log_update(update, "summary", started, size=len(arg), found=bool(summary.sentences))
+
+
+async def on_reload(update: Update, context: Context) -> None:
+    """Re-read the sources (admins only), answering from the old ones until it is done."""
+    started = time.perf_counter()
+    message = update.effective_message
+    user = update.effective_user
+    if message is None:
+        return
+    state = get_state(context)
+    if user is None or user.id not in state.settings.telegram.admins:
+        await message.reply_text("Only the bot's admins can /reload (telegram.admins).")
+        log_update(update, "reload-refused", started)
+        return
+    await message.reply_text("Reloading the sources; I keep answering meanwhile.")
+    try:
+        library = await state.reload()
+    except SourcebotError as exc:
+        await message.reply_text(esc(f"Reload failed, still using the old sources: {exc}"))
+        log_update(update, "reload-failed", started)
+        return
+    await message.reply_text(
+        f"Reloaded: {len(library.sources)} sources, {len(library.index)} passages."
+    )
+    log_update(update, "reload", started)
+
+
+async def reload_on_signal(state: BotState) -> None:
+    """Reload on SIGHUP; a failure is logged and the old sources stay in use."""
+    try:
+        await state.reload()
+    except Exception:
+        log.exception("reload on SIGHUP failed; still answering from the old sources")
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:

@@ -228,6 +228,7 @@ HELP_LINES = (
     ("summary", "summary of all sources; /summary N or /summary <title words> for one"),
     ("summary", "/summary <topic>: what the sources say about a topic"),
     ("ask", "/ask <question>: ask in a group (or just send the question in private)"),
+    ("reload", "re-read the sources without a restart (admins only)"),
 )
 
 

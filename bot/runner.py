@@ -46,6 +46,7 @@ def run_bot(
         settings,
         token,
         partial(Library.load, settings.retrieval, index_dir),
+        rebuild_library=partial(Library.rebuild, settings.retrieval, index_dir),
         base_url=base_url,
         test_environment=test_env,
     )

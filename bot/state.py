@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +16,7 @@ from bot.config import Settings
 from retrieval.library import Library
 
 STATE_KEY = "sourcebot"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -21,6 +26,31 @@ class BotState:
     settings: Settings
     library: Library | None = None
     questions: QuestionMemory = field(default_factory=QuestionMemory)
+    rebuild: Callable[[], Library] | None = None
+    _reloading: asyncio.Lock | None = None
+
+    async def reload(self) -> Library:
+        """Rebuild the library off the event loop and swap it in when it is ready.
+
+        Questions keep being answered from the old library meanwhile: a handler takes the
+        library once, at its start, so no question is dropped or answered twice. Reloads
+        requested while one runs wait for it and then run once more.
+        """
+        if self.rebuild is None:
+            raise NotReadyError("this bot cannot reload its sources")
+        if self._reloading is None:
+            self._reloading = asyncio.Lock()
+        async with self._reloading:
+            started = time.perf_counter()
+            library = await asyncio.to_thread(self.rebuild)
+            self.library = library
+            log.info(
+                "reloaded: %d sources, %d passages in %.1f s",
+                len(library.sources),
+                len(library.index),
+                time.perf_counter() - started,
+            )
+            return library
 
 
 class NotReadyError(RuntimeError):

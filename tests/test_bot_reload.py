@@ -1,0 +1,147 @@
+"""Reloading sources without a restart: /reload (admins only) and SIGHUP.
+
+The bot keeps answering from the old sources while the new index is built, and every
+question gets exactly one reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+from bot.app import build_application
+from bot.config import Settings, load_settings
+from retrieval.library import Library
+from tests.botapi_standin import DEFAULT_USER_ID, BotApiStandin
+
+ROOT = Path(__file__).resolve().parents[1]
+ADMIN = DEFAULT_USER_ID
+OUTSIDER = 2002
+NEW_ARTICLE = (
+    "Hydrology Notes\n\nThe Mekong delta floods every monsoon season, "
+    "and farmers plant floating rice to live with the water.\n"
+)
+
+
+def _settings(folder: Path) -> Settings:
+    base = load_settings(ROOT / "config" / "bot.yaml")
+    r = base.retrieval
+    return replace(
+        base,
+        retrieval=replace(r, sources=replace(r.sources, folders=(folder,))),
+        telegram=replace(base.telegram, admins=(ADMIN,)),
+    )
+
+
+def _corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    for seed in sorted((ROOT / "seeds").glob("*.txt")):
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    return folder
+
+
+async def test_reload_by_admin_picks_up_new_sources_while_answering(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path)
+    settings = _settings(folder)
+    release = threading.Event()
+
+    def slow_rebuild() -> Library:
+        release.wait(10)  # hold the rebuild until questions were answered meanwhile
+        return Library.load(settings.retrieval)
+
+    async with BotApiStandin() as standin:
+        app = build_application(
+            settings,
+            standin.token,
+            lambda: Library.load(settings.retrieval),
+            rebuild_library=slow_rebuild,
+            base_url=standin.base_url,
+        )
+        async with app:
+            assert app.post_init is not None and app.updater is not None
+            await app.post_init(app)
+            await app.start()
+            await app.updater.start_polling(poll_interval=0.0, timeout=1)
+
+            await standin.send_text("/reload", user_id=OUTSIDER)
+            (refusal,) = await standin.wait_for(
+                "sendMessage", lambda r: r.params["chat_id"] == OUTSIDER
+            )
+            assert "Only the bot's admins" in str(refusal.params["text"])
+
+            (folder / "mekong.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+            await standin.send_text("/reload")
+            await standin.wait_for("sendMessage", lambda r: "Reloading" in str(r.params["text"]))
+            # During the rebuild: the old sources answer, nothing is lost.
+            for question in ("Was Crimea discussed?", "floating rice in the Mekong delta"):
+                await standin.send_text(question)
+            during = await standin.wait_for(
+                "sendMessage", lambda r: r.params["chat_id"] == ADMIN, count=3
+            )
+            assert "Crimea" in str(during[1].params["text"])
+            assert "nothing in the sources" in str(during[2].params["text"])
+            release.set()
+            await standin.wait_for(
+                "sendMessage", lambda r: "Reloaded: 3 sources" in str(r.params["text"])
+            )
+            await standin.send_text("floating rice in the Mekong delta")
+            replies = await standin.wait_for(
+                "sendMessage", lambda r: r.params["chat_id"] == ADMIN, count=5
+            )
+            assert "Hydrology Notes" in str(replies[4].params["text"])
+            await app.updater.stop()
+            await app.stop()
+    texts = [str(r.params["text"]) for r in standin.requests if r.method == "sendMessage"]
+    assert len(texts) == 6  # refusal, reloading, 2 answers during, reloaded, 1 after
+
+
+async def test_sighup_reloads_a_running_bot(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path)
+    config = tmp_path / "config"
+    config.mkdir()
+    text = (ROOT / "config" / "bot.yaml").read_text(encoding="utf-8")
+    text = text.replace("folders: [seeds]", f"folders: [{folder}]")
+    text = text.replace(
+        "metadata: config/sources.yaml", f"metadata: {ROOT / 'config' / 'sources.yaml'}"
+    )
+    (config / "bot.yaml").write_text(text, encoding="utf-8")
+    async with BotApiStandin() as standin:
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": standin.token}
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            "--config",
+            str(config / "bot.yaml"),
+            "--base-url",
+            standin.base_url,
+            env=env,
+            cwd=tmp_path,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            await standin.send_text("floating rice in the Mekong delta")
+            (before,) = await standin.wait_for("sendMessage", timeout=30)
+            assert "nothing in the sources" in str(before.params["text"])
+            (folder / "mekong.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+            proc.send_signal(signal.SIGHUP)
+            for _ in range(100):
+                await asyncio.sleep(0.1)
+                await standin.send_text("floating rice in the Mekong delta")
+                replies = await standin.wait_for("sendMessage", count=_ + 2, timeout=30)
+                if "Hydrology Notes" in str(replies[-1].params["text"]):
+                    break
+            else:
+                raise AssertionError("the bot never answered from the reloaded sources")
+        finally:
+            proc.send_signal(signal.SIGINT)
+            _, stderr = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 0, stderr.decode()
+    assert "reloaded: 3 sources" in stderr.decode()
