@@ -122,7 +122,10 @@ def update_index(
     started = time.perf_counter()
     files = find_source_files(paths or settings.sources.folders, settings.sources.extensions)
     old: SearchIndex | None = None
-    manifest = read_manifest(folder)
+    try:
+        manifest = read_manifest(folder)
+    except IndexLoadError:
+        manifest = None  # damaged: rebuild from scratch
     if manifest is not None and manifest.get("fingerprint") == fingerprint(settings):
         try:
             old = load_index(folder, settings)

@@ -1,0 +1,165 @@
+"""The saved index: same answers as in memory, incremental updates, clear load errors."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.cli import answer_json, main
+from bot.config import Settings
+from retrieval import indexing
+from retrieval.errors import IndexLoadError
+from retrieval.indexing import update_index
+from retrieval.library import Library
+from retrieval.persist import current_version, load_index
+from retrieval.settings import RetrievalSettings
+
+QUESTIONS = [
+    "Was Crimea discussed?",
+    "What did Lavorv say about international problems?",
+    "How do I bake bread?",
+    "Russia",
+    "What is escalation dominance?",
+]
+
+
+def _settings_for(settings: Settings, folder: Path) -> RetrievalSettings:
+    r = settings.retrieval
+    return replace(r, sources=replace(r.sources, folders=(folder,)))
+
+
+def _write(folder: Path, name: str, text: str) -> None:
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_saved_index_answers_exactly_like_the_fresh_one(
+    settings: Settings, library: Library, tmp_path: Path
+) -> None:
+    report = update_index(settings.retrieval, tmp_path / "idx")
+    loaded = Library(report.index, settings.retrieval)
+    assert [s.meta for s in loaded.sources] == [s.meta for s in library.sources]
+    assert [list(s.paragraphs) for s in loaded.sources] == [
+        list(s.paragraphs) for s in library.sources
+    ]
+    for question in QUESTIONS:
+        assert answer_json(loaded.answer(question)) == answer_json(library.answer(question))
+    assert loaded.summarize() == library.summarize()
+    # Loaded arrays are memory-mapped, not copied.
+    assert isinstance(report.index.parts.forward.terms, __import__("numpy").memmap)
+
+
+def test_incremental_update_redoes_only_changed_files(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "src"
+    folder.mkdir()
+    _write(folder, "a.txt", "Alpha Report\n\nThe harbour of Alphaville exports copper ore.\n")
+    _write(folder, "b.txt", "Beta Report\n\nBetatown grows saffron on terraced hills.\n")
+    _write(folder, "c.txt", "Gamma Report\n\nGammaburg trains falcons for the royal hunt.\n")
+    cfg = _settings_for(settings, folder)
+    first = update_index(cfg, tmp_path / "idx")
+    assert sorted(first.added) == ["a.txt", "b.txt", "c.txt"]
+
+    read: list[str] = []
+    real = indexing.load_file  # type: ignore[attr-defined]
+
+    def counting(name: str, *args: object, **kwargs: object) -> object:
+        read.append(name)
+        return real(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(indexing, "load_file", counting)
+    _write(folder, "b.txt", "Beta Report\n\nBetatown now grows lavender instead of saffron.\n")
+    (folder / "c.txt").unlink()
+    _write(folder, "d.txt", "Delta Report\n\nDeltaport repairs fishing boats all winter.\n")
+    os.utime(folder / "a.txt", ns=(1, 1))  # touched, same content: still unchanged
+    second = update_index(cfg, tmp_path / "idx")
+    assert read == ["b.txt", "d.txt"]
+    assert (second.added, second.changed, second.removed) == (["d.txt"], ["b.txt"], ["c.txt"])
+    assert second.unchanged == ["a.txt"]
+    lib = Library(second.index, cfg)
+    assert [s.file for s in lib.sources] == ["a.txt", "b.txt", "d.txt"]
+    assert lib.answer("lavender Betatown").found
+    assert not lib.answer("falcons royal hunt Gammaburg").found
+    assert lib.answer("copper ore harbour").hits[0].passage.source == "a.txt"
+    # The same as building everything afresh.
+    fresh = Library.load(cfg)
+    for q in ("copper ore harbour", "lavender Betatown", "fishing boats winter"):
+        assert answer_json(lib.answer(q)) == answer_json(fresh.answer(q))
+
+
+def test_changed_settings_rebuild_everything_and_stale_index_is_refused(
+    settings: Settings, tmp_path: Path
+) -> None:
+    update_index(settings.retrieval, tmp_path / "idx")
+    other = replace(settings.retrieval, index=replace(settings.retrieval.index, k1=1.5))
+    with pytest.raises(IndexLoadError, match=r"other settings.*sourcebot index"):
+        load_index(tmp_path / "idx", other)
+    report = update_index(other, tmp_path / "idx")
+    assert len(report.added) == 2 and not report.unchanged
+    assert load_index(tmp_path / "idx", other) is not None
+
+
+def test_missing_and_damaged_index_are_clear_errors(settings: Settings, tmp_path: Path) -> None:
+    with pytest.raises(IndexLoadError, match=r"no index in .*sourcebot index"):
+        load_index(tmp_path / "none", settings.retrieval)
+    update_index(settings.retrieval, tmp_path / "idx")
+    version = current_version(tmp_path / "idx")
+    assert version is not None
+    (version / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(IndexLoadError, match="damaged"):
+        load_index(tmp_path / "idx", settings.retrieval)
+    # A damaged index is rebuilt by the next `sourcebot index`.
+    assert len(update_index(settings.retrieval, tmp_path / "idx").added) == 2
+
+
+def test_jsonl_corpus_is_indexed_one_source_per_line(settings: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "dump"
+    folder.mkdir()
+    rows = [
+        {"id": "1", "title": "Volcanoes", "text": "Mount Etna erupted with lava fountains."},
+        {
+            "id": "2",
+            "title": "Glaciers",
+            "text": "The Rhone glacier retreats every summer.",
+            "author": "A. Ice",
+            "url": "https://example.org/glaciers",
+        },
+    ]
+    (folder / "dump.jsonl").write_text(
+        "\n".join(json.dumps(r) for r in rows) + "\nnot json\n", encoding="utf-8"
+    )
+    report = update_index(_settings_for(settings, folder), tmp_path / "idx")
+    lib = Library(report.index, _settings_for(settings, folder))
+    assert [s.file for s in lib.sources] == ["dump.jsonl#1", "dump.jsonl#2"]
+    assert any("dump.jsonl" in w and "3" in w for w in report.warnings)
+    hit = lib.answer("glacier retreats").hits[0]
+    assert (hit.meta.title, hit.meta.author, hit.meta.url) == (
+        "Glaciers",
+        "A. Ice",
+        "https://example.org/glaciers",
+    )
+
+
+def test_cli_index_then_ask_from_the_saved_index(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], repo_root: Path
+) -> None:
+    config = str(repo_root / "config" / "bot.yaml")
+    folder = str(tmp_path / "idx")
+    assert main(["index", "--config", config, "--index-dir", folder]) == 0
+    out = capsys.readouterr().out
+    assert "indexed 2 sources, 29 passages" in out and "added 2" in out
+    assert main(["index", "--config", config, "--index-dir", folder]) == 0
+    assert "unchanged 2" in capsys.readouterr().out
+    assert (
+        main(["ask", "Was Crimea discussed?", "--json", "--config", config, "--index-dir", folder])
+        == 0
+    )
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["found"] and answer["passages"][0]["paragraph"] == 12
+    assert main(["sources", "--config", config, "--index-dir", str(tmp_path / "nope")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no index in" in err
