@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test chat lint bench clean
+.PHONY: run test chat lint bench loadtest clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ lint: $(STAMP)
 # pytest exits 5 when it collected no tests: treat that as a failure like any other.
 test: lint
 	$(BIN)/python -m pytest -q
+
+# 50 users asking at once through the real bot and the local Bot API stand-in.
+loadtest: $(STAMP)
+	$(BIN)/python -m tests.load_test --users 50 --questions 20
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

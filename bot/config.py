@@ -46,6 +46,7 @@ class TelegramSettings:
     admins: tuple[int, ...] = ()
     messages_per_second: int = 30
     group_messages_per_minute: int = 20
+    typing_delay_ms: int = 300
 
 
 @dataclass(frozen=True)

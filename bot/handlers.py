@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from telegram import (
     InlineKeyboardButton,
@@ -22,7 +24,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes, filters
 
 from bot import callbacks as cb
@@ -43,6 +45,7 @@ from retrieval.library import Library
 from retrieval.model import Answer
 
 log = logging.getLogger("sourcebot.updates")
+T = TypeVar("T")
 Context = ContextTypes.DEFAULT_TYPE
 
 INLINE_RESULTS = 5
@@ -101,8 +104,25 @@ def answer_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
-async def _answer(question: str, context: Context) -> Answer:
-    return await asyncio.to_thread(get_library(context).answer, question)
+async def with_typing(
+    message: Message, delay_ms: int, work: Callable[..., T], *args: Any
+) -> T:
+    """Run work off the event loop; show "typing…" if it takes longer than delay_ms.
+
+    Telegram asks bots to send a chat action when a reply will take a noticeable time;
+    most answers take milliseconds, and an action sent for those would only cost a
+    round trip per question (and could arrive after the reply).
+    """
+    task = asyncio.ensure_future(asyncio.to_thread(work, *args))
+    if delay_ms > 0:
+        done, _ = await asyncio.wait({task}, timeout=delay_ms / 1000)
+        if done:
+            return task.result()
+    try:
+        await message.get_bot().send_chat_action(message.chat_id, ChatAction.TYPING)
+    except TelegramError as exc:  # the answer matters more than the indicator
+        log.warning("typing action failed: %s", exc)
+    return await task
 
 
 async def reply_answer(
@@ -110,14 +130,16 @@ async def reply_answer(
 ) -> None:
     """Answer a question in reply to message, with buttons, and log it."""
     started = time.perf_counter()
-    await message.get_bot().send_chat_action(message.chat_id, ChatAction.TYPING)
-    answer = await _answer(question, context)
+    library = get_library(context)  # once: a reload meanwhile must not mix two libraries
     state = get_state(context)
+    answer = await with_typing(
+        message, state.settings.telegram.typing_delay_ms, library.answer, question
+    )
     qid = state.questions.remember(question) if answer.more else None
     page = len(answer.hits) or 1
     await message.reply_text(
         render_answer(answer),
-        reply_markup=answer_keyboard(answer, qid, page, get_library(context)),
+        reply_markup=answer_keyboard(answer, qid, page, library),
         do_quote=message.chat.type != ChatType.PRIVATE,
     )
     log_update(update, kind, started, size=len(question), found=answer.found)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import io
 import logging
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from telegram.ext import Application
@@ -108,11 +110,10 @@ async def test_help_lists_every_command(running: Running) -> None:
         assert f"/{command.command}" in text
 
 
-async def test_question_gets_quotes_citations_and_typing(running: Running) -> None:
+async def test_question_gets_quotes_and_citations(running: Running) -> None:
     standin, _ = running
     await standin.send_text("Was Crimea discussed?")
     (reply,) = await _reply(standin, DEFAULT_USER_ID)
-    await standin.wait_for("sendChatAction", lambda r: r.params.get("action") == "typing")
     html = str(reply.params["text"])
     assert html.count("<blockquote>") >= 1
     assert "<b>Crimea</b>" in html
@@ -120,6 +121,29 @@ async def test_question_gets_quotes_citations_and_typing(running: Running) -> No
     assert "The issue of Crimea was not brought up at all" in text
     assert "Dmitry Danilov, RIAC · ¶ 12" in text
     assert reply.params.get("parse_mode") == "HTML"
+
+
+async def test_typing_shown_while_a_slow_answer_is_computed(
+    running: Running, seed_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    standin, _ = running
+    # A fast answer needs no indicator: the reply itself arrives at once.
+    await standin.send_text("Was Crimea discussed?")
+    await _reply(standin, DEFAULT_USER_ID)
+    assert not [r for r in standin.requests if r.method == "sendChatAction"]
+    real = seed_library.answer
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.6)  # longer than telegram.typing_delay_ms (300)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(seed_library, "answer", slow)
+    await standin.send_text("Will the sanctions be lifted?")
+    (action,) = await standin.wait_for("sendChatAction")
+    replies = await _reply(standin, DEFAULT_USER_ID, 2)
+    assert action.params["action"] == "typing" and action.params["chat_id"] == DEFAULT_USER_ID
+    assert action.time < replies[1].time  # shown while answering, not after
+    assert "sanctions" in str(replies[1].params["text"])
 
 
 async def test_misspelling_is_corrected_and_shown(running: Running) -> None:

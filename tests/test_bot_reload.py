@@ -18,6 +18,7 @@ from bot.app import build_application
 from bot.config import Settings, load_settings
 from retrieval.library import Library
 from tests.botapi_standin import DEFAULT_USER_ID, BotApiStandin
+from tests.configs import write_config
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN = DEFAULT_USER_ID
@@ -103,14 +104,7 @@ async def test_reload_by_admin_picks_up_new_sources_while_answering(tmp_path: Pa
 
 async def test_sighup_reloads_a_running_bot(tmp_path: Path) -> None:
     folder = _corpus(tmp_path)
-    config = tmp_path / "config"
-    config.mkdir()
-    text = (ROOT / "config" / "bot.yaml").read_text(encoding="utf-8")
-    text = text.replace("folders: [seeds]", f"folders: [{folder}]")
-    text = text.replace(
-        "metadata: config/sources.yaml", f"metadata: {ROOT / 'config' / 'sources.yaml'}"
-    )
-    (config / "bot.yaml").write_text(text, encoding="utf-8")
+    config = write_config(tmp_path, folder)
     async with BotApiStandin() as standin:
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": standin.token}
         proc = await asyncio.create_subprocess_exec(
@@ -119,7 +113,7 @@ async def test_sighup_reloads_a_running_bot(tmp_path: Path) -> None:
             "bot.cli",
             "run",
             "--config",
-            str(config / "bot.yaml"),
+            str(config),
             "--base-url",
             standin.base_url,
             env=env,

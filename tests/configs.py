@@ -1,0 +1,24 @@
+"""Write a copy of the project's config for a test process, with a few settings changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write_config(folder: Path, sources: Path, replacements: dict[str, str] | None = None) -> Path:
+    """Write folder/bot.yaml: the project's config reading `sources`, lines replaced."""
+    text = (ROOT / "config" / "bot.yaml").read_text(encoding="utf-8")
+    changes = {
+        "folders: [seeds]": f"folders: [{sources}]",
+        "metadata: config/sources.yaml": f"metadata: {ROOT / 'config' / 'sources.yaml'}",
+        **(replacements or {}),
+    }
+    for old, new in changes.items():
+        if old not in text:
+            raise ValueError(f"config/bot.yaml has no line {old!r} to replace")
+        text = text.replace(old, new)
+    path = folder / "bot.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
