@@ -1,0 +1,412 @@
+"""The child-process side of `sourcebot bench`: one system, built, reloaded and timed.
+
+`python -m retrieval.bench_worker RUNNER CORPUS QUESTIONS WORKDIR OUT` imports the runner
+("module:function"), calls it on the corpus JSONL and the question texts (a JSON list),
+and writes what it measured, plus this process's peak RSS, to OUT as JSON. One process per
+system, so the peak RSS is that system's alone.
+
+A runner is `(corpus_path, questions, workdir) -> SystemResult`. Build time runs from
+reading the JSONL to an index saved in `workdir` (reading included, for every system);
+load time is reopening that index. Latency is one question at a time, after `WARMUP`
+untimed questions, and covers what each runner's docstring says.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import resource
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import numpy as np
+
+from retrieval.synthetic import SyntheticPassage, read_corpus
+
+if TYPE_CHECKING:
+    from retrieval.library import Library
+    from retrieval.model import Answer, Source
+
+__all__ = [
+    "TOP_K",
+    "WARMUP",
+    "SystemResult",
+    "SystemRunner",
+    "load_runner",
+    "peak_rss_bytes",
+    "run_bm25s",
+    "run_rank_bm25",
+    "run_sourcebot",
+    "run_tantivy",
+    "runner_path",
+    "time_questions",
+]
+
+TOP_K = 10
+WARMUP = 5
+TANTIVY_HEAP_BYTES = 512_000_000
+TANTIVY_THREADS = 2
+_TANTIVY_ANALYZER = "en_stop_stem"
+_QUERY_WORD = re.compile(r"[^\W_]+")
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class SystemResult:
+    """What one system measured: build and load times, index size, each question's top ids.
+
+    `load_seconds` and `index_bytes` are None when the system keeps nothing on disk;
+    `rankings[i]` is the corpus passage ids returned for question i, best first.
+    """
+
+    build_seconds: float
+    load_seconds: float | None
+    index_bytes: int | None
+    latencies_ms: tuple[float, ...]
+    rankings: tuple[tuple[int, ...], ...]
+    note: str = ""
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SystemResult:
+        """Return the result that `asdict` + JSON wrote."""
+        return cls(
+            build_seconds=float(data["build_seconds"]),
+            load_seconds=None if data["load_seconds"] is None else float(data["load_seconds"]),
+            index_bytes=None if data["index_bytes"] is None else int(data["index_bytes"]),
+            latencies_ms=tuple(float(x) for x in data["latencies_ms"]),
+            rankings=tuple(tuple(int(i) for i in r) for r in data["rankings"]),
+            note=str(data.get("note", "")),
+        )
+
+
+SystemRunner = Callable[[Path, list[str], Path], SystemResult]
+
+
+def time_questions(
+    search: Callable[[str], R],
+    ids_of: Callable[[R], Iterable[int]],
+    questions: Sequence[str],
+    warmup: int = WARMUP,
+) -> tuple[tuple[float, ...], tuple[tuple[int, ...], ...]]:
+    """Return each question's latency (ms) of `search` alone, and the ids `ids_of` its result.
+
+    The first `warmup` questions are asked once untimed, so lazy set-up is not charged to
+    the first timed question.
+    """
+    for question in questions[:warmup]:
+        search(question)
+    latencies: list[float] = []
+    results: list[R] = []
+    for question in questions:
+        start = time.perf_counter_ns()
+        result = search(question)
+        latencies.append((time.perf_counter_ns() - start) / 1e6)
+        results.append(result)
+    rankings = tuple(tuple(ids_of(r))[:TOP_K] for r in results)
+    return tuple(latencies), rankings
+
+
+def peak_rss_bytes() -> int:
+    """Return this process's peak resident set size (VmHWM), in bytes."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        # Not Linux: ru_maxrss is kB on Linux, bytes on macOS; assume kB.
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    if match is None:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return int(match.group(1)) * 1024
+
+
+def dir_bytes(path: Path) -> int:
+    """Return the total size of the files under path."""
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def runner_path(runner: SystemRunner) -> str:
+    """Return "module:qualname" for a runner a child process can import; ValueError if none."""
+    module = getattr(runner, "__module__", None)
+    qualname = getattr(runner, "__qualname__", "")
+    if not module or module == "__main__" or "<" in qualname:
+        raise ValueError(
+            f"system runner {runner!r} must be a module-level function of an importable "
+            "module (not a lambda, a nested function or defined in __main__): each system "
+            "runs in a child process that imports it"
+        )
+    return f"{module}:{qualname}"
+
+
+def load_runner(path: str) -> SystemRunner:
+    """Return the runner that `runner_path` named."""
+    module_name, _, qualname = path.partition(":")
+    if not module_name or not qualname:
+        raise ValueError(f"runner {path!r} must look like 'package.module:function'")
+    target: Any = importlib.import_module(module_name)
+    for part in qualname.split("."):
+        target = getattr(target, part)
+    if not callable(target):
+        raise ValueError(f"runner {path!r} is not callable")
+    runner: SystemRunner = target
+    return runner
+
+
+def _title_and_text(passages: Iterable[SyntheticPassage]) -> tuple[list[int], list[str]]:
+    """Return the corpus ids and "title text" of passages, the text peers index."""
+    ids: list[int] = []
+    texts: list[str] = []
+    for p in passages:
+        ids.append(p.id)
+        texts.append(f"{p.title} {p.text}")
+    return ids, texts
+
+
+# --- tantivy -------------------------------------------------------------------------------
+
+
+def _tantivy_analyzer() -> Any:
+    """Return tantivy's en_stem pipeline plus its English stopwords, like the other systems."""
+    import tantivy
+
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.stopword("english"))
+        .filter(tantivy.Filter.stemmer("english"))
+        .build()
+    )
+
+
+def tantivy_query_text(question: str) -> str:
+    """Return question as plain lower-case words, so no character means query syntax."""
+    # Lower case keeps AND / OR / NOT from being read as operators; splitting where
+    # tantivy's simple tokenizer splits keeps one word from becoming a phrase query.
+    return " ".join(_QUERY_WORD.findall(question.lower()))
+
+
+def run_tantivy(corpus_path: Path, questions: list[str], workdir: Path) -> SystemResult:
+    """Index title + text with tantivy (2 writer threads), save, reopen; time parse + search.
+
+    Title and text are two values of one field, so they make one bag of words as in the
+    other systems; as separate fields, tantivy scores each on its own length norm, which
+    cost it about 0.1 of recall@10 here, and searches twice the postings.
+    """
+    import tantivy
+
+    index_dir = workdir / "tantivy-index"
+    index_dir.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("id", stored=True)
+    # Term frequencies without positions: no system here answers phrase queries.
+    builder.add_text_field("text", tokenizer_name=_TANTIVY_ANALYZER, index_option="freq")
+    index = tantivy.Index(builder.build(), path=str(index_dir))
+    index.register_tokenizer(_TANTIVY_ANALYZER, _tantivy_analyzer())
+    writer = index.writer(heap_size=TANTIVY_HEAP_BYTES, num_threads=TANTIVY_THREADS)
+    for p in read_corpus(corpus_path):
+        writer.add_document(tantivy.Document(id=p.id, text=[p.title, p.text]))
+    writer.commit()
+    writer.wait_merging_threads()
+    del writer, index
+    build = time.perf_counter() - start
+
+    start = time.perf_counter()
+    index = tantivy.Index.open(str(index_dir))
+    index.register_tokenizer(_TANTIVY_ANALYZER, _tantivy_analyzer())
+    searcher = index.searcher()
+    load = time.perf_counter() - start
+    queries = [tantivy_query_text(q) for q in questions]
+
+    def search(text: str) -> list[Any]:
+        if not text:
+            return []
+        query = index.parse_query(text, ["text"])
+        # count=False: top 10 only, so tantivy may skip blocks (block-max WAND).
+        return list(searcher.search(query, TOP_K, count=False).hits)
+
+    def ids_of(hits: list[Any]) -> list[int]:
+        return [int(searcher.doc(address)["id"][0]) for _, address in hits]
+
+    latencies, rankings = time_questions(search, ids_of, queries)
+    return SystemResult(
+        build, load, dir_bytes(index_dir), latencies, rankings, "latency: parse + search"
+    )
+
+
+# --- bm25s ---------------------------------------------------------------------------------
+
+
+def run_bm25s(corpus_path: Path, questions: list[str], workdir: Path) -> SystemResult:
+    """Index title + text with bm25s (English stopwords, PyStemmer), save, load; time
+    tokenize + retrieve of one question at a time."""
+    import bm25s
+    import Stemmer
+
+    index_dir = workdir / "bm25s-index"
+    stemmer = Stemmer.Stemmer("english")
+    start = time.perf_counter()
+    ids, texts = _title_and_text(read_corpus(corpus_path))
+    tokens = bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False)
+    del texts
+    retriever = bm25s.BM25()
+    retriever.index(tokens, show_progress=False)
+    del tokens
+    retriever.save(str(index_dir))
+    del retriever
+    build = time.perf_counter() - start
+
+    start = time.perf_counter()
+    retriever = bm25s.BM25.load(str(index_dir))
+    load = time.perf_counter() - start
+    corpus_ids = np.asarray(ids, dtype=np.int64)
+    k = min(TOP_K, len(ids))
+
+    def search(question: str) -> Any:
+        query = bm25s.tokenize(question, stopwords="en", stemmer=stemmer, show_progress=False)
+        docs, _ = retriever.retrieve(query, k=k, show_progress=False, n_threads=0)
+        return docs[0]
+
+    def ids_of(docs: Any) -> list[int]:
+        return [int(i) for i in corpus_ids[np.asarray(docs, dtype=np.int64)]]
+
+    latencies, rankings = time_questions(search, ids_of, questions)
+    return SystemResult(
+        build, load, dir_bytes(index_dir), latencies, rankings, "latency: tokenize + retrieve"
+    )
+
+
+# --- rank-bm25 -----------------------------------------------------------------------------
+
+
+def run_rank_bm25(corpus_path: Path, questions: list[str], workdir: Path) -> SystemResult:
+    """Index whitespace-split lower-case title + text with rank-bm25's BM25Okapi (in memory
+    only); time get_scores + top 10."""
+    from rank_bm25 import BM25Okapi
+
+    start = time.perf_counter()
+    ids, texts = _title_and_text(read_corpus(corpus_path))
+    bm25 = BM25Okapi([t.lower().split() for t in texts])
+    del texts
+    build = time.perf_counter() - start
+    corpus_ids = np.asarray(ids, dtype=np.int64)
+    k = min(TOP_K, len(ids))
+
+    def search(question: str) -> list[int]:
+        scores = np.asarray(bm25.get_scores(question.lower().split()))
+        top = np.argpartition(-scores, k - 1)[:k]
+        return [int(corpus_ids[i]) for i in top[np.argsort(-scores[top], kind="stable")]]
+
+    latencies, rankings = time_questions(search, lambda ranked: ranked, questions)
+    return SystemResult(
+        build, None, None, latencies, rankings, "in memory only; latency: get_scores + top 10"
+    )
+
+
+# --- sourcebot -----------------------------------------------------------------------------
+
+
+def article_sources(corpus_path: Path) -> Iterator[Source]:
+    """Yield one Source per article of the corpus, its passages as paragraphs 1..n, in order."""
+    from retrieval.model import Paragraph, Source, SourceMeta
+
+    article: list[SyntheticPassage] = []
+
+    def source() -> Source:
+        file = article_file(article[0].article)
+        meta = SourceMeta(file=file, title=article[0].title)
+        paragraphs = tuple(
+            Paragraph(source=file, number=i, text=p.text) for i, p in enumerate(article, 1)
+        )
+        return Source(article[0].article + 1, meta, paragraphs)
+
+    for passage in read_corpus(corpus_path):
+        if article and passage.article != article[0].article:
+            yield source()
+            article = []
+        if article and passage.id != article[-1].id + 1:
+            raise ValueError(f"{corpus_path}: passage {passage.id} is out of id order")
+        article.append(passage)
+    if article:
+        yield source()
+
+
+def article_first_ids(corpus_path: Path) -> dict[str, int]:
+    """Return each article's file name -> the id of its first passage (paragraph 1)."""
+    # Articles are contiguous in id order: paragraph n of an article is its first id + n - 1.
+    first: dict[str, int] = {}
+    for p in read_corpus(corpus_path):
+        first.setdefault(article_file(p.article), p.id)
+    return first
+
+
+def article_file(article: int) -> str:
+    """Return the file name the bench gives an article's Source."""
+    return f"article-{article:07d}.txt"
+
+
+def build_sourcebot(corpus_path: Path, workdir: Path) -> tuple[Library, int | None]:
+    """Return our Library over the corpus and its index size on disk (None: not saved).
+
+    The part to replace when the index can be saved: build, save into workdir, load back,
+    and return the size on disk. Articles stream into the builder one at a time.
+    """
+    from retrieval.building import IndexBuilder
+    from retrieval.index import SearchIndex, make_tokenizer
+    from retrieval.library import Library
+    from retrieval.settings import RetrievalSettings
+
+    settings = RetrievalSettings()
+    tokenizer = make_tokenizer(settings)
+    builder = IndexBuilder(settings, tokenizer)
+    for source in article_sources(corpus_path):
+        builder.add(source, origin=corpus_path.name)
+    index = SearchIndex(builder.finish(), tokenizer, settings)
+    return Library(index, settings), None
+
+
+def run_sourcebot(corpus_path: Path, questions: list[str], workdir: Path) -> SystemResult:
+    """Build our index (in memory until it can be saved); time `Library.answer` end to end
+    (parse, spelling, search, coverage, quotes) with top_k=10."""
+    start = time.perf_counter()
+    library, index_bytes = build_sourcebot(corpus_path, workdir)
+    build = time.perf_counter() - start
+    first_id = article_first_ids(corpus_path)
+
+    def search(question: str) -> Answer:
+        return library.answer(question, top_k=TOP_K)
+
+    def ids_of(answer: Answer) -> list[int]:
+        return [first_id[h.passage.source] + h.passage.paragraph - 1 for h in answer.hits]
+
+    latencies, rankings = time_questions(search, ids_of, questions)
+    note = "no saved index yet: built in memory; latency: answer(top_k=10)"
+    return SystemResult(build, None, index_bytes, latencies, rankings, note)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one system as the bench's child process; write its result as JSON."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 5:
+        print(
+            "usage: python -m retrieval.bench_worker RUNNER CORPUS QUESTIONS WORKDIR OUT",
+            file=sys.stderr,
+        )
+        return 2
+    runner_name, corpus, questions_file, workdir, out = args
+    runner = load_runner(runner_name)
+    questions = [str(q) for q in json.loads(Path(questions_file).read_text(encoding="utf-8"))]
+    result = runner(Path(corpus), questions, Path(workdir))
+    payload = asdict(result) | {"peak_rss_bytes": peak_rss_bytes()}
+    Path(out).write_text(json.dumps(payload), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
