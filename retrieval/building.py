@@ -9,6 +9,7 @@ rebuild a copy of arrays plus tokenizing only the files that changed.
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -69,13 +70,12 @@ class Vocabulary:
 
 @dataclass(frozen=True)
 class Forward:
-    """Each passage's term ids (text, section and title terms), passage after passage."""
+    """Each passage's distinct term ids and their counts (text, section and title terms),
+    passage after passage: row i is terms/tfs[offsets[i]:offsets[i + 1]]."""
 
     terms: np.ndarray
+    tfs: np.ndarray
     offsets: np.ndarray
-
-    def lengths(self) -> np.ndarray:
-        return np.diff(self.offsets)
 
 
 def passage_spans(text: str, max_chars: int) -> list[tuple[int, int]]:
@@ -120,23 +120,40 @@ class IndexBuilder:
         self._pas_start = array("i")
         self._pas_end = array("i")
         self._fwd = array("i")
+        self._fwd_tfs = array("i")
         self._fwd_offsets = array("q", [0])
         self._cache_terms: dict[str, list[int]] = {}
+        self._raw_ids: dict[str, int] = {}  # raw token -> term id, -1 for a stopword
 
     @property
     def passage_count(self) -> int:
         """Return how many passages have been added so far."""
         return len(self._pas_part)
 
-    def _ids(self, text: str) -> list[int]:
-        """Return the term ids of text, adding new terms to the vocabulary."""
-        tokenizer, ids = self.tokenizer, self.vocab.ids
-        raws = tokenizer.raw_tokens(text)
-        terms = tokenizer.terms(raws)
-        out = [ids.get(t, -1) for t in terms if t]
-        if -1 in out:
-            out = [self.vocab.add(t, r) for r, t in zip(raws, terms, strict=True) if t]
-        return out
+    def _raw_id(self, raw: str) -> int:
+        term = self.tokenizer.term(raw)
+        tid = self.vocab.add(term, raw) if term else -1
+        self._raw_ids[raw] = tid  # about one entry per distinct spelling: kept for the build
+        return tid
+
+    def _ids(self, text: str, *, clean: bool = True) -> list[int]:
+        """Return the term ids of text (repeats kept), adding new terms to the vocabulary."""
+        get, miss = self._raw_ids.get, self._raw_id
+        ids = [
+            i if (i := get(r)) is not None else miss(r)
+            for r in self.tokenizer.raw_tokens(text, clean=clean)
+        ]
+        return [i for i in ids if i >= 0]
+
+    def _counts(self, text: str) -> Counter[int]:
+        """Return term id -> count for a passage's (clean) text: the hot loop of a build."""
+        raws = self.tokenizer.raw_tokens(text, clean=True)
+        for raw in set(raws).difference(self._raw_ids):  # spellings not seen before
+            self._raw_id(raw)
+        # map() and Counter run in C: one dict lookup per token from raw token to term id.
+        counts: Counter[int] = Counter(map(self._raw_ids.__getitem__, raws))
+        counts.pop(-1, None)  # stopwords
+        return counts
 
     def _extra_ids(self, text: str | None, weight: int) -> list[int]:
         if not text or weight <= 0:
@@ -144,7 +161,7 @@ class IndexBuilder:
         key = f"{weight}\x00{text}"
         cached = self._cache_terms.get(key)
         if cached is None:
-            cached = self._ids(text) * weight
+            cached = self._ids(text, clean=False) * weight
             if len(self._cache_terms) > 100_000:
                 self._cache_terms.clear()
             self._cache_terms[key] = cached
@@ -180,8 +197,11 @@ class IndexBuilder:
                 self._pas_part.append(part)
                 self._pas_start.append(start)
                 self._pas_end.append(end)
-                self._fwd.extend(self._ids(para.text[start:end]))
-                self._fwd.extend(extra)
+                counts = self._counts(para.text[start:end])
+                if extra:
+                    counts.update(extra)
+                self._fwd.extend(counts.keys())
+                self._fwd_tfs.extend(counts.values())
                 self._fwd_offsets.append(len(self._fwd))
         self.records.append(
             SourceRecord(
@@ -216,6 +236,7 @@ class IndexBuilder:
         f_lo, f_hi = int(old.forward.offsets[q0]), int(old.forward.offsets[q0 + qn])
         base_fwd = len(self._fwd)
         self._fwd.extend(old.forward.terms[f_lo:f_hi].tolist())
+        self._fwd_tfs.extend(old.forward.tfs[f_lo:f_hi].tolist())
         self._fwd_offsets.extend(
             (old.forward.offsets[q0 + 1 : q0 + qn + 1] - f_lo + base_fwd).tolist()
         )
@@ -233,27 +254,31 @@ class IndexBuilder:
     def finish(self) -> IndexParts:
         """Return the tables, vocabulary, forward index and engine built so far."""
         files = [r.meta.file for r in self.records]
+        # Zero-copy views of the buffers: a million passages must not be held twice.
         paragraphs = ParagraphTable(
-            text=np.frombuffer(bytes(self._blob), dtype=np.uint8),
-            offsets=np.asarray(self._par_offsets, dtype=np.int64),
-            source=np.asarray(self._par_source, dtype=np.int32),
-            number=np.asarray(self._par_number, dtype=np.int32),
-            section=np.asarray(self._par_section, dtype=np.int32),
-            page=np.asarray(self._par_page, dtype=np.int32),
+            text=np.frombuffer(self._blob, dtype=np.uint8),
+            offsets=np.frombuffer(self._par_offsets, dtype=np.int64),
+            source=np.frombuffer(self._par_source, dtype=np.int32),
+            number=np.frombuffer(self._par_number, dtype=np.int32),
+            section=np.frombuffer(self._par_section, dtype=np.int32),
+            page=np.frombuffer(self._par_page, dtype=np.int32),
             sections=self._sections,
             files=files,
         )
         passages = PassageTable(
             paragraphs,
-            paragraph=np.asarray(self._pas_paragraph, dtype=np.int32),
-            part=np.asarray(self._pas_part, dtype=np.int32),
-            start=np.asarray(self._pas_start, dtype=np.int32),
-            end=np.asarray(self._pas_end, dtype=np.int32),
+            paragraph=np.frombuffer(self._pas_paragraph, dtype=np.int32),
+            part=np.frombuffer(self._pas_part, dtype=np.int32),
+            start=np.frombuffer(self._pas_start, dtype=np.int32),
+            end=np.frombuffer(self._pas_end, dtype=np.int32),
         )
         forward = Forward(
-            terms=np.asarray(self._fwd, dtype=np.int32),
-            offsets=np.asarray(self._fwd_offsets, dtype=np.int64),
+            terms=np.frombuffer(self._fwd, dtype=np.int32),
+            tfs=np.frombuffer(self._fwd_tfs, dtype=np.int32),
+            offsets=np.frombuffer(self._fwd_offsets, dtype=np.int64),
         )
+        self._raw_ids.clear()
+        self._cache_terms.clear()
         engine = make_engine(self.settings, self.vocab, forward)
         return IndexParts(tuple(self.records), paragraphs, passages, self.vocab, forward, engine)
 
@@ -263,12 +288,15 @@ def make_engine(settings: RetrievalSettings, vocab: Vocabulary, forward: Forward
     opts = settings.index
     if opts.engine == "sparse":
         return SparseEngine.from_forward(
-            vocab.ids, forward.terms, forward.lengths(), opts.scoring, opts.k1, opts.b
+            vocab.ids, forward.terms, forward.tfs, forward.offsets, opts.scoring, opts.k1, opts.b
         )
     terms = vocab.terms
     offsets = forward.offsets.tolist()
-    ids = forward.terms.tolist()
-    corpus = [[terms[t] for t in ids[a:b]] for a, b in pairwise(offsets)]
+    ids, tfs = forward.terms.tolist(), forward.tfs.tolist()
+    corpus = [
+        [terms[t] for t, n in zip(ids[a:b], tfs[a:b], strict=True) for _ in range(n)]
+        for a, b in pairwise(offsets)
+    ]
     return build_engine(opts.engine, corpus, opts.scoring, opts.k1, opts.b)
 
 

@@ -8,6 +8,7 @@ and pull-quotes or captions that repeat text found elsewhere in the same source.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ from retrieval.tokenize import clean_text
 
 _TERMINAL = (".", ",", ";", ":", "!", "…")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
-_KEY_JUNK = re.compile(r"[\W_]+")
+_KEY_EDGES = ".,;:!?\"'“”‘’«»()[]—–- "
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,17 @@ def _join_lines(lines: list[str]) -> str:
     return out
 
 
+@functools.lru_cache(maxsize=64)
+def _combined(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    # One alternation instead of a loop over patterns: one C call per line.
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+
+
 def _matches(patterns: tuple[re.Pattern[str], ...], line: str) -> bool:
-    return any(p.search(line) for p in patterns)
+    combined = _combined(patterns)
+    return combined is not None and combined.search(line) is not None
 
 
 def _reads_as_heading(text: str, max_words: int) -> bool:
@@ -65,8 +75,13 @@ def _reads_as_heading(text: str, max_words: int) -> bool:
 
 
 def repeat_key(text: str) -> str:
-    """Return text folded for repeat detection: case, punctuation and spacing ignored."""
-    return _KEY_JUNK.sub(" ", text.casefold()).strip()
+    """Return text folded for repeat detection: case, spacing and edge punctuation ignored.
+
+    A caption or pull-quote repeats its text word for word, but may drop the full stop or
+    add quotation marks; inner punctuation is kept, which keeps this cheap (it runs on
+    every paragraph of every source).
+    """
+    return " ".join(text.casefold().split()).strip(_KEY_EDGES)
 
 
 def _drop_repeats(items: list[tuple[str | None, str]], min_chars: int) -> list[int]:

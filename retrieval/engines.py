@@ -8,6 +8,7 @@ wraps that library for comparison. All take the same term lists from our tokeniz
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import ClassVar, NamedTuple, Protocol
 
@@ -80,49 +81,58 @@ class SparseEngine:
     ) -> SparseEngine:
         """Return an engine over the tokenized corpus."""
         vocab: dict[str, int] = {}
-        lengths = np.fromiter((len(doc) for doc in corpus), np.int64, len(corpus))
-        flat = np.fromiter(
-            (vocab.setdefault(t, len(vocab)) for doc in corpus for t in doc),
-            np.int32,
-            int(lengths.sum()),
+        terms: list[int] = []
+        tfs: list[int] = []
+        offsets = [0]
+        for doc in corpus:
+            counts = Counter(vocab.setdefault(t, len(vocab)) for t in doc)
+            terms += counts.keys()
+            tfs += counts.values()
+            offsets.append(len(terms))
+        return cls.from_forward(
+            vocab,
+            np.asarray(terms, np.int32),
+            np.asarray(tfs, np.int32),
+            np.asarray(offsets, np.int64),
+            scoring,
+            k1,
+            b,
         )
-        return cls.from_forward(vocab, flat, lengths, scoring, k1, b)
 
     @classmethod
     def from_forward(
         cls,
         vocab: dict[str, int],
         terms: npt.NDArray[np.int32],
-        lengths: npt.NDArray[np.int64],
+        tfs: npt.NDArray[np.int32],
+        offsets: npt.NDArray[np.int64],
         scoring: str,
         k1: float,
         b: float,
     ) -> SparseEngine:
-        """Return an engine over passages given as flat term ids and per-passage lengths."""
+        """Return an engine over passages given as (term id, count) rows, passage-major."""
+        from scipy.sparse import csr_matrix
+
         variant = get_scoring(scoring)
-        n_docs, n_terms = len(lengths), max(len(vocab), 1)
-        docs = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
-        # One key per (doc, term) pair, sorted; its run length is the term frequency.
-        keys = docs * n_terms + terms.astype(np.int64)
-        del docs
-        keys.sort()
-        pairs, tf = np.unique(keys, return_counts=True)
-        del keys
-        doc_ids, term_ids = np.divmod(pairs, n_terms)
-        del pairs
-        order = np.argsort(term_ids, kind="stable")  # term-major, docs ascending within
-        term_ids, doc_ids, tf = term_ids[order], doc_ids[order], tf[order]
-        del order
-        df = np.bincount(term_ids, minlength=n_terms)
+        n_docs, n_terms = len(offsets) - 1, max(len(vocab), 1)
+        total = np.concatenate(([0], np.cumsum(tfs, dtype=np.int64)))
+        lengths = (total[offsets[1:]] - total[offsets[:-1]]).astype(np.float32)
+        del total
+        # Passage-major rows to term-major columns: scipy's O(nnz) transpose, in C.
+        by_term = csr_matrix(
+            (tfs.astype(np.float32), terms, offsets), shape=(n_docs, n_terms)
+        ).tocsc()
+        del tfs
+        indptr = by_term.indptr.astype(np.int64)
+        doc_ids = by_term.indices.astype(np.int32)
+        df = np.diff(indptr)
         avgdl = float(lengths.mean()) if n_docs and lengths.sum() else 1.0
-        idf = variant.idf(df.astype(np.float64), n_docs)
-        dl = lengths[doc_ids].astype(np.float64)
-        weights = (idf[term_ids] * variant.tf(tf.astype(np.float64), dl, avgdl, k1, b)).astype(
-            np.float32
-        )
-        indptr = np.zeros(n_terms + 1, np.int64)
-        np.cumsum(df, out=indptr[1:])
-        return cls(vocab, indptr, doc_ids.astype(np.int32), weights, n_docs)
+        idf = variant.idf(df.astype(np.float64), n_docs).astype(np.float32)
+        term_of = np.repeat(np.arange(n_terms, dtype=np.int32), df)
+        weights = idf[term_of]
+        del term_of
+        weights *= variant.tf(by_term.data, lengths[doc_ids], avgdl, k1, b).astype(np.float32)
+        return cls(vocab, indptr, doc_ids, weights.astype(np.float32), n_docs)
 
     def __len__(self) -> int:
         return self.n_docs

@@ -52,7 +52,6 @@ class SearchIndex:
         self.retrieval_settings = settings
         self.warnings = tuple(warnings)
         self._rows = {r.meta.file: r for r in parts.records}
-        self._titles: dict[str, set[str]] = {}
 
     @classmethod
     def build(cls, loaded: LoadedSources, settings: RetrievalSettings) -> SearchIndex:
@@ -117,23 +116,12 @@ class SearchIndex:
         """Say whether any passage contains the term."""
         return self.engine.doc_freq(term) > 0
 
-    def _title_terms(self, source: str) -> set[str]:
-        cached = self._titles.get(source)
-        if cached is None:
-            cached = set(self.tokenizer.tokenize(self.meta(source).title))
-            if len(self._titles) > 10_000:
-                self._titles.clear()
-            self._titles[source] = cached
-        return cached
-
     def indexed_terms(self, passage: Passage) -> set[str]:
         """Return the terms a passage is indexed under (its text, section and title)."""
-        terms = set(self.tokenizer.tokenize(passage.text))
-        if self.settings.section_weight and passage.section:
-            terms.update(self.tokenizer.tokenize(passage.section))
-        if self.settings.title_weight:
-            terms |= self._title_terms(passage.source)
-        return terms
+        forward = self.parts.forward
+        lo, hi = int(forward.offsets[passage.id]), int(forward.offsets[passage.id + 1])
+        terms = self.vocab.terms
+        return {terms[i] for i in forward.terms[lo:hi].tolist()}
 
     def search(self, terms: Iterable[str], k: int) -> list[Scored]:
         """Return the k best passages for the terms, best first."""

@@ -28,7 +28,7 @@ from retrieval.model import SourceMeta
 from retrieval.settings import RetrievalSettings
 from retrieval.tables import ParagraphTable, PassageTable
 
-FORMAT = 1
+FORMAT = 2
 CURRENT = "CURRENT"
 _ARRAYS = {
     "par_offsets": ("paragraphs", "offsets"),
@@ -41,6 +41,7 @@ _ARRAYS = {
     "pas_start": ("passages", "start"),
     "pas_end": ("passages", "end"),
     "fwd_terms": ("forward", "terms"),
+    "fwd_tfs": ("forward", "tfs"),
     "fwd_offsets": ("forward", "offsets"),
 }
 
@@ -209,7 +210,7 @@ def _load(version: Path, manifest: dict[str, Any], settings: RetrievalSettings) 
     words = json.loads((version / "terms.json").read_text(encoding="utf-8"))
     terms: list[str] = words["terms"]
     vocab = Vocabulary(terms, {t: i for i, t in enumerate(terms)}, words["surface"])
-    forward = Forward(arr("fwd_terms"), arr("fwd_offsets"))
+    forward = Forward(arr("fwd_terms"), arr("fwd_tfs"), arr("fwd_offsets"))
     if manifest["engine"] == "sparse" and settings.index.engine == "sparse":
         engine: Any = SparseEngine(
             vocab.ids, arr("eng_indptr"), arr("eng_docs"), arr("eng_weights"), len(passages)

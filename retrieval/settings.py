@@ -56,8 +56,8 @@ class IndexSettings:
 
     engine: str = "sparse"
     scoring: str = "lucene"
-    k1: float = 1.2
-    b: float = 0.75
+    k1: float = 0.9
+    b: float = 0.4
     title_weight: int = 1
     section_weight: int = 1
     stem: bool = True

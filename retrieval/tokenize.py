@@ -22,14 +22,29 @@ _APOSTROPHES = "'’ʼ"
 _TOKEN_RE = re.compile(
     r"(?:[^\W\d_]\.){2,}"  # dotted acronym: U.S., e.g.
     r"|\d+(?:[.,]\d+)+"  # number with separators: 12,000 or 1.5
-    r"|(?:[^\W_]|[\u0300-\u036f\u0483-\u0489])+"  # a word, combining marks included
-    r"(?:['’ʼ](?:[^\W_]|[\u0300-\u036f])+)*"  # joined by apostrophes: Kerry’s, don't
+    r"|[\w\u0300-\u036f\u0483-\u0489]+"  # a word, combining marks included
+    r"(?:['’ʼ][\w\u0300-\u036f]+)*"  # joined by apostrophes: Kerry’s, don't
 )
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
-# Zero-width and other format characters (category Cf) would split or hide words.
-_INVISIBLE = dict.fromkeys(
-    c for c in range(0x10000) if unicodedata.category(chr(c)) in ("Cf", "Cc") and c not in (9, 10)
-)
+
+
+def _invisible_class() -> str:
+    """Return a regex class of format (Cf) and control (Cc) characters, as ranges."""
+    ranges: list[list[int]] = []
+    for c in range(0x110000):
+        if unicodedata.category(chr(c)) in ("Cf", "Cc") and c not in (9, 10):
+            if ranges and ranges[-1][1] == c - 1:
+                ranges[-1][1] = c
+            else:
+                ranges.append([c, c])
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+
+
+# Zero-width and other format characters would split or hide words.
+_INVISIBLE_RE = re.compile(f"[{_invisible_class()}]+")
 _CACHE_LIMIT = 1_000_000
 
 
@@ -43,7 +58,9 @@ class TokenSpan(NamedTuple):
 
 def clean_text(text: str) -> str:
     """Return text in NFC with control and zero-width characters removed (tabs, newlines kept)."""
-    return unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return _INVISIBLE_RE.sub("", text)
 
 
 def surface_form(raw: str) -> str:
@@ -101,14 +118,17 @@ class Tokenizer:
         self._cache[raw] = result
         return result
 
-    def raw_tokens(self, text: str) -> list[str]:
-        """Return the raw tokens of text as they stand in it (before folding)."""
-        return _TOKEN_RE.findall(clean_text(text))
+    def raw_tokens(self, text: str, *, clean: bool = False) -> list[str]:
+        """Return the raw tokens of text as they stand in it (before folding).
+
+        clean=True says text already went through clean_text (as indexed text has).
+        """
+        return _TOKEN_RE.findall(text if clean else clean_text(text))
 
     def terms(self, raws: list[str]) -> list[str]:
         """Return the term of each raw token ("" for stopwords), aligned with raws."""
-        cache, term = self._cache, self.term
-        return [cache[r] if r in cache else term(r) for r in raws]
+        get, term = self._cache.get, self.term
+        return [t if (t := get(r)) is not None else term(r) for r in raws]
 
     def tokenize(self, text: str) -> list[str]:
         """Return the terms of text, in order, stopwords removed."""
