@@ -27,6 +27,10 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest -q
 
+# The scale benchmark: 1,000,000 synthetic passages, sourcebot beside its peers.
+bench: $(STAMP)
+	$(BIN)/sourcebot bench --passages 1000000
+
 # 50 users asking at once through the real bot and the local Bot API stand-in.
 loadtest: $(STAMP)
 	$(BIN)/python -m tests.load_test --users 50 --questions 20

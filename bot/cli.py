@@ -75,6 +75,19 @@ def _positive(text: str) -> int:
     return value
 
 
+def _at_least(low: int) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text.replace("_", "").replace(",", ""))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low:,}, got {value:,}")
+        return value
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the `sourcebot` command."""
     common = argparse.ArgumentParser(add_help=False)
@@ -120,6 +133,18 @@ def build_parser() -> argparse.ArgumentParser:
         "paths", nargs="*", type=Path, metavar="SOURCE", help="files or folders (default: config)"
     )
     index.add_argument("--index-dir", type=Path, help="where to save (default: a cache folder)")
+
+    bench = sub.add_parser("bench", help="benchmark against tantivy, bm25s and rank-bm25")
+    bench.add_argument(
+        "--passages", type=_at_least(1000), default=1_000_000, help="corpus size (default 1M)"
+    )
+    bench.add_argument("--questions", type=_at_least(10), default=1000, help="default 1000")
+    bench.add_argument("--seed", type=int, default=0, help="synthetic corpus seed")
+    bench.add_argument(
+        "--systems",
+        default="tantivy,bm25s,rank-bm25,sourcebot",
+        help="comma-separated (default: all four)",
+    )
 
     run = sub.add_parser("run", parents=[common, loaded], help="start the Telegram bot")
     run.add_argument("--base-url", help="Bot API server URL (local server or emulator)")
@@ -275,8 +300,26 @@ def cmd_index(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace, out: TextIO) -> int:
+    from retrieval.bench import SYSTEMS, format_table, run_bench
+
+    systems = tuple(s.strip() for s in args.systems.split(",") if s.strip())
+    unknown = [s for s in systems if s not in SYSTEMS]
+    if unknown or not systems:
+        raise CliError(
+            f"--systems: unknown {', '.join(unknown) or '(none)'}; choose from {', '.join(SYSTEMS)}"
+        )
+    out.write(f"benchmarking {args.passages:,} passages, {args.questions:,} questions...\n")
+    out.flush()
+    rows = run_bench(args.passages, args.questions, args.seed, systems=systems)
+    out.write(format_table(rows) + "\n")
+    return 0
+
+
 def dispatch(args: argparse.Namespace, out: TextIO) -> int:
     """Run one parsed command; domain errors propagate to `main`."""
+    if args.command == "bench":
+        return cmd_bench(args, out)
     settings = load_settings(args.config)
     if args.command == "eval":
         return cmd_eval(args, settings, out)

@@ -104,9 +104,7 @@ def answer_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
-async def with_typing(
-    message: Message, delay_ms: int, work: Callable[..., T], *args: Any
-) -> T:
+async def with_typing(message: Message, delay_ms: int, work: Callable[..., T], *args: Any) -> T:
     """Run work off the event loop; show "typing…" if it takes longer than delay_ms.
 
     Telegram asks bots to send a chat action when a reply will take a noticeable time;

@@ -12,6 +12,7 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
+from pathlib import Path
 
 import numpy as np
 
@@ -61,10 +62,17 @@ class Vocabulary:
         """Return the id of term, adding it (with raw's surface form) when new."""
         tid = self.ids.get(term)
         if tid is None:
+            tid = self.add_surface(term, surface_form(raw))
+        return tid
+
+    def add_surface(self, term: str, surface: str) -> int:
+        """Return the id of term, adding it with this surface form when new."""
+        tid = self.ids.get(term)
+        if tid is None:
             tid = len(self.terms)
             self.ids[term] = tid
             self.terms.append(term)
-            self.surface.append(surface_form(raw))
+            self.surface.append(surface)
         return tid
 
 
@@ -101,13 +109,23 @@ class IndexBuilder:
     """Accumulates sources into flat columns, then makes the engine once at the end."""
 
     def __init__(
-        self, settings: RetrievalSettings, tokenizer: Tokenizer, vocab: Vocabulary | None = None
+        self,
+        settings: RetrievalSettings,
+        tokenizer: Tokenizer,
+        vocab: Vocabulary | None = None,
+        raw_ids: dict[str, int] | None = None,
+        spill: Path | None = None,
     ) -> None:
         self.settings = settings
         self.tokenizer = tokenizer
         self.vocab = vocab or Vocabulary.empty()
         self.records: list[SourceRecord] = []
+        # Paragraph text: in memory, or appended to a spill file when building to disk, so
+        # a large build does not hold all of its text in RAM.
         self._blob = bytearray()
+        self._blob_size = 0
+        self._spill_path = spill
+        self._spill = spill.open("wb") if spill is not None else None
         self._par_offsets = array("q", [0])
         self._par_source = array("i")
         self._par_number = array("i")
@@ -123,7 +141,8 @@ class IndexBuilder:
         self._fwd_tfs = array("i")
         self._fwd_offsets = array("q", [0])
         self._cache_terms: dict[str, list[int]] = {}
-        self._raw_ids: dict[str, int] = {}  # raw token -> term id, -1 for a stopword
+        # raw token -> term id (-1 for a stopword); shared across a worker's chunks
+        self._raw_ids: dict[str, int] = {} if raw_ids is None else raw_ids
 
     @property
     def passage_count(self) -> int:
@@ -185,8 +204,8 @@ class IndexBuilder:
         title_ids = self._extra_ids(source.meta.title, opts.title_weight)
         for para in source.paragraphs:
             row = len(self._par_number)
-            self._blob += para.text.encode("utf-8")
-            self._par_offsets.append(len(self._blob))
+            self._write_text(para.text.encode("utf-8"))
+            self._par_offsets.append(self._blob_size)
             self._par_source.append(row_source)
             self._par_number.append(para.number)
             self._par_section.append(self._section_id(para.section))
@@ -222,8 +241,8 @@ class IndexBuilder:
         paras, passages = old.paragraphs, old.passages
         shift_par = len(self._par_number) - p0
         lo, hi = int(paras.offsets[p0]), int(paras.offsets[p0 + pn])
-        base = len(self._blob)
-        self._blob += bytes(paras.text_blob[lo:hi])
+        base = self._blob_size
+        self._write_text(bytes(paras.text_blob[lo:hi]))
         self._par_offsets.extend((paras.offsets[p0 + 1 : p0 + pn + 1] - lo + base).tolist())
         self._par_source.extend([row_source] * pn)
         self._par_number.extend(paras.number[p0 : p0 + pn].tolist())
@@ -251,12 +270,32 @@ class IndexBuilder:
             )
         )
 
-    def finish(self) -> IndexParts:
-        """Return the tables, vocabulary, forward index and engine built so far."""
+    def _write_text(self, data: bytes) -> None:
+        if self._spill is not None:
+            self._spill.write(data)
+        else:
+            self._blob += data
+        self._blob_size += len(data)
+
+    def close(self) -> None:
+        """Close the spill file, if any (the tables made from it stay readable)."""
+        if self._spill is not None:
+            self._spill.close()
+
+    def _text_array(self) -> np.ndarray:
+        if self._spill is None or self._spill_path is None:
+            return np.frombuffer(self._blob, dtype=np.uint8)
+        if not self._spill.closed:
+            self._spill.flush()
+        if self._blob_size == 0:
+            return np.zeros(0, np.uint8)
+        return np.memmap(self._spill_path, dtype=np.uint8, mode="r", shape=(self._blob_size,))
+
+    def columns(self) -> Columns:
+        """Return the rows added so far as tables (zero-copy views of the build buffers)."""
         files = [r.meta.file for r in self.records]
-        # Zero-copy views of the buffers: a million passages must not be held twice.
         paragraphs = ParagraphTable(
-            text=np.frombuffer(self._blob, dtype=np.uint8),
+            text=self._text_array(),
             offsets=np.frombuffer(self._par_offsets, dtype=np.int64),
             source=np.frombuffer(self._par_source, dtype=np.int32),
             number=np.frombuffer(self._par_number, dtype=np.int32),
@@ -277,10 +316,63 @@ class IndexBuilder:
             tfs=np.frombuffer(self._fwd_tfs, dtype=np.int32),
             offsets=np.frombuffer(self._fwd_offsets, dtype=np.int64),
         )
+        return Columns(tuple(self.records), paragraphs, passages, forward)
+
+    def merge(self, chunk: Columns, term_map: np.ndarray) -> None:
+        """Append every row of a chunk built elsewhere; term_map turns its term ids into ours."""
+        par, pas, fwd = chunk.paragraphs, chunk.passages, chunk.forward
+        base_src, base_par, base_pas = len(self.records), len(self._par_number), len(self._pas_part)
+        base_blob, base_fwd = self._blob_size, len(self._fwd)
+        sections = np.array([self._section_id(s) for s in par.sections] + [NO_VALUE], np.int32)
+        self._write_text(par.text_blob.tobytes())
+        _append(self._par_offsets, par.offsets[1:] + base_blob)
+        _append(self._par_source, par.source + base_src)
+        _append(self._par_number, par.number)
+        _append(self._par_section, sections[par.section])  # NO_VALUE (-1) maps to the last
+        _append(self._par_page, par.page)
+        _append(self._pas_paragraph, pas.paragraph + base_par)
+        _append(self._pas_part, pas.part)
+        _append(self._pas_start, pas.start)
+        _append(self._pas_end, pas.end)
+        _append(self._fwd, term_map[fwd.terms])
+        _append(self._fwd_tfs, fwd.tfs)
+        _append(self._fwd_offsets, fwd.offsets[1:] + base_fwd)
+        for r in chunk.records:
+            self.records.append(
+                SourceRecord(
+                    meta=r.meta,
+                    first_paragraph=r.first_paragraph + base_par,
+                    paragraphs=r.paragraphs,
+                    first_passage=r.first_passage + base_pas,
+                    passages=r.passages,
+                    origin=r.origin,
+                )
+            )
+
+    def finish(self) -> IndexParts:
+        """Return the tables, vocabulary, forward index and engine built so far."""
+        cols = self.columns()
         self._raw_ids.clear()
         self._cache_terms.clear()
-        engine = make_engine(self.settings, self.vocab, forward)
-        return IndexParts(tuple(self.records), paragraphs, passages, self.vocab, forward, engine)
+        engine = make_engine(self.settings, self.vocab, cols.forward)
+        return IndexParts(
+            cols.records, cols.paragraphs, cols.passages, self.vocab, cols.forward, engine
+        )
+
+
+def _append(target: array[int], values: np.ndarray) -> None:
+    """Append numpy values to an array.array of the same item size, in C."""
+    target.frombytes(np.ascontiguousarray(values, dtype=np.dtype(target.typecode)).tobytes())
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Rows of sources, paragraphs, passages and forward index, without an engine."""
+
+    records: tuple[SourceRecord, ...]
+    paragraphs: ParagraphTable
+    passages: PassageTable
+    forward: Forward
 
 
 def make_engine(settings: RetrievalSettings, vocab: Vocabulary, forward: Forward) -> Engine:

@@ -124,14 +124,18 @@ class SparseEngine:
         ).tocsc()
         del tfs
         indptr = by_term.indptr.astype(np.int64)
-        doc_ids = by_term.indices.astype(np.int32)
+        doc_ids = by_term.indices.astype(np.int32, copy=False)
         df = np.diff(indptr)
         avgdl = float(lengths.mean()) if n_docs and lengths.sum() else 1.0
         idf = variant.idf(df.astype(np.float64), n_docs).astype(np.float32)
-        term_of = np.repeat(np.arange(n_terms, dtype=np.int32), df)
-        weights = idf[term_of]
-        del term_of
-        weights *= variant.tf(by_term.data, lengths[doc_ids], avgdl, k1, b).astype(np.float32)
+        weights = by_term.data  # the term frequencies, turned into weights in place
+        # In slices, so the temporaries of a 40-million-posting corpus stay small.
+        step = 1 << 22
+        for lo in range(0, len(weights), step):
+            hi = min(lo + step, len(weights))
+            term_of = np.searchsorted(indptr, np.arange(lo, hi), side="right") - 1
+            part = variant.tf(weights[lo:hi], lengths[doc_ids[lo:hi]], avgdl, k1, b)
+            weights[lo:hi] = idf[term_of] * part
         return cls(vocab, indptr, doc_ids, weights.astype(np.float32), n_docs)
 
     def __len__(self) -> int:

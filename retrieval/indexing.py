@@ -11,18 +11,22 @@ index, which is array work, not text work.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from retrieval.building import IndexBuilder, IndexParts, Vocabulary
+from retrieval.building import IndexBuilder, IndexParts, SourceRecord, Vocabulary
 from retrieval.errors import IndexLoadError, SourceError
+from retrieval.formats import read_documents
 from retrieval.index import SearchIndex, make_tokenizer
+from retrieval.parallel import Job, ParallelAdder, jobs, worker_count
 from retrieval.persist import fingerprint, load_index, read_manifest, save_index
 from retrieval.settings import RetrievalSettings
 from retrieval.sources import load_file
+from retrieval.tokenize import Tokenizer
 
 Progress = Callable[[int, int, int], None]  # files done, files in all, passages so far
 
@@ -82,6 +86,17 @@ def _stamp(path: Path) -> dict[str, Any]:
     return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
 
 
+PARALLEL_MIN_BYTES = 32 << 20  # below this, starting worker processes costs more than it saves
+
+
+@dataclass(frozen=True)
+class Step:
+    """One file's part of a build: read it anew, or carry its sources over unchanged."""
+
+    file: SourceFile
+    keep: tuple[SourceRecord, ...] = ()  # non-empty: adopt these from the old index
+
+
 def add_file(
     builder: IndexBuilder, file: SourceFile, settings: RetrievalSettings, warnings: list[str]
 ) -> None:
@@ -93,6 +108,65 @@ def add_file(
         builder.add(source, origin=str(file.path.resolve()))
 
 
+def _jobs(
+    steps: Sequence[Step], settings: RetrievalSettings, warnings: list[str]
+) -> Iterator[Job | Step]:
+    """Turn steps into work for the pool: JSONL files are read here and cut into chunks,
+    other files are read by a worker; kept files stay steps, run here in their turn."""
+
+    def warn(message: str) -> None:
+        warnings.append(message)
+
+    for step in steps:
+        origin = str(step.file.path.resolve())
+        if step.keep:
+            yield step
+        elif step.file.path.suffix.lower() == ".jsonl":
+            try:
+                docs = read_documents(
+                    step.file.path, step.file.name, settings.sources.on_error, warn
+                )
+                yield from jobs((origin, d) for d in docs)
+            except SourceError as exc:
+                if settings.sources.on_error == "error":
+                    raise
+                warn(f"skipped {exc}")
+        else:
+            yield Job(origin, path=step.file.path, name=step.file.name)
+
+
+def fill(
+    builder: IndexBuilder,
+    steps: Sequence[Step],
+    settings: RetrievalSettings,
+    old: IndexParts | None = None,
+    progress: Progress | None = None,
+) -> list[str]:
+    """Add every step's sources to the builder, in order; return the warnings."""
+    warnings: list[str] = []
+    to_read = sum(s.file.path.stat().st_size for s in steps if not s.keep)
+    workers = worker_count()
+    if workers > 1 and to_read >= PARALLEL_MIN_BYTES:
+        adder = ParallelAdder(builder, workers, lambda step: _keep(builder, old, step))
+        adder.run(_jobs(steps, settings, warnings), progress)
+        return warnings + adder.warnings
+    for done, step in enumerate(steps, start=1):
+        if step.keep:
+            _keep(builder, old, step)
+        else:
+            add_file(builder, step.file, settings, warnings)
+        if progress:
+            progress(done, len(steps), builder.passage_count)
+    return warnings
+
+
+def _keep(builder: IndexBuilder, old: IndexParts | None, step: Step) -> None:
+    if old is None:  # pragma: no cover - steps with records come from an old index
+        raise ValueError("no old index to keep sources from")
+    for record in step.keep:
+        builder.adopt(old, record)
+
+
 def build_index(
     settings: RetrievalSettings,
     paths: Sequence[Path] | None = None,
@@ -102,11 +176,7 @@ def build_index(
     files = find_source_files(paths or settings.sources.folders, settings.sources.extensions)
     tokenizer = make_tokenizer(settings)
     builder = IndexBuilder(settings, tokenizer)
-    warnings: list[str] = []
-    for done, file in enumerate(files, start=1):
-        add_file(builder, file, settings, warnings)
-        if progress:
-            progress(done, len(files), builder.passage_count)
+    warnings = fill(builder, [Step(f) for f in files], settings, progress=progress)
     if not builder.records:
         raise SourceError("no usable sources: " + "; ".join(warnings))
     return SearchIndex(builder.finish(), tokenizer, settings, warnings), warnings
@@ -138,17 +208,39 @@ def update_index(
         if old
         else None
     )
-    builder = IndexBuilder(settings, tokenizer, vocab)
+    folder.mkdir(parents=True, exist_ok=True)
+    spill = folder / f"build-{os.getpid()}.text"
+    builder = IndexBuilder(settings, tokenizer, vocab, spill=spill)
+    try:
+        return _update(
+            settings, folder, files, old, old_files, builder, tokenizer, progress, started
+        )
+    finally:
+        builder.close()
+        spill.unlink(missing_ok=True)
+
+
+def _update(
+    settings: RetrievalSettings,
+    folder: Path,
+    files: Sequence[SourceFile],
+    old: SearchIndex | None,
+    old_files: dict[str, dict[str, Any]],
+    builder: IndexBuilder,
+    tokenizer: Tokenizer,
+    progress: Progress | None,
+    started: float,
+) -> IndexReport:
     added: list[str] = []
     changed: list[str] = []
     kept: list[str] = []
-    warnings: list[str] = []
-    by_origin: dict[str, list[Any]] = {}
+    by_origin: dict[str, list[SourceRecord]] = {}
     if old is not None:
         for record in old.parts.records:
             by_origin.setdefault(record.origin, []).append(record)
     seen: dict[str, dict[str, Any]] = {}
-    for done, file in enumerate(files, start=1):
+    steps: list[Step] = []
+    for file in files:
         origin = str(file.path.resolve())
         stamp = _stamp(file.path)
         before = old_files.get(origin)
@@ -157,16 +249,14 @@ def update_index(
         if before is not None and not unchanged:
             sha = _sha256(file.path)
             unchanged = sha == before.get("sha256")
-        if unchanged and old is not None and origin in by_origin:
-            for record in by_origin[origin]:
-                builder.adopt(old.parts, record)
+        if unchanged and origin in by_origin:
+            steps.append(Step(file, tuple(by_origin[origin])))
             kept.append(file.name)
         else:
-            add_file(builder, file, settings, warnings)
+            steps.append(Step(file))
             (changed if before is not None else added).append(file.name)
         seen[origin] = {**stamp, "sha256": sha or _sha256(file.path)}
-        if progress:
-            progress(done, len(files), builder.passage_count)
+    warnings = fill(builder, steps, settings, old.parts if old else None, progress)
     removed = sorted(Path(o).name for o in old_files if o not in seen and o in by_origin)
     if not builder.records:
         raise SourceError("no usable sources: " + "; ".join(warnings))

@@ -28,7 +28,7 @@ from retrieval.model import SourceMeta
 from retrieval.settings import RetrievalSettings
 from retrieval.tables import ParagraphTable, PassageTable
 
-FORMAT = 2
+FORMAT = 3
 CURRENT = "CURRENT"
 _ARRAYS = {
     "par_offsets": ("paragraphs", "offsets"),
@@ -97,7 +97,12 @@ def save_index(
         shutil.rmtree(target)
     target.mkdir()
     parts = index.parts
-    np.save(target / "par_text.npy", np.asarray(parts.paragraphs.text_blob))
+    text = parts.paragraphs.text_blob
+    if isinstance(text, np.memmap) and text.filename is not None:
+        # A build that spilled its text to disk: copy file to file, not through our memory.
+        shutil.copyfile(text.filename, target / "par_text.bin")
+    else:
+        np.asarray(text, dtype=np.uint8).tofile(target / "par_text.bin")
     for name, (group, attr) in _ARRAYS.items():
         np.save(target / f"{name}.npy", np.asarray(getattr(getattr(parts, group), attr)))
     engine = parts.engine
@@ -194,8 +199,10 @@ def _load(version: Path, manifest: dict[str, Any], settings: RetrievalSettings) 
         )
         for s in manifest["sources"]
     )
+    text_path = version / "par_text.bin"
+    size = text_path.stat().st_size
     paragraphs = ParagraphTable(
-        text=arr("par_text"),
+        text=np.memmap(text_path, dtype=np.uint8, mode="r") if size else np.zeros(0, np.uint8),
         offsets=arr("par_offsets"),
         source=arr("par_source"),
         number=arr("par_number"),

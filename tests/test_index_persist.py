@@ -163,3 +163,33 @@ def test_cli_index_then_ask_from_the_saved_index(
     assert main(["sources", "--config", config, "--index-dir", str(tmp_path / "nope")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no index in" in err
+
+
+def test_parallel_build_equals_sequential_build(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for seed in sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt")):
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    rows = [
+        {
+            "id": str(i),
+            "title": f"Note {i}",
+            "text": f"Harbour {i} ships copper and tin.\n\n"
+            f"The mayor of town {i} opened a bridge over the river in spring.",
+        }
+        for i in range(300)
+    ]
+    (folder / "notes.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    cfg = _settings_for(settings, folder)
+    monkeypatch.setattr(indexing, "worker_count", lambda: 1)
+    sequential = Library(update_index(cfg, tmp_path / "seq").index, cfg)
+    monkeypatch.setattr(indexing, "worker_count", lambda: 2)
+    monkeypatch.setattr(indexing, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr("retrieval.parallel.CHUNK_BYTES", 2000)  # many chunks, both workers
+    parallel = Library(update_index(cfg, tmp_path / "par").index, cfg)
+    assert [s.meta for s in parallel.sources] == [s.meta for s in sequential.sources]
+    assert len(parallel.index) == len(sequential.index) == 29 + 600  # two paragraphs a note
+    for q in ("Was Crimea discussed?", "copper harbour 17", "bridge over the river", "Lavorv"):
+        assert answer_json(parallel.answer(q)) == answer_json(sequential.answer(q))
