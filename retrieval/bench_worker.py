@@ -70,6 +70,7 @@ class SystemResult:
     latencies_ms: tuple[float, ...]
     rankings: tuple[tuple[int, ...], ...]
     note: str = ""
+    worker_processes: int = 0
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SystemResult:
@@ -81,6 +82,7 @@ class SystemResult:
             latencies_ms=tuple(float(x) for x in data["latencies_ms"]),
             rankings=tuple(tuple(int(i) for i in r) for r in data["rankings"]),
             note=str(data.get("note", "")),
+            worker_processes=int(data.get("worker_processes", 0)),
         )
 
 
@@ -340,6 +342,7 @@ def run_sourcebot(corpus_path: Path, questions: list[str], workdir: Path) -> Sys
     spelling, search, not-found check, quotes with highlights; the configured top_k)."""
     from retrieval.indexing import update_index
     from retrieval.library import Library
+    from retrieval.parallel import worker_count
     from retrieval.persist import load_index
     from retrieval.settings import RetrievalSettings
 
@@ -360,8 +363,12 @@ def run_sourcebot(corpus_path: Path, questions: list[str], workdir: Path) -> Sys
         return [first_id[h.passage.source] + h.passage.paragraph - 1 for h in hits]
 
     latencies, rankings = time_questions(library.answer, ids_of, questions)
-    note = f"latency: answer() end to end, top_k={settings.answers.top_k} as the bot"
-    return SystemResult(build, load, dir_bytes(folder), latencies, rankings, note)
+    workers = worker_count()
+    note = (
+        f"latency: answer() end to end, top_k={settings.answers.top_k} as the bot; "
+        f"build on {workers} worker processes, their peak RSS included"
+    )
+    return SystemResult(build, load, dir_bytes(folder), latencies, rankings, note, workers)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -377,7 +384,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     runner = load_runner(runner_name)
     questions = [str(q) for q in json.loads(Path(questions_file).read_text(encoding="utf-8"))]
     result = runner(Path(corpus), questions, Path(workdir))
-    payload = asdict(result) | {"peak_rss_bytes": peak_rss_bytes()}
+    # Worker processes a system starts (sourcebot's build workers) count too: their peak
+    # is added once per worker that ran, an upper bound on what they held together.
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    workers = result.worker_processes
+    payload = asdict(result) | {"peak_rss_bytes": peak_rss_bytes() + workers * children}
     Path(out).write_text(json.dumps(payload), encoding="utf-8")
     return 0
 

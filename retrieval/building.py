@@ -167,10 +167,13 @@ class IndexBuilder:
     def _counts(self, text: str) -> Counter[int]:
         """Return term id -> count for a passage's (clean) text: the hot loop of a build."""
         raws = self.tokenizer.raw_tokens(text, clean=True)
-        for raw in set(raws).difference(self._raw_ids):  # spellings not seen before
-            self._raw_id(raw)
         # map() and Counter run in C: one dict lookup per token from raw token to term id.
-        counts: Counter[int] = Counter(map(self._raw_ids.__getitem__, raws))
+        try:
+            counts: Counter[int] = Counter(map(self._raw_ids.__getitem__, raws))
+        except KeyError:  # spellings not seen before: resolve them, then count
+            for raw in set(raws).difference(self._raw_ids):
+                self._raw_id(raw)
+            counts = Counter(map(self._raw_ids.__getitem__, raws))
         counts.pop(-1, None)  # stopwords
         return counts
 

@@ -14,7 +14,7 @@ import json
 import os
 import re
 import shutil
-from dataclasses import asdict, fields, is_dataclass
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +124,19 @@ def save_index(
         "warnings": list(index.warnings),
         "files": files or {},
         "sources": [
-            {**asdict(r.meta), **{k: v for k, v in asdict(r).items() if k != "meta"}}
+            {
+                "file": r.meta.file,
+                "title": r.meta.title,
+                "author": r.meta.author,
+                "publisher": r.meta.publisher,
+                "date": r.meta.date,
+                "url": r.meta.url,
+                "first_paragraph": r.first_paragraph,
+                "paragraphs": r.paragraphs,
+                "first_passage": r.first_passage,
+                "passages": r.passages,
+                "origin": r.origin,
+            }
             for r in parts.records
         ],
     }
