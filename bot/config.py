@@ -43,10 +43,35 @@ class TelegramSettings:
 
     base_url: str | None = None
     test_environment: bool = False
-    admins: tuple[int, ...] = ()
     messages_per_second: int = 30
     group_messages_per_minute: int = 20
     typing_delay_ms: int = 300
+
+
+@dataclass(frozen=True)
+class AccessSettings:
+    """Who may use the bot. Empty allowlists mean everyone; admins may /reload and /stats."""
+
+    allowed_users: tuple[int, ...] = ()
+    allowed_chats: tuple[int, ...] = ()
+    denied_reply: str | None = "Sorry, this bot is private."
+    admins: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    """How much one user may ask, so that nobody starves the others."""
+
+    questions_per_minute: int = 20
+
+
+@dataclass(frozen=True)
+class PrivacySettings:
+    """What the bot keeps: nothing of the questions unless asked to."""
+
+    log_questions: bool = False
+    feedback: bool = False
+    feedback_file: Path = Path("feedback.sqlite3")
 
 
 @dataclass(frozen=True)
@@ -55,6 +80,9 @@ class Settings:
 
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    access: AccessSettings = field(default_factory=AccessSettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
     path: Path = DEFAULT_CONFIG
 
 
@@ -220,7 +248,18 @@ def load_metadata(path: Path) -> dict[str, MetaOverride]:
     return result
 
 
-_SECTIONS = ("sources", "cleaning", "tokenizer", "index", "answers", "summaries", "telegram")
+_SECTIONS = (
+    "sources",
+    "cleaning",
+    "tokenizer",
+    "index",
+    "answers",
+    "summaries",
+    "telegram",
+    "access",
+    "limits",
+    "privacy",
+)
 
 
 def load_settings(path: Path = DEFAULT_CONFIG) -> Settings:
@@ -293,4 +332,21 @@ def load_settings(path: Path = DEFAULT_CONFIG) -> Settings:
     telegram: TelegramSettings = _build(TelegramSettings, data.get("telegram"), f"{path}: telegram")
     if telegram.messages_per_second < 0 or telegram.group_messages_per_minute < 0:
         raise ConfigError(f"{path}: telegram rate limits must be 0 (off) or more")
-    return Settings(retrieval=retrieval, telegram=telegram, path=path)
+    access: AccessSettings = _build(AccessSettings, data.get("access"), f"{path}: access")
+    limits: LimitSettings = _build(LimitSettings, data.get("limits"), f"{path}: limits")
+    if limits.questions_per_minute < 0:
+        raise ConfigError(f"{path}: limits.questions_per_minute must be 0 (off) or more")
+    privacy: PrivacySettings = _build(PrivacySettings, data.get("privacy"), f"{path}: privacy")
+    privacy = PrivacySettings(
+        log_questions=privacy.log_questions,
+        feedback=privacy.feedback,
+        feedback_file=_resolve(root, privacy.feedback_file),
+    )
+    return Settings(
+        retrieval=retrieval,
+        telegram=telegram,
+        access=access,
+        limits=limits,
+        privacy=privacy,
+        path=path,
+    )

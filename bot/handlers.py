@@ -252,8 +252,8 @@ async def on_reload(update: Update, context: Context) -> None:
     if message is None:
         return
     state = get_state(context)
-    if user is None or user.id not in state.settings.telegram.admins:
-        await message.reply_text("Only the bot's admins can /reload (telegram.admins).")
+    if user is None or user.id not in state.settings.access.admins:
+        await message.reply_text("Only the bot's admins can /reload (access.admins).")
         log_update(update, "reload-refused", started)
         return
     await message.reply_text("Reloading the sources; I keep answering meanwhile.")

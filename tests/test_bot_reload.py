@@ -35,7 +35,7 @@ def _settings(folder: Path) -> Settings:
     return replace(
         base,
         retrieval=replace(r, sources=replace(r.sources, folders=(folder,))),
-        telegram=replace(base.telegram, admins=(ADMIN,)),
+        access=replace(base.access, admins=(ADMIN,)),
     )
 
 
