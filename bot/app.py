@@ -12,8 +12,9 @@ import logging
 import signal
 from collections.abc import Callable
 
-from telegram import BotCommand, LinkPreviewOptions
+from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -23,12 +24,16 @@ from telegram.ext import (
     Defaults,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot import handlers as h
 from bot.config import Settings
+from bot.feedback import FeedbackStore
+from bot.gate import Gate, gate
 from bot.state import STATE_KEY, BotState
+from bot.transport import RetryingRequest
 from retrieval.library import Library
 
 log = logging.getLogger(__name__)
@@ -40,6 +45,8 @@ COMMANDS = (
     BotCommand("summary", "Summary: all, /summary N, or /summary <topic>"),
     BotCommand("ask", "Ask a question (in groups)"),
 )
+CONNECTIONS = 32  # concurrent Bot API calls; httpcore checks every pooled connection per call
+POLL_READ_TIMEOUT = 15.0  # seconds a long poll may take before it counts as timed out
 TEST_ENV_URL = "https://api.telegram.org/bot{token}/test"
 TEST_ENV_FILE_URL = "https://api.telegram.org/file/bot{token}/test"
 
@@ -54,7 +61,8 @@ def build_application(
     test_environment: bool = False,
 ) -> Application:  # type: ignore[type-arg]
     """Return the bot's Application; the library is loaded in post_init, off the event loop."""
-    state = BotState(settings=settings, rebuild=rebuild_library)
+    feedback = FeedbackStore(settings.privacy.feedback_file) if settings.privacy.feedback else None
+    state = BotState(settings=settings, rebuild=rebuild_library, feedback=feedback)
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
         state.library = await asyncio.to_thread(load_library)
@@ -86,6 +94,8 @@ def build_application(
                 max_retries=3,
             )
         )
+        .request(RetryingRequest(state.faults, connection_pool_size=CONNECTIONS))
+        .get_updates_request(RetryingRequest(state.faults, read_timeout=POLL_READ_TIMEOUT))
         .concurrent_updates(True)
         .post_init(post_init)
     )
@@ -96,6 +106,8 @@ def build_application(
         builder = builder.base_url(TEST_ENV_URL).base_file_url(TEST_ENV_FILE_URL)
     app = builder.build()
     app.bot_data[STATE_KEY] = state
+    app.bot_data["gate"] = Gate(settings)
+    app.add_handler(TypeHandler(Update, gate), group=-1)
 
     new = filters.UpdateType.MESSAGE  # edited messages are ignored
     private = filters.ChatType.PRIVATE
@@ -107,6 +119,7 @@ def build_application(
     app.add_handler(CommandHandler("summary", h.on_summary, filters=new))
     app.add_handler(CommandHandler("ask", h.on_ask, filters=new))
     app.add_handler(CommandHandler("reload", h.on_reload, filters=new))
+    app.add_handler(CommandHandler("stats", h.on_stats, filters=new))
     app.add_handler(MessageHandler(new & filters.COMMAND, h.on_unknown_command))
     app.add_handler(MessageHandler(new & private & text, h.on_text))
     app.add_handler(MessageHandler(new & groups & text & h.AddressedToBot(), h.on_text))
@@ -117,3 +130,13 @@ def build_application(
     app.add_handler(InlineQueryHandler(h.on_inline))
     app.add_error_handler(h.on_error)
     return app
+
+
+def polling_error_callback(app: Application) -> Callable[[TelegramError], None]:  # type: ignore[type-arg]
+    """Return the callback for polling errors: one log line a fault streak, no traceback."""
+    state: BotState = app.bot_data[STATE_KEY]
+
+    def note(error: TelegramError) -> None:
+        state.faults.fault("getUpdates: server", f"{type(error).__name__}: {error}")
+
+    return note

@@ -146,6 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated (default: all four)",
     )
 
+    feedback = sub.add_parser("feedback", parents=[common], help="summarise 👍/👎 votes")
+    feedback.add_argument("--json", action="store_true", help="print JSON")
+    feedback.add_argument("--top", type=_positive, default=10, help="how many to list")
+
     run = sub.add_parser("run", parents=[common, loaded], help="start the Telegram bot")
     run.add_argument("--base-url", help="Bot API server URL (local server or emulator)")
     run.add_argument("--test-env", action="store_true", help="use Telegram's test environment")
@@ -316,6 +320,36 @@ def cmd_bench(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_feedback(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from bot.feedback import FeedbackStore
+
+    path = settings.privacy.feedback_file
+    summary = FeedbackStore(path).summary(args.top)
+    if args.json:
+        _print_json(
+            {
+                "file": str(path),
+                "up": summary.up,
+                "down": summary.down,
+                "passages_down": [{"passage": p, "votes": n} for p, n in summary.passages_down],
+                "questions_down": [{"question": q, "votes": n} for q, n in summary.questions_down],
+            },
+            out,
+        )
+        return 0
+    if not settings.privacy.feedback and summary.up + summary.down == 0:
+        out.write("no votes: feedback is off (privacy.feedback: false in the config)\n")
+        return 0
+    out.write(f"{summary.up} 👍, {summary.down} 👎 in {path}\n")
+    if summary.passages_down:
+        out.write("passages voted down most:\n")
+        out.writelines(f"  {n:>4}  {p}\n" for p, n in summary.passages_down)
+    if summary.questions_down:
+        out.write("questions whose answers were voted down most:\n")
+        out.writelines(f"  {n:>4}  {q}\n" for q, n in summary.questions_down)
+    return 0
+
+
 def dispatch(args: argparse.Namespace, out: TextIO) -> int:
     """Run one parsed command; domain errors propagate to `main`."""
     if args.command == "bench":
@@ -325,6 +359,8 @@ def dispatch(args: argparse.Namespace, out: TextIO) -> int:
         return cmd_eval(args, settings, out)
     if args.command == "index":
         return cmd_index(args, settings, out)
+    if args.command == "feedback":
+        return cmd_feedback(args, settings, out)
     if args.command == "run":
         from bot.runner import run_bot
 

@@ -24,7 +24,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, TelegramError, TimedOut
 from telegram.ext import ContextTypes, filters
 
 from bot import callbacks as cb
@@ -37,6 +37,7 @@ from bot.render_html import (
     render_source_line,
     render_sources,
     render_start,
+    render_stats,
     render_summary,
 )
 from bot.state import BotState, NotReadyError, get_library, get_state
@@ -60,24 +61,32 @@ def _chat_type(update: Update) -> str:
 
 
 def log_update(
-    update: Update, kind: str, started: float, *, size: int = 0, found: bool | None = None
+    update: Update,
+    kind: str,
+    started: float,
+    *,
+    size: int = 0,
+    found: bool | None = None,
+    text: str | None = None,
 ) -> None:
-    """Log one line about an handled update: never its text, never the user."""
+    """Log one line about a handled update: never the user; the text only when given
+    (callers pass it only with privacy.log_questions on)."""
     log.info(
-        "update=%s chat=%s kind=%s length=%d found=%s ms=%.1f",
+        "update=%s chat=%s kind=%s length=%d found=%s ms=%.1f%s",
         update.update_id,
         _chat_type(update),
         kind,
         size,
         "-" if found is None else ("yes" if found else "no"),
         (time.perf_counter() - started) * 1000,
+        "" if text is None else f" question={text[:300]!r}",
     )
 
 
 def answer_keyboard(
-    answer: Answer, qid: str | None, page_size: int, library: Library
+    answer: Answer, qid: str | None, page_size: int, library: Library, votes: bool = False
 ) -> InlineKeyboardMarkup | None:
-    """Return Context buttons for each hit and More/Back buttons for paging."""
+    """Return Context buttons for each hit, More/Back buttons for paging, 👍/👎 for votes."""
     if not answer.hits:
         return None
     rows: list[list[InlineKeyboardButton]] = []
@@ -101,7 +110,19 @@ def answer_keyboard(
         paging.append(InlineKeyboardButton("More ▶", callback_data=cb.encode(more)))
     if paging:
         rows.append(paging)
+    if votes and qid is not None:
+        rows.append(
+            [
+                InlineKeyboardButton("👍", callback_data=cb.encode(cb.Vote(qid, True))),
+                InlineKeyboardButton("👎", callback_data=cb.encode(cb.Vote(qid, False))),
+            ]
+        )
     return InlineKeyboardMarkup(rows)
+
+
+def cited(answer: Answer) -> tuple[str, ...]:
+    """Return the passages an answer cites, as "source#paragraph"."""
+    return tuple(f"{h.passage.source}#{h.passage.paragraph}" for h in answer.hits)
 
 
 async def with_typing(message: Message, delay_ms: int, work: Callable[..., T], *args: Any) -> T:
@@ -133,14 +154,18 @@ async def reply_answer(
     answer = await with_typing(
         message, state.settings.telegram.typing_delay_ms, library.answer, question
     )
-    qid = state.questions.remember(question) if answer.more else None
+    privacy = state.settings.privacy
+    state.stats.record(question, answer.found, keep_text=privacy.log_questions)
+    votes = privacy.feedback and bool(answer.hits)
+    qid = state.questions.remember(question, cited(answer)) if answer.more or votes else None
     page = len(answer.hits) or 1
     await message.reply_text(
         render_answer(answer),
-        reply_markup=answer_keyboard(answer, qid, page, library),
+        reply_markup=answer_keyboard(answer, qid, page, library, votes),
         do_quote=message.chat.type != ChatType.PRIVATE,
     )
-    log_update(update, kind, started, size=len(question), found=answer.found)
+    shown = question if privacy.log_questions else None
+    log_update(update, kind, started, size=len(question), found=answer.found, text=shown)
 
 
 def _strip_mention(message: Message) -> str:
@@ -244,6 +269,22 @@ async def on_summary(update: Update, context: Context) -> None:
     log_update(update, "summary", started, size=len(arg), found=bool(summary.sentences))
 
 
+async def on_stats(update: Update, context: Context) -> None:
+    """Show admins what was asked: counts, not-found rate, frequent unanswered questions."""
+    started = time.perf_counter()
+    message = update.effective_message
+    user = update.effective_user
+    if message is None:
+        return
+    state = get_state(context)
+    if user is None or user.id not in state.settings.access.admins:
+        await message.reply_text("Only the bot's admins can see /stats (access.admins).")
+        log_update(update, "stats-refused", started)
+        return
+    await message.reply_text(render_stats(state.stats, state.settings.privacy.log_questions))
+    log_update(update, "stats", started)
+
+
 async def on_reload(update: Update, context: Context) -> None:
     """Re-read the sources (admins only), answering from the old ones until it is done."""
     started = time.perf_counter()
@@ -317,18 +358,19 @@ async def on_button(update: Update, context: Context) -> None:
         return
     match payload:
         case cb.More(qid, offset):
-            question = get_state(context).questions.recall(qid)
-            if question is None:
+            state = get_state(context)
+            remembered = state.questions.recall(qid)
+            if remembered is None:
                 await query.answer(STALE)
                 log_update(update, "button-stale", started)
                 return
             top_k = library.settings.answers.top_k
-            answer = await asyncio.to_thread(library.answer, question, None, offset)
+            answer = await asyncio.to_thread(library.answer, remembered.question, None, offset)
             await query.answer()
+            votes = state.settings.privacy.feedback and bool(answer.hits)
+            keyboard = answer_keyboard(answer, qid, top_k, library, votes)
             try:
-                await query.edit_message_text(
-                    render_answer(answer), reply_markup=answer_keyboard(answer, qid, top_k, library)
-                )
+                await query.edit_message_text(render_answer(answer), reply_markup=keyboard)
             except BadRequest as exc:
                 if "not modified" not in str(exc).lower():
                     raise
@@ -351,6 +393,16 @@ async def on_button(update: Update, context: Context) -> None:
             summary = await asyncio.to_thread(library.summarize, source)
             await message.reply_text(render_summary(summary))
             log_update(update, "summary", started, found=bool(summary.sentences))
+        case cb.Vote(qid, up):
+            state = get_state(context)
+            remembered = state.questions.recall(qid)
+            if remembered is None or state.feedback is None:
+                await query.answer(STALE)
+                log_update(update, "button-stale", started)
+                return
+            await asyncio.to_thread(state.feedback.record, remembered.question, remembered.hits, up)
+            await query.answer("Thanks: noted." if up else "Thanks: noted, I will do better.")
+            log_update(update, "vote", started)
         case cb.Example():
             await query.answer()
             await reply_answer(update, context, message, library.example_question(), "example")
@@ -405,6 +457,11 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(error, NotReadyError):
         reply = "I am still loading the sources. Please try again in a few seconds."
         log.warning("update=%s before the sources were loaded", update_id)
+    elif isinstance(error, TimedOut):
+        # A timed-out call may still have been carried out (a slow server): the answer is
+        # probably on its way, so say nothing rather than "something went wrong" beside it.
+        log.warning("update=%s: a Bot API call timed out; not retried", update_id)
+        return
     else:
         reply = "Sorry, something went wrong while answering. Please try again."
         log.error("update=%s failed", update_id, exc_info=error)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from telegram.constants import MessageLimit
 
 from bot.citation import cite, source_line
+from bot.stats import Stats
 from retrieval.model import (
     Answer,
     Hit,
@@ -229,6 +230,7 @@ HELP_LINES = (
     ("summary", "/summary <topic>: what the sources say about a topic"),
     ("ask", "/ask <question>: ask in a group (or just send the question in private)"),
     ("reload", "re-read the sources without a restart (admins only)"),
+    ("stats", "questions answered and not found (admins only)"),
 )
 
 
@@ -256,3 +258,22 @@ def render_source_card(source: Source) -> str:
         title = f'<a href="{html.escape(meta.url, quote=True)}">{title}</a>'
     byline = source_line(meta)
     return f"<b>{title}</b>" + (f"\n{esc(byline)}" if byline else "")
+
+
+def render_stats(stats: Stats, questions_kept: bool) -> str:
+    """Return /stats: questions answered, not-found rate, frequent unanswered questions."""
+    lines = [
+        "<b>Since the bot started</b>",
+        f"Questions answered: {stats.questions}",
+        f"Found nothing: {stats.not_found} ({stats.not_found_rate:.0%})",
+    ]
+    if not questions_kept:
+        lines.append("<i>Unanswered questions are not kept (privacy.log_questions: false).</i>")
+    elif stats.unanswered:
+        lines.append("\n<b>Most frequent unanswered questions</b>")
+        lines += [f"{n}× {esc(q)}" for q, n in stats.unanswered.most_common(10)]
+    text = "\n".join(lines)
+    while utf16_len(_plain(text)) > LIMIT and len(lines) > 4:
+        lines.pop()
+        text = "\n".join(lines)
+    return text

@@ -13,6 +13,9 @@ from telegram.ext import ContextTypes
 
 from bot.callbacks import QuestionMemory
 from bot.config import Settings
+from bot.feedback import FeedbackStore
+from bot.stats import Stats
+from bot.transport import FaultLog
 from retrieval.library import Library
 
 STATE_KEY = "sourcebot"
@@ -27,6 +30,9 @@ class BotState:
     library: Library | None = None
     questions: QuestionMemory = field(default_factory=QuestionMemory)
     rebuild: Callable[[], Library] | None = None
+    stats: Stats = field(default_factory=Stats)
+    faults: FaultLog = field(default_factory=FaultLog)
+    feedback: FeedbackStore | None = None
     _reloading: asyncio.Lock | None = None
 
     async def reload(self) -> Library:
