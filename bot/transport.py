@@ -77,11 +77,12 @@ class RetryingRequest(HTTPXRequest):
                 self.faults.fault(f"{name}: connection", exc.message)
             else:
                 problem = _problem(code, payload)
-                if problem is None or last:
-                    if problem is None:
-                        self.faults.recovered(f"{name}: connection")
-                        self.faults.recovered(f"{name}: server")
+                if problem is None:
+                    self.faults.recovered(f"{name}: connection")
+                    self.faults.recovered(f"{name}: server")
                     return code, payload
+                if last:
+                    raise NetworkError(f"Bot API gave {problem} {RETRIES + 1} times in a row")
                 self.faults.fault(f"{name}: server", problem)
             await asyncio.sleep(BACKOFF_SECONDS * 2**attempt)
         raise TelegramError("unreachable")  # pragma: no cover

@@ -1,0 +1,37 @@
+"""Run the real bot Application against a fresh Bot API stand-in, for a test's duration."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from telegram.ext import Application
+
+from bot.app import build_application, polling_error_callback
+from bot.config import Settings
+from retrieval.library import Library
+from tests.botapi_standin import BotApiStandin
+
+Running = tuple[BotApiStandin, Application]  # type: ignore[type-arg]
+
+
+@asynccontextmanager
+async def running_bot(settings: Settings, library: Library) -> AsyncIterator[Running]:
+    """Yield (stand-in, application) with the bot polling; stop both afterwards."""
+    async with BotApiStandin() as standin:
+        app = build_application(settings, standin.token, lambda: library, base_url=standin.base_url)
+        async with app:
+            if app.post_init is None or app.updater is None:  # pragma: no cover
+                raise RuntimeError("the application has no post_init or updater")
+            await app.post_init(app)
+            await app.updater.start_polling(
+                poll_interval=0.0, timeout=1, error_callback=polling_error_callback(app)
+            )
+            await app.start()
+            try:
+                yield standin, app
+            finally:  # a test may have stopped them itself
+                if app.updater.running:
+                    await app.updater.stop()
+                if app.running:
+                    await app.stop()
