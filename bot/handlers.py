@@ -269,18 +269,26 @@ async def on_summary(update: Update, context: Context) -> None:
     log_update(update, "summary", started, size=len(arg), found=bool(summary.sentences))
 
 
+async def _admin_message(update: Update, context: Context, command: str) -> Message | None:
+    """Return the message of an admin's command; refuse anyone else and return None."""
+    message = update.effective_message
+    if message is None:
+        return None
+    user = update.effective_user
+    if user is None or user.id not in get_state(context).settings.access.admins:
+        await message.reply_text(f"Only the bot's admins can use /{command} (access.admins).")
+        log_update(update, f"{command}-refused", time.perf_counter())
+        return None
+    return message
+
+
 async def on_stats(update: Update, context: Context) -> None:
     """Show admins what was asked: counts, not-found rate, frequent unanswered questions."""
     started = time.perf_counter()
-    message = update.effective_message
-    user = update.effective_user
+    message = await _admin_message(update, context, "stats")
     if message is None:
         return
     state = get_state(context)
-    if user is None or user.id not in state.settings.access.admins:
-        await message.reply_text("Only the bot's admins can see /stats (access.admins).")
-        log_update(update, "stats-refused", started)
-        return
     await message.reply_text(render_stats(state.stats, state.settings.privacy.log_questions))
     log_update(update, "stats", started)
 
@@ -288,15 +296,10 @@ async def on_stats(update: Update, context: Context) -> None:
 async def on_reload(update: Update, context: Context) -> None:
     """Re-read the sources (admins only), answering from the old ones until it is done."""
     started = time.perf_counter()
-    message = update.effective_message
-    user = update.effective_user
+    message = await _admin_message(update, context, "reload")
     if message is None:
         return
     state = get_state(context)
-    if user is None or user.id not in state.settings.access.admins:
-        await message.reply_text("Only the bot's admins can /reload (access.admins).")
-        log_update(update, "reload-refused", started)
-        return
     await message.reply_text("Reloading the sources; I keep answering meanwhile.")
     try:
         library = await state.reload()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from telegram.ext import Application
 
@@ -35,3 +39,23 @@ async def running_bot(settings: Settings, library: Library) -> AsyncIterator[Run
                     await app.updater.stop()
                 if app.running:
                     await app.stop()
+
+
+async def start_bot_process(
+    standin: BotApiStandin, config: Path, *args: str, cwd: Path | None = None, quiet: bool = False
+) -> asyncio.subprocess.Process:
+    """Start `sourcebot run` as a user would, against the stand-in, with its token."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "run",
+        "--config",
+        str(config),
+        "--base-url",
+        standin.base_url,
+        *args,
+        env={**os.environ, "TELEGRAM_BOT_TOKEN": standin.token},
+        cwd=cwd,
+        stderr=asyncio.subprocess.DEVNULL if quiet else asyncio.subprocess.PIPE,
+    )

@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import signal
 import statistics
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from tests.botapi_standin import BotApiStandin
+from tests.botrun import start_bot_process
 from tests.configs import write_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,19 +74,7 @@ async def run_load(users: int = 50, per_user: int = 20, workdir: Path | None = N
     )
     latencies: list[float] = []
     async with BotApiStandin() as standin:
-        bot = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "run",
-            "--config",
-            str(config),
-            "--base-url",
-            standin.base_url,
-            env={**os.environ, "TELEGRAM_BOT_TOKEN": standin.token},
-            cwd=folder,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
+        bot = await start_bot_process(standin, config, cwd=folder, quiet=True)
         try:
             # Warm up: the bot is polling once it answers, and the spelling dictionary is loaded.
             await standin.send_text("What did Lavorv say?", chat_id=1, user_id=1)

@@ -12,10 +12,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.app import build_application
 from bot.config import load_settings
 from retrieval.library import Library
-from tests.botapi_standin import DEFAULT_USER_ID, BotApiStandin, SentMessage
+from tests.botapi_standin import DEFAULT_USER_ID, SentMessage
+from tests.botrun import running_bot
 
 ROOT = Path(__file__).resolve().parents[1]
 GROUP = -100500
@@ -35,77 +35,67 @@ async def transcript() -> str:
     settings = load_settings(ROOT / "config" / "bot.yaml")
     library = Library.load(settings.retrieval)
     out: list[str] = []
-    async with BotApiStandin() as standin:
-        app = build_application(settings, standin.token, lambda: library, base_url=standin.base_url)
-        async with app:
-            assert app.post_init is not None and app.updater is not None
-            await app.post_init(app)
-            await app.start()
-            await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    async with running_bot(settings, library) as (standin, _):
 
-            async def say(text: str, chat: int = DEFAULT_USER_ID, kind: str = "private") -> None:
-                before = len(standin.messages(chat))
-                await standin.send_text(text, chat_id=chat, chat_type=kind)
-                out.append(f"\nuser> {text}")
-                await standin.wait_for(
-                    "sendMessage",
-                    lambda r: r.params.get("chat_id") == chat,
-                    count=sum(
-                        1
-                        for r in standin.requests
-                        if r.method == "sendMessage" and r.params.get("chat_id") == chat
-                    )
-                    + 1,
+        async def say(text: str, chat: int = DEFAULT_USER_ID, kind: str = "private") -> None:
+            before = len(standin.messages(chat))
+            await standin.send_text(text, chat_id=chat, chat_type=kind)
+            out.append(f"\nuser> {text}")
+            await standin.wait_for(
+                "sendMessage",
+                lambda r: r.params.get("chat_id") == chat,
+                count=sum(
+                    1
+                    for r in standin.requests
+                    if r.method == "sendMessage" and r.params.get("chat_id") == chat
                 )
-                out.extend(_show(m) for m in standin.messages(chat)[before:])
+                + 1,
+            )
+            out.extend(_show(m) for m in standin.messages(chat)[before:])
 
-            async def press(label: str, data: str) -> None:
-                message = next(
-                    m
-                    for m in reversed(standin.messages(DEFAULT_USER_ID))
-                    if data in m.callback_data()
-                )
-                count = len(standin.requests)
-                await standin.send_callback(data, message=message)
-                out.append(f"\nuser presses [{label}]")
-                await standin.wait_for(
-                    "answerCallbackQuery",
-                    lambda r: True,
-                    count=1
-                    + sum(1 for r in standin.requests[:count] if r.method == "answerCallbackQuery"),
-                )
-                await asyncio.sleep(0.3)
-                changed = standin.messages(DEFAULT_USER_ID)
-                out.append(_show(changed[-1]))
+        async def press(label: str, data: str) -> None:
+            message = next(
+                m for m in reversed(standin.messages(DEFAULT_USER_ID)) if data in m.callback_data()
+            )
+            count = len(standin.requests)
+            await standin.send_callback(data, message=message)
+            out.append(f"\nuser presses [{label}]")
+            await standin.wait_for(
+                "answerCallbackQuery",
+                lambda r: True,
+                count=1
+                + sum(1 for r in standin.requests[:count] if r.method == "answerCallbackQuery"),
+            )
+            await asyncio.sleep(0.3)
+            changed = standin.messages(DEFAULT_USER_ID)
+            out.append(_show(changed[-1]))
 
-            for text in (
-                "/start",
-                "/help",
-                "/sources",
-                "Was Crimea discussed?",
-                "What did Lavorv say about international problems?",
-                "How do I bake bread?",
-                "/summary",
-                "/summary 2 ",
-                "/summary sanctions",
-                "/ask Will the sanctions be lifted?",
-                "/summary 9",
-                "/frobnicate",
-                "Russia",
-            ):
-                await say(text)
-            last = standin.messages(DEFAULT_USER_ID)[-1].callback_data()
-            await press("More ▶", next(d for d in last if d.startswith("m:")))
-            await press("Context 1", next(d for d in last if d.startswith("c:")))
-            name = standin.bot_user["username"]
-            await say(f"@{name} who initiated the meeting?", GROUP, "supergroup")
-            await standin.send_inline_query("Norman format")
-            (answer,) = await standin.wait_for("answerInlineQuery")
-            out.append("\nuser types in any chat: @" + name + " Norman format")
-            for r in answer.params["results"]:
-                out.append(f"inline result: {r['title']} — {r['description'][:70]}…")
-            await app.updater.stop()
-            await app.stop()
+        for text in (
+            "/start",
+            "/help",
+            "/sources",
+            "Was Crimea discussed?",
+            "What did Lavorv say about international problems?",
+            "How do I bake bread?",
+            "/summary",
+            "/summary 2 ",
+            "/summary sanctions",
+            "/ask Will the sanctions be lifted?",
+            "/summary 9",
+            "/frobnicate",
+            "Russia",
+        ):
+            await say(text)
+        last = standin.messages(DEFAULT_USER_ID)[-1].callback_data()
+        await press("More ▶", next(d for d in last if d.startswith("m:")))
+        await press("Context 1", next(d for d in last if d.startswith("c:")))
+        name = standin.bot_user["username"]
+        await say(f"@{name} who initiated the meeting?", GROUP, "supergroup")
+        await standin.send_inline_query("Norman format")
+        (answer,) = await standin.wait_for("answerInlineQuery")
+        out.append("\nuser types in any chat: @" + name + " Norman format")
+        for r in answer.params["results"]:
+            out.append(f"inline result: {r['title']} — {r['description'][:70]}…")
     return "\n".join(out).lstrip()
 
 

@@ -18,11 +18,12 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
-from bot.app import COMMANDS, build_application
+from bot.app import COMMANDS
 from bot.config import Settings, load_settings
 from bot.logs import install_redaction
 from retrieval.library import Library
 from tests.botapi_standin import DEFAULT_USER_ID, ApiRequest, BotApiStandin, SentMessage
+from tests.botrun import running_bot
 from tests.telegram_html import parse_telegram_html, utf16_len
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,22 +43,8 @@ def seed_library(bot_settings: Settings) -> Library:
 
 @pytest.fixture
 async def running(bot_settings: Settings, seed_library: Library) -> AsyncIterator[Running]:
-    async with BotApiStandin() as standin:
-        app = build_application(
-            bot_settings, standin.token, lambda: seed_library, base_url=standin.base_url
-        )
-        await app.initialize()
-        assert app.post_init is not None
-        await app.post_init(app)
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        try:
-            yield standin, app
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.shutdown()
+    async with running_bot(bot_settings, seed_library) as (standin, app):
+        yield standin, app
         bad = [r for r in standin.requests if r.method in _SENDS and not r.ok]
         assert not bad, f"the stand-in refused replies: {[(r.method, r.response) for r in bad]}"
 
@@ -348,18 +335,10 @@ async def test_every_reply_fits_with_a_huge_answer(
         ),
     )
     library = Library.load(settings.retrieval)
-    async with BotApiStandin() as standin:
-        app = build_application(settings, standin.token, lambda: library, base_url=standin.base_url)
-        async with app:
-            assert app.post_init is not None and app.updater is not None
-            await app.post_init(app)
-            await app.start()
-            await app.updater.start_polling(poll_interval=0.0, timeout=1)
-            await standin.send_text("sanctions Crimea Sochi")
-            await standin.send_text("/summary 1")
-            replies = await _reply(standin, DEFAULT_USER_ID, 2)
-            await app.updater.stop()
-            await app.stop()
+    async with running_bot(settings, library) as (standin, _):
+        await standin.send_text("sanctions Crimea Sochi")
+        await standin.send_text("/summary 1")
+        replies = await _reply(standin, DEFAULT_USER_ID, 2)
     html = str(replies[0].params["text"])
     assert "…" in _valid(html)
     assert html.count("<blockquote>") == html.count("</blockquote>") >= 1
@@ -375,20 +354,10 @@ async def test_token_never_logged(bot_settings: Settings, seed_library: Library)
     root.setLevel(logging.DEBUG)
     install_redaction(root)
     try:
-        async with BotApiStandin() as standin:
-            app = build_application(
-                bot_settings, standin.token, lambda: seed_library, base_url=standin.base_url
-            )
-            async with app:
-                assert app.post_init is not None and app.updater is not None
-                await app.post_init(app)
-                await app.start()
-                await app.updater.start_polling(poll_interval=0.0, timeout=1)
-                await standin.send_text("Was Crimea discussed?")
-                await _reply(standin, DEFAULT_USER_ID)
-                logging.getLogger("test").debug("token in an f-string: %s", standin.token)
-                await app.updater.stop()
-                await app.stop()
+        async with running_bot(bot_settings, seed_library) as (standin, _):
+            await standin.send_text("Was Crimea discussed?")
+            await _reply(standin, DEFAULT_USER_ID)
+            logging.getLogger("test").debug("token in an f-string: %s", standin.token)
             token = standin.token
     finally:
         root.removeHandler(handler)

@@ -10,9 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import signal
-import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -34,7 +32,7 @@ from tests.botapi_standin import (
     MalformedJsonFault,
     RetryAfterFault,
 )
-from tests.botrun import running_bot
+from tests.botrun import running_bot, start_bot_process
 from tests.configs import write_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -276,27 +274,12 @@ async def test_votes_are_recorded_and_summarised(
         ]
 
 
-async def _start(standin: BotApiStandin, config: Path) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "run",
-        "--config",
-        str(config),
-        "--base-url",
-        standin.base_url,
-        env={**os.environ, "TELEGRAM_BOT_TOKEN": standin.token},
-        stderr=asyncio.subprocess.PIPE,
-    )
-
-
 async def test_sigterm_stops_cleanly_and_restart_answers_each_update_once(
     tmp_path: Path,
 ) -> None:
     config = write_config(tmp_path, ROOT / "seeds")
     async with BotApiStandin() as standin:
-        first = await _start(standin, config)
+        first = await start_bot_process(standin, config)
         for i in range(3):
             await standin.send_text(f"Crimea question {i}")
         await standin.wait_for("sendMessage", count=3, timeout=30)
@@ -308,7 +291,7 @@ async def test_sigterm_stops_cleanly_and_restart_answers_each_update_once(
         # Asked while the bot is down: delivered on restart, not lost.
         for i in range(3, 5):
             await standin.send_text(f"Crimea question {i}")
-        second = await _start(standin, config)
+        second = await start_bot_process(standin, config)
         try:
             await standin.wait_for("sendMessage", count=5, timeout=30)
             await asyncio.sleep(1.0)

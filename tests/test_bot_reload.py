@@ -7,9 +7,7 @@ question gets exactly one reply.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +16,7 @@ from bot.app import build_application
 from bot.config import Settings, load_settings
 from retrieval.library import Library
 from tests.botapi_standin import DEFAULT_USER_ID, BotApiStandin
+from tests.botrun import start_bot_process
 from tests.configs import write_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,20 +105,7 @@ async def test_sighup_reloads_a_running_bot(tmp_path: Path) -> None:
     folder = _corpus(tmp_path)
     config = write_config(tmp_path, folder)
     async with BotApiStandin() as standin:
-        env = {**os.environ, "TELEGRAM_BOT_TOKEN": standin.token}
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "run",
-            "--config",
-            str(config),
-            "--base-url",
-            standin.base_url,
-            env=env,
-            cwd=tmp_path,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        proc = await start_bot_process(standin, config, cwd=tmp_path)
         try:
             await standin.send_text("floating rice in the Mekong delta")
             (before,) = await standin.wait_for("sendMessage", timeout=30)
