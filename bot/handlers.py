@@ -2,7 +2,8 @@
 
 No searching or formatting happens here: `retrieval.library.Library` answers and
 `bot.render_html` renders. Each handler logs one INFO line per update (chat type, what
-was asked and how long, found or not, latency), never the message text.
+was asked and how long, found or not, latency), never who asked, and the question's text
+only when `privacy.log_questions` is on.
 """
 
 from __future__ import annotations
@@ -172,10 +173,9 @@ def _strip_mention(message: Message) -> str:
     """Return the message text without the @mention of this bot."""
     text = message.text or ""
     username = message.get_bot().username
-    for entity, value in message.parse_entities([MessageEntity.MENTION]).items():
+    for value in message.parse_entities([MessageEntity.MENTION]).values():
         if value.lstrip("@").casefold() == (username or "").casefold():
             text = text.replace(value, " ", 1)
-            del entity
     return text.strip()
 
 
