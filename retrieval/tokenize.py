@@ -69,7 +69,9 @@ def surface_form(raw: str) -> str:
     """Return the case-folded word a raw token stands for, before stopwords and stemming."""
     # Russian writes "ё" or "е" at will ("её", "ее"); the stopword list spells them with "е".
     word = raw.casefold().replace("ё", "е")
-    if "." in word and not word[0].isdigit():
+    if "_" in word:  # "snake_case" is one word; a run of "____" (a form's blank) is none
+        word = word.replace("_", "")
+    if "." in word and word and not word[0].isdigit():
         return word.replace(".", "")
     if "," in word:
         return word.replace(",", "")
@@ -108,7 +110,7 @@ class Tokenizer:
             return cached
         word = surface_form(raw)
         cyrillic = _CYRILLIC_RE.search(word) is not None
-        if self.stopwords and word in (RUSSIAN if cyrillic else ENGLISH):
+        if not word or (self.stopwords and word in (RUSSIAN if cyrillic else ENGLISH)):
             result = ""
         elif self.stem and not word[0].isdigit():
             english, russian = self._stemmers()
