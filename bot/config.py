@@ -8,6 +8,7 @@ from the project folder (the folder holding `config/`). The bot token is never r
 from __future__ import annotations
 
 import re
+import reprlib
 import types
 import typing
 from dataclasses import dataclass, field, fields
@@ -86,6 +87,19 @@ class Settings:
     path: Path = DEFAULT_CONFIG
 
 
+_SHOW = reprlib.Repr()
+_SHOW.maxstring = _SHOW.maxother = 60
+_SHOW.maxlist = _SHOW.maxdict = 4
+_SHOW.maxlevel = 2
+MAX_CONFIG_BYTES = 1 << 20
+
+
+def _show(value: Any) -> str:
+    """Return a short repr: a value quoted in an error must stay one short line (a YAML
+    alias bomb shares its leaves, and a plain repr would expand all of them)."""
+    return _SHOW.repr(value)
+
+
 def _type_name(tp: Any) -> str:
     names = {int: "a whole number", float: "a number", bool: "true or false", str: "text"}
     if tp in names:
@@ -104,36 +118,36 @@ def _convert(value: Any, tp: Any, where: str) -> Any:
         return _convert(value, options[0], where)
     if origin is Literal:
         if value not in get_args(tp):
-            raise ConfigError(f"{where} must be {_type_name(tp)}, not {value!r}")
+            raise ConfigError(f"{where} must be {_type_name(tp)}, not {_show(value)}")
         return value
     if origin is tuple:
         item = get_args(tp)[0]
         if not isinstance(value, list):
-            raise ConfigError(f"{where} must be a list, not {value!r}")
+            raise ConfigError(f"{where} must be a list, not {_show(value)}")
         return tuple(_convert(v, item, f"{where}[{i}]") for i, v in enumerate(value))
     if tp is bool:
         if not isinstance(value, bool):
-            raise ConfigError(f"{where} must be true or false, not {value!r}")
+            raise ConfigError(f"{where} must be true or false, not {_show(value)}")
         return value
     if tp is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{where} must be a whole number, not {value!r}")
+            raise ConfigError(f"{where} must be a whole number, not {_show(value)}")
         return value
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"{where} must be a number, not {value!r}")
+            raise ConfigError(f"{where} must be a number, not {_show(value)}")
         return float(value)
     if tp is str:
         if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"{where} must be non-empty text, not {value!r}")
+            raise ConfigError(f"{where} must be non-empty text, not {_show(value)}")
         return value
     if tp is Path:
         if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"{where} must be a path, not {value!r}")
+            raise ConfigError(f"{where} must be a path, not {_show(value)}")
         return Path(value)
     if tp is re.Pattern[str] or origin is re.Pattern:
         if not isinstance(value, str):
-            raise ConfigError(f"{where} must be a regular expression in quotes, not {value!r}")
+            raise ConfigError(f"{where} must be a regular expression in quotes, not {_show(value)}")
         try:
             return re.compile(value)
         except re.error as exc:
@@ -145,7 +159,7 @@ def _build(cls: type[Any], data: Any, where: str, skip: tuple[str, ...] = ()) ->
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{where} must be a mapping of keys to values, not {data!r}")
+        raise ConfigError(f"{where} must be a mapping of keys to values, not {_show(data)}")
     hints = typing.get_type_hints(cls)
     known = [f.name for f in fields(cls) if f.name not in skip]
     unknown = sorted(str(k) for k in data if k not in known)
@@ -161,6 +175,7 @@ def _build(cls: type[Any], data: Any, where: str, skip: tuple[str, ...] = ()) ->
 def _check_positive(settings: RetrievalSettings, file: Path) -> None:
     checks = {
         "sources.max_passage_chars": settings.sources.max_passage_chars >= 100,
+        "sources.max_file_mb": settings.sources.max_file_mb >= 1,
         "index.k1": settings.index.k1 >= 0,
         "index.b": 0 <= settings.index.b <= 1,
         "index.title_weight": settings.index.title_weight >= 0,
@@ -175,6 +190,7 @@ def _check_positive(settings: RetrievalSettings, file: Path) -> None:
     }
     ranges = {
         "sources.max_passage_chars": "at least 100",
+        "sources.max_file_mb": "at least 1",
         "index.k1": "0 or more",
         "index.b": "between 0 and 1",
         "index.title_weight": "0 or more",
@@ -204,7 +220,13 @@ def _check_positive(settings: RetrievalSettings, file: Path) -> None:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
+        if path.exists() and not path.is_file():
+            raise ConfigError(f"config file {path} is not a regular file: pass a YAML file")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+        if len(data) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"config file {path} is over 1 MB: is it the right file?")
+        text = data.decode("utf-8")
     except FileNotFoundError as exc:
         raise ConfigError(
             f"config file {path} not found: run from the project folder or pass --config PATH"
@@ -216,7 +238,11 @@ def _read_yaml(path: Path) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{path}: not valid YAML{at}: fix the syntax there") from exc
+        problem = getattr(exc, "problem", None)
+        why = f" ({problem})" if problem else ""
+        raise ConfigError(f"{path}: not valid YAML{at}{why}: fix the syntax there") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: nested too deeply to be a config: fix the file") from exc
 
 
 def project_root(config_path: Path) -> Path:
@@ -304,6 +330,7 @@ def load_settings(path: Path = DEFAULT_CONFIG) -> Settings:
         on_error=sources.on_error,
         metadata=metadata,
         max_passage_chars=sources.max_passage_chars,
+        max_file_mb=sources.max_file_mb,
     )
     tokenizer = data.get("tokenizer") or {}
     index_data = data.get("index") or {}
@@ -314,6 +341,7 @@ def load_settings(path: Path = DEFAULT_CONFIG) -> Settings:
         raise ConfigError(
             f"{path}: tokenizer: unknown key {unknown_tok[0]!r} (valid keys: stem, stopwords)"
         )
+    _build(IndexSettings, tokenizer, f"{path}: tokenizer")  # errors name tokenizer.<key>
     index: IndexSettings = _build(IndexSettings, {**index_data, **tokenizer}, f"{path}: index")
     cleaning: CleaningRules = _build(CleaningRules, data.get("cleaning"), f"{path}: cleaning")
     if cleaning.byline is not None and cleaning.byline.groups < 1:

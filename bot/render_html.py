@@ -3,17 +3,21 @@
 Every piece of source or user text is escaped here and nowhere else. A reply never
 exceeds Telegram's 4096-character limit after entity parsing (counted, as Telegram does,
 in UTF-16 code units): long quotes are shortened at a word boundary with "…", never cut
-inside a tag.
+inside a tag. Whatever the sources or the user send: titles, bylines, sections and echoed
+topics are clipped, the last hits or sentences give way when their citations alone would
+not fit, lone surrogates (not Unicode, so not sendable) become U+FFFD, and only http(s)
+addresses become links.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 from telegram.constants import MessageLimit
 
-from bot.citation import cite, source_line
+from bot.citation import Citation, cite, source_line
 from bot.stats import Stats
 from retrieval.model import (
     Answer,
@@ -21,12 +25,18 @@ from retrieval.model import (
     ParagraphContext,
     Quote,
     Source,
+    SourceMeta,
     Summary,
     SummarySentence,
 )
 
 LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)
 ELLIPSIS = "…"
+CLIP = 200  # UTF-16 units of a title, byline, section, file name or echoed topic
+TERM_CLIP = 64  # of a corrected word in "Searched for"
+MIN_QUOTE = 20  # the least of each quote worth showing: fewer quotes rather than less
+MAX_URL = 2048
+_SURROGATE = re.compile("[\ud800-\udfff]")
 NOT_FOUND = (
     "I found nothing in the sources that answers this. "
     "Try other words, or see /sources for what they cover."
@@ -38,29 +48,48 @@ NO_TERMS = (
 
 
 def esc(text: str) -> str:
-    """Return text escaped for Telegram HTML."""
-    return html.escape(text, quote=False)
+    """Return text escaped for Telegram HTML, lone surrogates replaced by U+FFFD."""
+    return html.escape(_SURROGATE.sub("\ufffd", text), quote=False)
 
 
 def utf16_len(text: str) -> int:
     """Return the length Telegram counts: UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _cut(text: str, budget: int) -> str:
+    """Return the start of text that leaves room for "…" in budget units, at a word boundary."""
+    room = max(budget - 1, 0)
+    cut = text[:room]
+    units = utf16_len(cut)
+    while units > room:
+        units -= 2 if ord(cut[-1]) > 0xFFFF else 1
+        cut = cut[:-1]
+    space = cut.rfind(" ")
+    if space > room // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:–—-")
 
 
 def shorten(quote: Quote, budget: int) -> Quote:
     """Return the quote cut to at most `budget` UTF-16 units at a word boundary, with "…"."""
     if utf16_len(quote.text) <= budget:
         return quote
-    room = max(budget - 1, 0)
-    cut = quote.text[:room]
-    while utf16_len(cut) > room:
-        cut = cut[:-1]
-    space = cut.rfind(" ")
-    if space > room // 2:
-        cut = cut[:space]
-    cut = cut.rstrip(" ,;:–—-")
+    cut = _cut(quote.text, budget)
     marks = tuple((s, e) for s, e in quote.marks if e <= len(cut))
     return Quote(cut + ELLIPSIS, marks)
+
+
+def clip(text: str, budget: int = CLIP) -> str:
+    """Return text cut to at most `budget` UTF-16 units at a word boundary, with "…"."""
+    return text if utf16_len(text) <= budget else _cut(text, budget) + ELLIPSIS
+
+
+def _linked(title_html: str, url: str | None) -> str:
+    """Return the title as a link to url when url is a web address Telegram can open."""
+    if not url or len(url) > MAX_URL or not url.startswith(("http://", "https://")):
+        return title_html
+    return f'<a href="{html.escape(_SURROGATE.sub("", url), quote=True)}">{title_html}</a>'
 
 
 def highlight(quote: Quote) -> str:
@@ -77,25 +106,52 @@ def highlight(quote: Quote) -> str:
 
 def citation_html(hit_rank: int | None, meta_title: str, url: str | None, rest: str) -> str:
     """Return a citation line: number, title (linked when there is a url), the rest."""
-    title = esc(meta_title)
-    if url:
-        title = f'<a href="{html.escape(url, quote=True)}">{title}</a>'
+    title = _linked(esc(clip(meta_title)), url)
     number = f"<b>{hit_rank}.</b> " if hit_rank is not None else ""
     return f"{number}{title}{esc(rest)}"
 
 
+def _citation_rest(
+    meta: SourceMeta, paragraph: int, section: str | None, page: int | None
+) -> tuple[Citation, str]:
+    """Return the citation of a paragraph and what follows its title, each part clipped."""
+    c = cite(meta, paragraph, clip(section) if section else None, page)
+    return c, (f" — {clip(c.byline)}" if c.byline else "") + f" · {c.place}"
+
+
 def _hit_citation(hit: Hit) -> str:
-    c = cite(hit.meta, hit.passage.paragraph, hit.passage.section, hit.passage.page)
-    rest = (f" — {c.byline}" if c.byline else "") + f" · {c.place}"
+    p = hit.passage
+    c, rest = _citation_rest(hit.meta, p.paragraph, p.section, p.page)
     return citation_html(hit.rank, c.title, c.url, rest)
 
 
-def _fit(pieces: Sequence[tuple[str, Quote | None, str]]) -> str:
-    """Join (before, quote, after) pieces, shortening quotes so the parsed text fits."""
-    fixed = sum(utf16_len(_plain(a)) + utf16_len(_plain(b)) for a, _, b in pieces)
-    quotes = [q for _, q, _ in pieces if q is not None]
-    room = LIMIT - fixed - 8
-    total = sum(utf16_len(q.text) for q in quotes)
+Piece = tuple[str, Quote | None, str]  # HTML before a quote, the quote, HTML after it
+
+
+def _fit(pieces: Sequence[Piece]) -> str:
+    """Join (before, quote, after) pieces, shortening quotes so the parsed text fits.
+
+    When the text around the quotes leaves less than MIN_QUOTE for each, the last quoted
+    pieces are left out (never the first).
+    """
+    kept = list(pieces)
+    fixed = [utf16_len(_plain(a)) + utf16_len(_plain(b)) for a, _, b in kept]
+    quoted = [i for i, (_, q, _) in enumerate(kept) if q is not None]
+    while len(quoted) > 1 and sum(fixed) + MIN_QUOTE * len(quoted) > LIMIT - 8:
+        last = quoted.pop()
+        del kept[last], fixed[last]
+    room = LIMIT - sum(fixed) - 8
+    while True:
+        text = _join(kept, room)
+        over = utf16_len(_plain(text)) - LIMIT
+        if over <= 0 or room <= 0:
+            return text
+        room -= over  # shares are rounded: take what they overshot from the room
+
+
+def _join(pieces: Sequence[Piece], room: int) -> str:
+    """Join pieces, quotes shortened to shares of room in proportion to their length."""
+    total = sum(utf16_len(q.text) for _, q, _ in pieces if q is not None)
     out: list[str] = []
     for before, quote, after in pieces:
         body = ""
@@ -127,7 +183,7 @@ def render_answer(answer: Answer) -> str:
     head = ""
     if answer.corrected_terms:
         head = "Searched for: " + ", ".join(
-            f"<b>{esc(w)}</b>" for w in answer.corrected_terms.values()
+            f"<b>{esc(clip(w, TERM_CLIP))}</b>" for w in answer.corrected_terms.values()
         )
         head += "\n"
     if not answer.terms:
@@ -152,8 +208,7 @@ def render_context(ctx: ParagraphContext) -> str:
     pieces.append((f"<b>¶ {p.number}</b>\n", Quote(p.text), ""))
     if ctx.after is not None:
         pieces.append((f"<i>¶ {ctx.after.number}</i>\n", Quote(ctx.after.text), ""))
-    c = cite(ctx.meta, p.number, p.section, p.page)
-    rest = (f" — {c.byline}" if c.byline else "") + f" · {c.place}"
+    c, rest = _citation_rest(ctx.meta, p.number, p.section, p.page)
     pieces.append(("", None, citation_html(None, c.title, c.url, rest)))
     return _fit(pieces)
 
@@ -161,21 +216,21 @@ def render_context(ctx: ParagraphContext) -> str:
 def _summary_citation(s: SummarySentence, labelled: bool) -> str:
     if labelled:
         return f"¶ {s.paragraph}"
-    byline = source_line(s.meta)
-    return f"{s.meta.title}" + (f" — {byline}" if byline else "") + f" · ¶ {s.paragraph}"
+    byline = clip(source_line(s.meta))
+    return clip(s.meta.title) + (f" — {byline}" if byline else "") + f" · ¶ {s.paragraph}"
 
 
 def render_summary(summary: Summary) -> str:
     """Return a Summary as Telegram HTML, each sentence quoted and cited."""
     if not summary.sentences:
-        about = f" about <b>{esc(summary.topic)}</b>" if summary.topic else ""
+        about = f" about <b>{esc(clip(summary.topic))}</b>" if summary.topic else ""
         return f"I found nothing in the sources{about} to summarise. See /sources."
     # Sentences are grouped under their source's title unless the summary mixes sources.
     labelled = summary.topic is None
     if summary.topic:
-        title = f"Summary: <b>{esc(summary.topic)}</b>\n"
+        title = f"Summary: <b>{esc(clip(summary.topic))}</b>\n"
     elif summary.source:
-        title = f"Summary of <b>{esc(summary.sentences[0].meta.title)}</b>\n"
+        title = f"Summary of <b>{esc(clip(summary.sentences[0].meta.title))}</b>\n"
     else:
         title = "Summary of all sources\n"
     pieces: list[tuple[str, Quote | None, str]] = []
@@ -183,7 +238,7 @@ def render_summary(summary: Summary) -> str:
     for i, s in enumerate(summary.sentences):
         before = title if i == 0 else ""
         if labelled and summary.source is None and s.source != current:
-            before += f"\n<b>{esc(s.meta.title)}</b>"
+            before += f"\n<b>{esc(clip(s.meta.title))}</b>"
             current = s.source
         pieces.append((before, Quote(s.text), f"<i>{esc(_summary_citation(s, labelled))}</i>\n"))
     return _fit(pieces).rstrip("\n")
@@ -194,13 +249,11 @@ def render_sources(rows: Sequence[tuple[Source, int]]) -> str:
     lines = [f"<b>{len(rows)} sources</b>"]
     for source, passages in rows:
         meta = source.meta
-        title = esc(meta.title)
-        if meta.url:
-            title = f'<a href="{html.escape(meta.url, quote=True)}">{title}</a>'
-        byline = source_line(meta)
+        title = _linked(esc(clip(meta.title)), meta.url)
+        byline = clip(source_line(meta))
         lines.append(f"\n<b>{source.number}.</b> {title}" + (f" — {esc(byline)}" if byline else ""))
         lines.append(
-            f"<i>{esc(source.file)} · {len(source.paragraphs)} ¶ · {passages} passages</i>"
+            f"<i>{esc(clip(source.file))} · {len(source.paragraphs)} ¶ · {passages} passages</i>"
         )
     text = "\n".join(lines)
     while utf16_len(_plain(text)) > LIMIT - 40 and len(lines) > 3:
@@ -211,14 +264,14 @@ def render_sources(rows: Sequence[tuple[Source, int]]) -> str:
 
 def render_start(sources: Sequence[Source], example: str) -> str:
     """Return the /start text: what the bot knows and how to ask."""
-    titles = "\n".join(f"{s.number}. {esc(s.meta.title)}" for s in sources[:10])
+    titles = "\n".join(f"{s.number}. {esc(clip(s.meta.title))}" for s in sources[:10])
     more = f"\n… and {len(sources) - 10} more (/sources)" if len(sources) > 10 else ""
     return (
         f"I answer questions about <b>{len(sources)} sources</b> by quoting them:\n"
         f"{titles}{more}\n\n"
         "Send me a question and I reply with the passages that answer it, each cited by "
         "source and paragraph. Every quote is verbatim.\n"
-        f"For example: <i>{esc(example)}</i>\n\n/help lists the commands."
+        f"For example: <i>{esc(clip(example))}</i>\n\n/help lists the commands."
     )
 
 
@@ -253,10 +306,10 @@ def render_source_line(source: Source) -> str:
 def render_source_card(source: Source) -> str:
     """Return one source as a short cited card (inline mode, empty query)."""
     meta = source.meta
-    title = esc(meta.title)
-    if meta.url:
-        title = f'<a href="{html.escape(meta.url, quote=True)}">{title}</a>'
-    byline = source_line(meta)
+    # The card is a whole message, which Telegram refuses when it is blank.
+    name = meta.title.strip() or source.file.strip() or f"Source {source.number}"
+    title = _linked(esc(clip(name)), meta.url)
+    byline = clip(source_line(meta))
     return f"<b>{title}</b>" + (f"\n{esc(byline)}" if byline else "")
 
 

@@ -1,11 +1,15 @@
 """Render answers, summaries and source lists for a terminal (`sourcebot chat`, `ask`).
 
 Same Answer and Summary as the Telegram renderer, so the passages never differ; matched
-words are bold when the output is a terminal that understands ANSI escapes.
+words are bold when the output is a terminal that understands ANSI escapes. Text from the
+sources or the user never carries control characters to the terminal (an escape sequence
+in a PDF title could otherwise clear the screen or retitle the window), and lone surrogates,
+which no encoding can print, become U+FFFD.
 """
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Sequence
 
@@ -14,21 +18,32 @@ from retrieval.model import Answer, Quote, Source, Summary
 
 BOLD, RESET, DIM = "\x1b[1m", "\x1b[0m", "\x1b[2m"
 WIDTH = 88
+# C0 and C1 controls but tab and newline, DEL, and the bidi overrides that reorder a line.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _safe(text: str) -> str:
+    """Return text without control characters, lone surrogates replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
 
 
 def _highlight(quote: Quote, color: bool) -> str:
     if not color:
-        return quote.text
+        return _safe(quote.text)
     out, cursor = [], 0
     for start, end in quote.marks:
-        out += [quote.text[cursor:start], BOLD, quote.text[start:end], RESET]
+        if start < cursor:
+            continue
+        out += [_safe(quote.text[cursor:start]), BOLD, _safe(quote.text[start:end]), RESET]
         cursor = end
-    out.append(quote.text[cursor:])
+    out.append(_safe(quote.text[cursor:]))
     return "".join(out)
 
 
 def _quote_block(text: str) -> str:
-    lines = textwrap.wrap(text, WIDTH - 4) or [""]
+    # Long words stay whole: breaking one could split a bold escape sequence in two.
+    lines = textwrap.wrap(text, WIDTH - 4, break_long_words=False) or [""]
     return "\n".join(f"  │ {line}" for line in lines)
 
 
@@ -40,7 +55,7 @@ def render_answer(answer: Answer, color: bool = False) -> str:
     """Return an answer as terminal text: quotes, citations, corrections."""
     lines: list[str] = []
     if answer.corrected_terms:
-        lines.append("Searched for: " + ", ".join(answer.corrected_terms.values()))
+        lines.append("Searched for: " + _safe(", ".join(answer.corrected_terms.values())))
     if not answer.terms:
         lines.append(
             "Your question has no words to search for: ask about a person, place or topic."
@@ -55,7 +70,7 @@ def render_answer(answer: Answer, color: bool = False) -> str:
         c = cite(hit.meta, hit.passage.paragraph, hit.passage.section, hit.passage.page)
         lines.append(_quote_block(_highlight(hit.quote, color)))
         byline = f" — {c.byline}" if c.byline else ""
-        lines.append(_dim(f"  [{hit.rank}] {c.title}{byline} · {c.place}", color))
+        lines.append(_dim(_safe(f"  [{hit.rank}] {c.title}{byline} · {c.place}"), color))
         lines.append("")
     if answer.more:
         lines.append(_dim("(more passages match: ask with --top-k for more)", color))
@@ -71,9 +86,10 @@ def render_summary(summary: Summary, color: bool = False) -> str:
     current: str | None = None
     for s in summary.sentences:
         if s.source != current and summary.source is None:
-            lines.append(f"{BOLD if color else ''}{s.meta.title}{RESET if color else ''}")
+            title = _safe(s.meta.title)
+            lines.append(f"{BOLD}{title}{RESET}" if color else title)
             current = s.source
-        lines.append(_quote_block(s.text))
+        lines.append(_quote_block(_safe(s.text)))
         lines.append(_dim(f"  ¶ {s.paragraph}", color))
     return "\n".join(lines)
 
@@ -84,7 +100,7 @@ def render_sources(rows: Sequence[tuple[Source, int]]) -> str:
     for source, passages in rows:
         meta = source.meta
         byline = source_line(meta)
-        lines.append(f"{source.number}. {meta.title}" + (f" — {byline}" if byline else ""))
+        line = f"{source.number}. {meta.title}" + (f" — {byline}" if byline else "")
         detail = f"   {source.file} · {len(source.paragraphs)} paragraphs · {passages} passages"
-        lines.append(detail + (f" · {meta.url}" if meta.url else ""))
+        lines += [_safe(line), _safe(detail + (f" · {meta.url}" if meta.url else ""))]
     return "\n".join(lines)

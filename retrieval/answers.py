@@ -21,6 +21,9 @@ from retrieval.stopwords import QUESTION_FRAMES
 
 MAX_QUESTION_TERMS = 32
 MAX_QUESTION_CHARS = 2000
+# A paragraph longer than this (a dump with no blank lines) is quoted from the matching
+# passage alone: scoring every sentence of megabytes would take seconds per question.
+MAX_QUOTED_PARAGRAPH_CHARS = 20_000
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,7 @@ class Answerer:
         p = scored.passage
         paragraph = self.index.paragraph_text(p.source, p.paragraph)
         quote = best_quote(
-            paragraph,
+            paragraph if len(paragraph) <= MAX_QUOTED_PARAGRAPH_CHARS else p.text,
             set(terms),
             self.index.idf,
             self.index.tokenizer,

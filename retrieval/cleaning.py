@@ -94,14 +94,40 @@ def _drop_repeats(items: list[tuple[str | None, str]], min_chars: int) -> list[i
         seen.add(key)
         keep.append(i)
     # Pull-quotes and captions: a paragraph whose text stands inside another one.
-    joined = "\n".join(keys[i] for i in keep)
-    result: list[int] = []
-    for i in keep:
-        key = keys[i]
-        if len(key) >= min_chars and joined.count(key) >= 2:
+    inside = _contained([keys[i] for i in keep], min_chars)
+    return [i for n, i in enumerate(keep) if n not in inside]
+
+
+def _contained(keys: list[str], min_chars: int) -> set[int]:
+    """Return which keys of at least min_chars stand in the others (or twice in themselves).
+
+    As if counting each key in all of them joined, without the quadratic cost: a key's
+    inner words are whole words of any text holding it, so only the texts that have its
+    rarest inner word are searched. Keys of one or two words (40 characters of them: not
+    prose) are counted in the joined text, and all this stops at a budget of characters
+    compared, proportional to the text, so a hostile file cannot make it quadratic; past
+    the budget a paragraph is kept.
+    """
+    words = [key.split(" ") for key in keys]
+    holders: dict[str, list[int]] = {}
+    for n, key_words in enumerate(words):
+        for word in set(key_words):
+            holders.setdefault(word, []).append(n)
+    joined = "\n".join(keys)
+    budget = 64 * len(joined) + (1 << 20)
+    inside: set[int] = set()
+    for n, key in enumerate(keys):
+        if len(key) < min_chars:
             continue
-        result.append(i)
-    return result
+        inner = words[n][1:-1]
+        where = min((holders[w] for w in inner), key=len) if inner else None
+        budget -= len(joined) if where is None else sum(len(keys[h]) for h in where)
+        if budget < 0:
+            break
+        count = joined.count(key) if where is None else sum(keys[h].count(key) for h in where)
+        if count >= 2:
+            inside.add(n)
+    return inside
 
 
 def clean_document(raw: str, rules: CleaningRules) -> CleanDocument:

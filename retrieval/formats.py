@@ -7,7 +7,10 @@ holds one document a line (`id` or `_id`, `text`, optional `title`, `author`, `d
 read as a stream. `read_documents` turns one file into RawDocuments and `to_source` cleans
 one into a Source whose paragraphs know the page they start on. A file that cannot be used
 is a SourceError naming it; a bad JSONL line or PDF page is a warning naming the file and the
-line or page when on_error is "skip", and a SourceError when it is "error".
+line or page when on_error is "skip", and a SourceError when it is "error". Hostile files
+end the same way: binary data under a text extension, a file over `max_bytes` (a .jsonl
+line over it), and text that is not valid Unicode (lone surrogates from JSON escapes or a
+PDF) is mended with U+FFFD before it reaches the index.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Any, BinaryIO, NamedTuple, Protocol
 
 import trafilatura
 from pypdf import PageObject, PasswordType, PdfReader
@@ -31,7 +34,7 @@ from trafilatura.settings import Document
 from retrieval.cleaning import clean_document, repeat_key
 from retrieval.errors import SourceError
 from retrieval.model import Paragraph, Source, SourceMeta
-from retrieval.settings import CleaningRules, MetaOverride, OnError
+from retrieval.settings import MAX_FILE_MB, CleaningRules, MetaOverride, OnError
 
 __all__ = ["SUPPORTED", "RawDocument", "read_documents", "read_text", "to_source"]
 
@@ -39,6 +42,10 @@ __all__ = ["SUPPORTED", "RawDocument", "read_documents", "read_text", "to_source
 SUPPORTED: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf", ".jsonl")
 
 Warn = Callable[[str], None]
+MAX_BYTES = MAX_FILE_MB << 20
+_SNIFF_BYTES = 8192  # a NUL byte this near the start means binary data, not text
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,14 @@ class RawDocument:
     meta: MetaOverride = field(default_factory=MetaOverride)  # None fields: not found
 
 
-def read_documents(path: Path, name: str, on_error: OnError, warn: Warn) -> Iterator[RawDocument]:
-    """Return the documents in one file, read lazily; SourceError when it has no reader."""
+def read_documents(
+    path: Path, name: str, on_error: OnError, warn: Warn, *, max_bytes: int = MAX_BYTES
+) -> Iterator[RawDocument]:
+    """Return the documents in one file, read lazily; SourceError when it has no reader.
+
+    A file read whole may hold at most max_bytes; a .jsonl file any number of lines of at
+    most max_bytes each.
+    """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         kind = f"{suffix} files" if suffix else "files without an extension"
@@ -59,25 +72,27 @@ def read_documents(path: Path, name: str, on_error: OnError, warn: Warn) -> Iter
             f"{path}: sourcebot cannot read {kind}; supported: {', '.join(SUPPORTED)}"
         )
     if suffix == ".jsonl":
-        return _read_jsonl(path, name, on_error, warn)
-    return _one(path, name, on_error, warn)
+        return _read_jsonl(path, name, on_error, warn, max_bytes)
+    return _one(path, name, on_error, warn, max_bytes)
 
 
-def _one(path: Path, name: str, on_error: OnError, warn: Warn) -> Iterator[RawDocument]:
+def _one(
+    path: Path, name: str, on_error: OnError, warn: Warn, max_bytes: int
+) -> Iterator[RawDocument]:
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
-        yield _read_html(path, name)
+        yield _read_html(path, name, max_bytes)
     elif suffix == ".pdf":
-        yield _read_pdf(path, name, on_error, warn)
+        yield _read_pdf(path, name, on_error, warn, max_bytes)
     else:
-        yield RawDocument(name=name, pages=((None, read_text(path)),))
+        yield RawDocument(name=name, pages=((None, read_text(path, max_bytes)),))
 
 
 def to_source(
     number: int, raw: RawDocument, given: MetaOverride | None, rules: CleaningRules
 ) -> Source:
     """Return one cleaned source; SourceError when it has no text left after cleaning."""
-    doc = clean_document(_joined_pages(raw.pages), rules)
+    doc = clean_document(_mended(_joined_pages(raw.pages)), rules)
     if not doc.paragraphs:
         raise SourceError(f"{raw.name} has no text left after cleaning: is it empty?")
     given = given or MetaOverride()
@@ -85,11 +100,13 @@ def to_source(
     base, hash_, fragment = raw.name.partition("#")
     meta = SourceMeta(
         file=raw.name,
-        title=given.title or found.title or doc.title or Path(base).name + hash_ + fragment,
-        author=given.author or found.author or doc.author,
-        publisher=given.publisher or found.publisher,
-        date=given.date or found.date,
-        url=given.url or found.url,
+        title=_mended(
+            given.title or found.title or doc.title or Path(base).name + hash_ + fragment
+        ),
+        author=_mended_or_none(given.author or found.author or doc.author),
+        publisher=_mended_or_none(given.publisher or found.publisher),
+        date=_mended_or_none(given.date or found.date),
+        url=_mended_or_none(given.url or found.url),
     )
     pages = _paragraph_pages(raw.pages, [text for _, text in doc.paragraphs])
     paragraphs = tuple(
@@ -99,19 +116,55 @@ def to_source(
     return Source(number=number, meta=meta, paragraphs=paragraphs)
 
 
+def _mended(text: str) -> str:
+    """Return text with lone surrogates (not Unicode: they cannot be saved) as U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _mended_or_none(text: str | None) -> str | None:
+    return None if text is None else _mended(text)
+
+
 # --- Plain text --------------------------------------------------------------------------
 
 
-def _read_bytes(path: Path) -> bytes:
+def _too_big(path: Path, size: int, max_bytes: int) -> SourceError:
+    return SourceError(
+        f"{path} is {size / (1 << 20):,.0f} MB, over sources.max_file_mb "
+        f"({max_bytes / (1 << 20):,.0f} MB): split it into smaller files, or raise the limit"
+    )
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
-        return path.read_bytes()
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise _too_big(path, size, max_bytes)
+        with path.open("rb") as handle:
+            # read(n) sets n bytes aside first: ask for the size, not the limit.
+            data = handle.read(size + 1)
+            if len(data) > size:  # it grew since the stat: read on, up to the limit
+                data += handle.read(max_bytes + 1 - len(data))
     except OSError as exc:
         raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if len(data) > max_bytes:
+        raise _too_big(path, len(data), max_bytes)
+    return data
 
 
-def read_text(path: Path) -> str:
+def _is_binary(head: bytes) -> bool:
+    """Say whether the start of a file is binary data (UTF-16 text has NULs, but a BOM)."""
+    return b"\x00" in head[:_SNIFF_BYTES] and not head.startswith(_UTF16_BOMS)
+
+
+def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
     """Return a file's text, decoded as UTF-8; SourceError says which file and why not."""
-    data = _read_bytes(path)
+    data = _read_bytes(path, max_bytes)
+    if _is_binary(data):
+        raise SourceError(
+            f"{path} is binary data, not text: remove it, or give it the extension of "
+            "its real format"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -125,7 +178,6 @@ def read_text(path: Path) -> str:
 
 # Block elements of trafilatura's XML output; anything else inside a block is inline.
 _XML_BLOCKS = frozenset({"head", "p", "list", "item", "quote", "table", "code", "div"})
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 class _XmlElement(Protocol):
@@ -142,9 +194,9 @@ class _XmlElement(Protocol):
     def iter(self, tag: str) -> Iterator[_XmlElement]: ...
 
 
-def _read_html(path: Path, name: str) -> RawDocument:
-    data = _read_bytes(path)
-    if b"\x00" in data[:8192] and not data.startswith(_UTF16_BOMS):
+def _read_html(path: Path, name: str, max_bytes: int) -> RawDocument:
+    data = _read_bytes(path, max_bytes)
+    if _is_binary(data):
         raise SourceError(f"{path} is binary data, not an HTML page: remove it or rename it")
     try:
         # Bytes, not str: trafilatura then honours the page's own <meta charset>.
@@ -252,8 +304,11 @@ class _Line(NamedTuple):
     size: float
 
 
-def _read_pdf(path: Path, name: str, on_error: OnError, warn: Warn) -> RawDocument:
+def _read_pdf(path: Path, name: str, on_error: OnError, warn: Warn, max_bytes: int) -> RawDocument:
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise _too_big(path, size, max_bytes)
         reader = PdfReader(path)
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
             raise SourceError(
@@ -461,21 +516,35 @@ def _paragraph_pages(
 # --- JSONL -------------------------------------------------------------------------------
 
 _OPTIONAL_KEYS = ("title", "author", "date", "url")
+MAX_LINE_WARNINGS = 20  # then one count of the rest: a broken dump is not 10^6 warnings
 
 
 class _BadLineError(Exception):
     """What is wrong with one JSONL line; the reader adds the file and line number."""
 
 
-def _read_jsonl(path: Path, name: str, on_error: OnError, warn: Warn) -> Iterator[RawDocument]:
+def _read_jsonl(
+    path: Path, name: str, on_error: OnError, warn: Warn, max_bytes: int
+) -> Iterator[RawDocument]:
     first_line: dict[str, int] = {}
     skipped = 0
     try:
-        with path.open("rb") as lines:
-            for lineno, line in enumerate(lines, start=1):
-                if not line.strip():
+        with path.open("rb") as handle:
+            if _is_binary(handle.read(_SNIFF_BYTES)):
+                raise SourceError(
+                    f"{path} is binary data, not JSON Lines: remove it, or give it the "
+                    "extension of its real format"
+                )
+            handle.seek(0)
+            for lineno, line in enumerate(_jsonl_lines(handle, max_bytes), start=1):
+                if line is not None and not line.strip():
                     continue
                 try:
+                    if line is None:
+                        raise _BadLineError(
+                            f"longer than sources.max_file_mb ({max_bytes / (1 << 20):,.0f} "
+                            "MB): split the document, or raise the limit"
+                        )
                     doc_id, text, meta = _jsonl_record(line)
                     if doc_id in first_line:
                         raise _BadLineError(
@@ -487,18 +556,32 @@ def _read_jsonl(path: Path, name: str, on_error: OnError, warn: Warn) -> Iterato
                         raise SourceError(
                             f"{problem}; fix the line, or set sources.on_error to skip"
                         ) from None
-                    warn(f"{problem}; line skipped")
                     skipped += 1
+                    if skipped <= MAX_LINE_WARNINGS:
+                        warn(f"{problem}; line skipped")
                     continue
                 first_line[doc_id] = lineno
                 yield RawDocument(name=f"{name}#{doc_id}", pages=((None, text),), meta=meta)
     except OSError as exc:
         raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if skipped > MAX_LINE_WARNINGS and first_line:
+        warn(f"{path}: {skipped - MAX_LINE_WARNINGS:,} more bad lines skipped")
     if not first_line:
         raise SourceError(
             f"{path}: no usable documents ({skipped} bad lines skipped); write one JSON "
             'object a line, each with an "id" and a "text"'
         )
+
+
+def _jsonl_lines(handle: BinaryIO, max_bytes: int) -> Iterator[bytes | None]:
+    """Yield each line of a file, or None for one longer than max_bytes (never held whole)."""
+    while line := handle.readline(max_bytes + 1):
+        if len(line) <= max_bytes or line.endswith(b"\n"):
+            yield line
+            continue
+        while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+            pass  # skip the rest of the long line a megabyte at a time
+        yield None
 
 
 def _jsonl_record(line: bytes) -> tuple[str, str, MetaOverride]:
@@ -508,6 +591,10 @@ def _jsonl_record(line: bytes) -> tuple[str, str, MetaOverride]:
         raise _BadLineError(f"not UTF-8 (bad byte at column {exc.start + 1})") from None
     except json.JSONDecodeError as exc:
         raise _BadLineError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise _BadLineError("not usable JSON (nested too deeply)") from None
+    except ValueError as exc:  # e.g. a number of more than 4,300 digits
+        raise _BadLineError(f"not usable JSON ({exc})") from None
     if not isinstance(record, dict):
         raise _BadLineError(f"expected a JSON object, got {type(record).__name__}")
     doc_id = record.get("id", record.get("_id"))
@@ -518,6 +605,8 @@ def _jsonl_record(line: bytes) -> tuple[str, str, MetaOverride]:
     doc_id = str(doc_id).strip()
     if not doc_id:
         raise _BadLineError('"id" is empty')
+    if _SURROGATE.search(doc_id):
+        raise _BadLineError('"id" is not valid Unicode (it holds a lone surrogate escape)')
     text = record.get("text")
     if text is None:
         raise _BadLineError('no "text"')

@@ -25,18 +25,10 @@ from retrieval.index import SearchIndex, make_tokenizer
 from retrieval.parallel import Job, ParallelAdder, jobs, worker_count
 from retrieval.persist import fingerprint, load_index, read_manifest, save_index
 from retrieval.settings import RetrievalSettings
-from retrieval.sources import load_file
+from retrieval.sources import SourceFile, find_source_files, load_file, no_usable_sources
 from retrieval.tokenize import Tokenizer
 
 Progress = Callable[[int, int, int], None]  # files done, files in all, passages so far
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """One file to index and the name its sources are cited by."""
-
-    name: str
-    path: Path
 
 
 @dataclass(frozen=True)
@@ -50,27 +42,6 @@ class IndexReport:
     unchanged: list[str]
     warnings: list[str]
     seconds: float
-
-
-def find_source_files(paths: Sequence[Path], extensions: Sequence[str]) -> list[SourceFile]:
-    """Return the files to index: given files, and supported files under given folders."""
-    wanted = {e.lower() for e in extensions}
-    found: list[SourceFile] = []
-    for path in paths:
-        if path.is_file():
-            found.append(SourceFile(path.name, path))
-        elif path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.suffix.lower() in wanted and child.is_file():
-                    found.append(SourceFile(child.relative_to(path).as_posix(), child))
-        else:
-            raise SourceError(f"{path} does not exist: give source files or folders")
-    if not found:
-        where = ", ".join(str(p) for p in paths)
-        raise SourceError(
-            f"no source files in {where} (supported: {', '.join(sorted(wanted))}): add some"
-        )
-    return found
 
 
 def _sha256(path: Path) -> str:
@@ -124,7 +95,11 @@ def _jobs(
         elif step.file.path.suffix.lower() == ".jsonl":
             try:
                 docs = read_documents(
-                    step.file.path, step.file.name, settings.sources.on_error, warn
+                    step.file.path,
+                    step.file.name,
+                    settings.sources.on_error,
+                    warn,
+                    max_bytes=settings.sources.max_file_mb << 20,
                 )
                 yield from jobs((origin, d) for d in docs)
             except SourceError as exc:
@@ -173,12 +148,13 @@ def build_index(
     progress: Progress | None = None,
 ) -> tuple[SearchIndex, list[str]]:
     """Return a fresh in-memory index over the given (or configured) sources."""
-    files = find_source_files(paths or settings.sources.folders, settings.sources.extensions)
+    warnings: list[str] = []
+    files = find_source_files(settings.sources, warnings, paths)
     tokenizer = make_tokenizer(settings)
     builder = IndexBuilder(settings, tokenizer)
-    warnings = fill(builder, [Step(f) for f in files], settings, progress=progress)
+    warnings += fill(builder, [Step(f) for f in files], settings, progress=progress)
     if not builder.records:
-        raise SourceError("no usable sources: " + "; ".join(warnings))
+        raise no_usable_sources(warnings)
     return SearchIndex(builder.finish(), tokenizer, settings, warnings), warnings
 
 
@@ -190,7 +166,8 @@ def update_index(
 ) -> IndexReport:
     """Bring the saved index in folder up to date with the sources; return what changed."""
     started = time.perf_counter()
-    files = find_source_files(paths or settings.sources.folders, settings.sources.extensions)
+    found_warnings: list[str] = []
+    files = find_source_files(settings.sources, found_warnings, paths)
     old: SearchIndex | None = None
     try:
         manifest = read_manifest(folder)
@@ -213,7 +190,16 @@ def update_index(
     builder = IndexBuilder(settings, tokenizer, vocab, spill=spill)
     try:
         return _update(
-            settings, folder, files, old, old_files, builder, tokenizer, progress, started
+            settings,
+            folder,
+            files,
+            old,
+            old_files,
+            builder,
+            tokenizer,
+            progress,
+            started,
+            found_warnings,
         )
     finally:
         builder.close()
@@ -230,6 +216,7 @@ def _update(
     tokenizer: Tokenizer,
     progress: Progress | None,
     started: float,
+    warnings: list[str],
 ) -> IndexReport:
     added: list[str] = []
     changed: list[str] = []
@@ -256,10 +243,10 @@ def _update(
             steps.append(Step(file))
             (changed if before is not None else added).append(file.name)
         seen[origin] = {**stamp, "sha256": sha or _sha256(file.path)}
-    warnings = fill(builder, steps, settings, old.parts if old else None, progress)
+    warnings += fill(builder, steps, settings, old.parts if old else None, progress)
     removed = sorted(Path(o).name for o in old_files if o not in seen and o in by_origin)
     if not builder.records:
-        raise SourceError("no usable sources: " + "; ".join(warnings))
+        raise no_usable_sources(warnings)
     parts: IndexParts = builder.finish()
     save_index(SearchIndex(parts, tokenizer, settings, warnings), folder, seen)
     return IndexReport(

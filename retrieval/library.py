@@ -99,7 +99,7 @@ class Library:
         ref = ref.strip()
         if not ref:
             return None
-        if ref.isdigit():
+        if ref.isdecimal() and len(ref) <= 9:  # not "²" (a digit int() refuses), nor 10^5000
             number = int(ref)
             return next((s for s in self.sources if s.number == number), None)
         folded = ref.casefold()

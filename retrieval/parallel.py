@@ -78,7 +78,13 @@ def _run_job(job: Job) -> ChunkResult:
     if job.path is not None:
         try:
             documents = list(
-                read_documents(job.path, job.name, settings.sources.on_error, warnings.append)
+                read_documents(
+                    job.path,
+                    job.name,
+                    settings.sources.on_error,
+                    warnings.append,
+                    max_bytes=settings.sources.max_file_mb << 20,
+                )
             )
         except SourceError as exc:
             if settings.sources.on_error == "error":

@@ -34,6 +34,10 @@ _CANDIDATE = re.compile(
     re.UNICODE,
 )
 _WORD_BEFORE = re.compile(r"([^\W_]+(?:\.[^\W_]+)*)$")
+_WORD_AFTER = re.compile(r"""\s*["'“‘«(\[]?([^\W_]+)""")
+# How far back to look for the word before a full stop: enough for any abbreviation, and
+# a search from the start of the text at every full stop is quadratic in a long paragraph.
+_LOOK_BACK = 64
 
 
 def _is_boundary(text: str, match: re.Match[str]) -> bool:
@@ -44,7 +48,7 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
         return False  # a lowercase continuation is never a new sentence
     if end != "." or close or note:
         return True
-    before = _WORD_BEFORE.search(text, 0, match.start())
+    before = _WORD_BEFORE.search(text, max(match.start() - _LOOK_BACK, 0), match.start())
     if before is None:
         return True
     word = before.group(1)
@@ -53,7 +57,7 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     if len(word) == 1 and word.isalpha() and word.isupper():
         return False  # an initial: "John F. Kennedy"
     if "." in word:  # dotted acronym: U.S., e.g.
-        following = re.match(r"[\"'“‘«(\[]?([^\W_]+)", text[match.end() :].lstrip())
+        following = _WORD_AFTER.match(text, match.end())
         return following is not None and following.group(1).casefold() in _SENTENCE_OPENERS
     return True
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 OnError = Literal["error", "skip"]
+MAX_FILE_MB = 50
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,9 @@ class SourceSettings:
     metadata: dict[str, MetaOverride] = field(default_factory=dict)
     max_passage_chars: int = 1200
     index_dir: Path | None = None
+    # The largest file read whole (.txt, .md, .html, .pdf) and the longest .jsonl line, so one
+    # stray dump cannot take the build's memory; .jsonl files are streamed, so any size.
+    max_file_mb: int = MAX_FILE_MB
 
 
 @dataclass(frozen=True)

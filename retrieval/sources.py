@@ -3,13 +3,18 @@
 Every supported file (see retrieval/formats.py) under the configured folders becomes one
 Source (a .jsonl file one per line), numbered in path order, with metadata from
 sources.yaml where given and from its own text otherwise. A file that cannot be used is
-an error or a warning naming it, as `sources.on_error` says.
+an error or a warning naming it, as `sources.on_error` says. Finding the files is where
+hostile folders are met: links to folders are not followed (they may loop), links to files
+outside the folder are not read, nor pipes and devices, names that are not UTF-8, or files
+over `sources.max_file_mb`, all before a byte of them is read.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import os
+import stat
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,23 +35,143 @@ class LoadedSources:
     warnings: tuple[str, ...]
 
 
-def find_files(settings: SourceSettings) -> list[tuple[str, Path]]:
-    """Return (name, path) of every source file, names relative to their folder, sorted."""
-    found: list[tuple[str, Path]] = []
-    for folder in settings.folders:
-        if not folder.is_dir():
+@dataclass(frozen=True)
+class SourceFile:
+    """One file to read and the name its sources are cited by."""
+
+    name: str
+    path: Path
+
+
+def find_source_files(
+    settings: SourceSettings, warnings: list[str], paths: Sequence[Path] | None = None
+) -> list[SourceFile]:
+    """Return the files to read: given files, and supported files under the given folders.
+
+    Without paths, the configured folders. Folders are walked without following links to
+    folders; a link to a file outside its folder, anything but a regular file, a file name
+    that is not UTF-8 and a file over sources.max_file_mb are skipped with a warning naming
+    them (a SourceError when sources.on_error is "error"), before anything is read.
+    """
+    wanted = {e.lower() for e in settings.extensions}
+    found: list[SourceFile] = []
+    skipped = len(warnings)
+    for path in paths or settings.folders:
+        if path.is_dir():
+            found += _walk(path, wanted, settings, warnings)
+        elif path.is_file() or path.is_symlink():
+            if _usable(path, path.name, None, settings, warnings):
+                found.append(SourceFile(path.name, path))
+        elif paths:
+            raise SourceError(f"{path} does not exist: give source files or folders")
+        else:
             raise SourceError(
-                f"source folder {folder} does not exist: create it and put articles in it, "
+                f"source folder {path} does not exist: create it and put articles in it, "
                 "or set sources.folders in the config"
             )
-        for path in sorted(folder.rglob("*")):
-            if path.suffix.lower() in settings.extensions and path.is_file():
-                found.append((path.relative_to(folder).as_posix(), path))
+    if not found and len(warnings) > skipped:
+        raise no_usable_sources(warnings)
     if not found:
-        folders = ", ".join(str(f) for f in settings.folders)
-        kinds = "/".join(settings.extensions)
-        raise SourceError(f"no {kinds} files in {folders}: add articles there and try again")
+        where = ", ".join(str(f) for f in paths or settings.folders)
+        kinds = "/".join(sorted(wanted))
+        raise SourceError(f"no {kinds} files in {where}: add articles there and try again")
     return found
+
+
+def _walk(
+    folder: Path, wanted: set[str], settings: SourceSettings, warnings: list[str]
+) -> list[SourceFile]:
+    """Return the supported files under folder, in path order, links to folders not followed."""
+    root = folder.resolve()
+
+    def unreadable(exc: OSError) -> None:
+        _skip(f"cannot read folder {exc.filename}: {exc.strerror}", settings, warnings)
+
+    found: list[SourceFile] = []
+    for here, dirs, files in os.walk(folder, onerror=unreadable):
+        dirs.sort()  # walk, warn and fail in path order, whatever the file system's order
+        for name in dirs:
+            if os.path.islink(os.path.join(here, name)):
+                # A link to a folder may loop (to a parent) or lead out of the folder.
+                link = Path(here, name)
+                _skip(
+                    f"{_shown(link)} is a link to a folder, which sourcebot does not follow: "
+                    "move or copy the files themselves into the source folder",
+                    settings,
+                    warnings,
+                )
+        for name in sorted(files):
+            path = Path(here, name)
+            if path.suffix.lower() not in wanted:
+                continue
+            relative = path.relative_to(folder).as_posix()
+            if _usable(path, relative, root, settings, warnings):
+                found.append(SourceFile(relative, path))
+    return sorted(found, key=lambda f: f.path)
+
+
+def _usable(
+    path: Path, name: str, root: Path | None, settings: SourceSettings, warnings: list[str]
+) -> bool:
+    """Say whether a found file may be read; warn (or raise) naming it when it may not."""
+    if _shown(name) != name:
+        # Not UTF-8 on disk: the name could be neither cited nor saved.
+        return _skip(f"{_shown(path)}: the file name is not UTF-8; rename it", settings, warnings)
+    if root is not None and path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # RuntimeError: a loop of links (Python < 3.13)
+            return _skip(
+                f"{path} is a link to a missing file or a loop of links: remove or fix it",
+                settings,
+                warnings,
+            )
+        if not target.is_relative_to(root):
+            return _skip(
+                f"{path} is a link to a file outside the source folder {root}: not read; "
+                "copy the file into the folder if it is meant to be a source",
+                settings,
+                warnings,
+            )
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return _skip(f"cannot read {path}: {exc.strerror or exc}", settings, warnings)
+    if not stat.S_ISREG(info.st_mode):
+        return _skip(
+            f"{path} is not a regular file (a pipe, socket or device): remove it",
+            settings,
+            warnings,
+        )
+    limit = settings.max_file_mb << 20
+    if info.st_size > limit and path.suffix.lower() != ".jsonl":  # .jsonl: limit per line
+        return _skip(
+            f"{path} is {info.st_size / (1 << 20):,.0f} MB, over sources.max_file_mb "
+            f"({settings.max_file_mb} MB): split it into smaller files, or raise the limit",
+            settings,
+            warnings,
+        )
+    return True
+
+
+def _shown(path: Path | str) -> str:
+    """Return a path as text that can be printed and saved (undecodable bytes as U+FFFD)."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+def _skip(problem: str, settings: SourceSettings, warnings: list[str]) -> bool:
+    """Raise the problem (on_error: error) or warn that the file is skipped; return False."""
+    if settings.on_error == "error":
+        raise SourceError(problem)
+    warnings.append(f"skipped {problem}")
+    log.warning("skipped %s", problem)
+    return False
+
+
+def no_usable_sources(warnings: Sequence[str], shown: int = 5) -> SourceError:
+    """Return the error for a build that read nothing: why, for the first few files."""
+    more = f"; and {len(warnings) - shown} more" if len(warnings) > shown else ""
+    return SourceError("no usable sources: " + "; ".join(warnings[:shown]) + more)
 
 
 def load_file(
@@ -65,7 +190,8 @@ def load_file(
 
     sources: list[Source] = []
     try:
-        for raw in read_documents(path, name, settings.on_error, warn):
+        max_bytes = settings.max_file_mb << 20
+        for raw in read_documents(path, name, settings.on_error, warn, max_bytes=max_bytes):
             try:
                 number = first_number + len(sources)
                 sources.append(to_source(number, raw, settings.metadata.get(raw.name), rules))
@@ -84,10 +210,10 @@ def load_sources(settings: SourceSettings, rules: CleaningRules) -> LoadedSource
     """Return every usable source under the configured folders."""
     sources: list[Source] = []
     warnings: list[str] = []
-    for name, path in find_files(settings):
-        sources += load_file(name, path, len(sources) + 1, settings, rules, warnings)
+    for file in find_source_files(settings, warnings):
+        sources += load_file(file.name, file.path, len(sources) + 1, settings, rules, warnings)
     if not sources:
-        raise SourceError("no usable sources: " + "; ".join(warnings))
+        raise no_usable_sources(warnings)
     return LoadedSources(tuple(sources), tuple(warnings))
 
 

@@ -27,6 +27,9 @@ from retrieval.tokenize import Tokenizer
 Matrix = npt.NDArray[np.float64]
 
 MIN_WORDS = 6
+# Sentences ranked at most: the similarity graph is quadratic (a 250,000-sentence dump
+# would need 466 GiB), and past this many the lead prior has decided anyway.
+MAX_CANDIDATES = 1000
 _FOOTNOTE = re.compile(r"^\d{1,3}\.\s")
 DAMPING = 0.85
 
@@ -42,8 +45,8 @@ class Candidate:
     terms: tuple[str, ...]
 
 
-def candidates(source: Source, tokenizer: Tokenizer) -> list[Candidate]:
-    """Return the sentences of a source that are fit to quote in a summary."""
+def candidates(source: Source, tokenizer: Tokenizer, limit: int | None = None) -> list[Candidate]:
+    """Return the sentences of a source that are fit to quote in a summary (the first `limit`)."""
     out: list[Candidate] = []
     position = 0
     for para in source.paragraphs:
@@ -56,6 +59,8 @@ def candidates(source: Source, tokenizer: Tokenizer) -> list[Candidate]:
             terms = tuple(tokenizer.tokenize(sentence))
             if terms:
                 out.append(Candidate(sentence, source, para.number, position - 1, terms))
+                if len(out) == limit:
+                    return out
     return out
 
 
@@ -147,7 +152,7 @@ def summarize_source(
     source: Source, tokenizer: Tokenizer, settings: SummarySettings, n: int
 ) -> tuple[SummarySentence, ...]:
     """Return the n sentences that best summarise one source, in document order."""
-    cands = candidates(source, tokenizer)
+    cands = candidates(source, tokenizer, MAX_CANDIDATES)
     if not cands:
         return ()
     score, similarity = rank_sentences(cands, settings)
@@ -168,6 +173,10 @@ def summarize(
         terms = tuple(dict.fromkeys(tokenizer.tokenize(topic)))
         pool = [c for s in ([source] if source else sources) for c in candidates(s, tokenizer)]
         pool = [c for c in pool if set(c.terms) & set(terms)]
+        if len(pool) > MAX_CANDIDATES:  # keep those with most topic words, in order
+            wanted = set(terms)
+            best = sorted(range(len(pool)), key=lambda i: -len(wanted & set(pool[i].terms)))
+            pool = [pool[i] for i in sorted(best[:MAX_CANDIDATES])]
         if not pool:
             return Summary(source.file if source else None, topic, ())
         score, similarity = rank_sentences(pool, settings, terms)
