@@ -8,7 +8,7 @@ when a hit, a quote or a summary needs it.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import overload
+from typing import TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -16,6 +16,7 @@ import numpy.typing as npt
 from retrieval.model import Paragraph, Passage
 
 NO_VALUE = -1
+T = TypeVar("T")
 
 
 class ParagraphTable:
@@ -66,7 +67,31 @@ class ParagraphTable:
         )
 
 
-class ParagraphView(Sequence[Paragraph]):
+class _Rows(Sequence[T]):
+    """A read-only sequence whose items are made on access from row i (see _row)."""
+
+    def _row(self, i: int) -> T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[T]: ...
+    def __getitem__(self, i: int | slice) -> T | Sequence[T]:
+        if isinstance(i, slice):
+            return [self._row(j) for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._row(i)
+
+    def __iter__(self) -> Iterator[T]:
+        for i in range(len(self)):
+            yield self._row(i)
+
+
+class ParagraphView(_Rows[Paragraph]):
     """The paragraphs of one source: rows start..stop of a ParagraphTable."""
 
     def __init__(self, table: ParagraphTable, start: int, stop: int) -> None:
@@ -75,22 +100,8 @@ class ParagraphView(Sequence[Paragraph]):
     def __len__(self) -> int:
         return self._stop - self._start
 
-    @overload
-    def __getitem__(self, i: int) -> Paragraph: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[Paragraph]: ...
-    def __getitem__(self, i: int | slice) -> Paragraph | Sequence[Paragraph]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
+    def _row(self, i: int) -> Paragraph:
         return self._table.get(self._start + i)
-
-    def __iter__(self) -> Iterator[Paragraph]:
-        for row in range(self._start, self._stop):
-            yield self._table.get(row)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
@@ -102,7 +113,7 @@ class ParagraphView(Sequence[Paragraph]):
         return f"ParagraphView({self._start}:{self._stop})"
 
 
-class PassageTable(Sequence[Passage]):
+class PassageTable(_Rows[Passage]):
     """Every passage: its paragraph row, part number, and character span in that paragraph."""
 
     def __init__(
@@ -122,17 +133,7 @@ class PassageTable(Sequence[Passage]):
     def __len__(self) -> int:
         return len(self.paragraph)
 
-    @overload
-    def __getitem__(self, i: int) -> Passage: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[Passage]: ...
-    def __getitem__(self, i: int | slice) -> Passage | Sequence[Passage]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
+    def _row(self, i: int) -> Passage:
         row = int(self.paragraph[i])
         para = self.paragraphs.get(row)
         return Passage(
@@ -144,7 +145,3 @@ class PassageTable(Sequence[Passage]):
             section=para.section,
             page=para.page,
         )
-
-    def __iter__(self) -> Iterator[Passage]:
-        for i in range(len(self)):
-            yield self[i]
