@@ -98,6 +98,9 @@ def _drop_repeats(items: list[tuple[str | None, str]], min_chars: int) -> list[i
     return [i for n, i in enumerate(keep) if n not in inside]
 
 
+SIMPLE_SEARCH_WORK = 50_000_000  # keys x characters: below this, plain counting is cheapest
+
+
 def _contained(keys: list[str], min_chars: int) -> set[int]:
     """Return which keys of at least min_chars stand in the others (or twice in themselves).
 
@@ -108,12 +111,15 @@ def _contained(keys: list[str], min_chars: int) -> set[int]:
     compared, proportional to the text, so a hostile file cannot make it quadratic; past
     the budget a paragraph is kept.
     """
+    joined = "\n".join(keys)
+    if len(keys) * len(joined) <= SIMPLE_SEARCH_WORK:
+        # An ordinary article: counting each key in the joined text is fastest (in C).
+        return {n for n, key in enumerate(keys) if len(key) >= min_chars and joined.count(key) >= 2}
     words = [key.split(" ") for key in keys]
     holders: dict[str, list[int]] = {}
     for n, key_words in enumerate(words):
         for word in set(key_words):
             holders.setdefault(word, []).append(n)
-    joined = "\n".join(keys)
     budget = 64 * len(joined) + (1 << 20)
     inside: set[int] = set()
     for n, key in enumerate(keys):
