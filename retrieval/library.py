@@ -6,6 +6,7 @@ handler can share it. Nothing here knows about Telegram or terminals.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from pathlib import Path
@@ -116,11 +117,15 @@ class Library:
         ]
         return matches[0] if len(matches) == 1 else None
 
-    def example_question(self) -> str:
-        """Return a question these sources can answer, about the name they mention most."""
+    @functools.cached_property
+    def _example(self) -> str:
         names: Counter[str] = Counter()
         for passage in self.index.passages[:2000]:
             names.update(n for n in _NAME.findall(passage.text) if self.index.tokenizer.tokenize(n))
         if not names:
             return "What is the main point of the sources?"
         return f"What do the sources say about {names.most_common(1)[0][0]}?"
+
+    def example_question(self) -> str:
+        """Return a question these sources can answer, about the name they mention most."""
+        return self._example

@@ -17,24 +17,8 @@ from retrieval.model import Paragraph, Source, SourceMeta
 from retrieval.sentences import split_sentences
 from retrieval.settings import CleaningRules, RetrievalSettings
 from retrieval.sources import load_sources, split_passages
+from tests.seed_facts import FURNITURE, SEED_000, SEED_004
 
-SEED_000 = "000_db2147d2a0a50ea2.txt"
-SEED_004 = "004_d7ba4bda41c5698a.txt"
-
-FURNITURE = (
-    "Rate this article",
-    "votes",
-    "Share this article",
-    "Poll",
-    "For business",
-    "For students",
-    "spiegel.de",
-    "Reuters",
-    "Leave a Reply",
-    "email address",
-    "Views expressed",
-    "Maria Gurova, Editor",
-)
 TinyCorpus = Callable[..., RetrievalSettings]  # the `tiny_corpus` fixture
 
 HEADINGS_004 = (

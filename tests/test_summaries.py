@@ -10,25 +10,8 @@ import yaml
 from retrieval.library import Library
 from retrieval.model import Summary, SummarySentence
 from retrieval.summary_eval import RougeRow, compare, lead_n
+from tests.seed_facts import FURNITURE, SEED_000
 
-SEED_000 = "000_db2147d2a0a50ea2.txt"
-SEED_004 = "004_d7ba4bda41c5698a.txt"
-FURNITURE = (
-    "Rate this article",
-    "votes",
-    "Share this article",
-    "Poll",
-    "For business",
-    "For students",
-    "spiegel.de",
-    "Reuters",
-    "Leave a Reply",
-    "email address",
-    "Views expressed",
-    "Maria Gurova",
-    "Editor",
-    "Originally published",
-)
 HEADINGS = (
     "Core Differences",
     "China Factor?",
