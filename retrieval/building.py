@@ -9,7 +9,6 @@ rebuild a copy of arrays plus tokenizing only the files that changed.
 from __future__ import annotations
 
 from array import array
-from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -21,6 +20,7 @@ from retrieval.model import Source, SourceMeta
 from retrieval.sentences import sentence_spans
 from retrieval.settings import RetrievalSettings
 from retrieval.tables import NO_VALUE, ParagraphTable, ParagraphView, PassageTable
+from retrieval.term_counts import TermCounter
 from retrieval.tokenize import Tokenizer, surface_form
 
 
@@ -105,6 +105,9 @@ def passage_spans(text: str, max_chars: int) -> list[tuple[int, int]]:
     return spans or [(0, len(text))]
 
 
+COUNT_BATCH = 1 << 20  # piece codes gathered before they are counted (see term_counts)
+
+
 class IndexBuilder:
     """Accumulates sources into flat columns, then makes the engine once at the end."""
 
@@ -113,7 +116,7 @@ class IndexBuilder:
         settings: RetrievalSettings,
         tokenizer: Tokenizer,
         vocab: Vocabulary | None = None,
-        raw_ids: dict[str, int] | None = None,
+        counter: TermCounter | None = None,
         spill: Path | None = None,
     ) -> None:
         self.settings = settings
@@ -141,41 +144,18 @@ class IndexBuilder:
         self._fwd_tfs = array("i")
         self._fwd_offsets = array("q", [0])
         self._cache_terms: dict[str, list[int]] = {}
-        # raw token -> term id (-1 for a stopword); shared across a worker's chunks
-        self._raw_ids: dict[str, int] = {} if raw_ids is None else raw_ids
+        # Text -> term ids, with its caches; a worker shares one across its chunks.
+        self._counter = counter or TermCounter(tokenizer, self.vocab)
+        if self._counter.vocab is not self.vocab:
+            raise ValueError("the term counter must add to the builder's vocabulary")
+        # Passages not yet counted: their piece codes end to end, and where each ends.
+        self._stream: list[int] = []
+        self._stream_ends = array("q")
 
     @property
     def passage_count(self) -> int:
         """Return how many passages have been added so far."""
         return len(self._pas_part)
-
-    def _raw_id(self, raw: str) -> int:
-        term = self.tokenizer.term(raw)
-        tid = self.vocab.add(term, raw) if term else -1
-        self._raw_ids[raw] = tid  # about one entry per distinct spelling: kept for the build
-        return tid
-
-    def _ids(self, text: str, *, clean: bool = True) -> list[int]:
-        """Return the term ids of text (repeats kept), adding new terms to the vocabulary."""
-        get, miss = self._raw_ids.get, self._raw_id
-        ids = [
-            i if (i := get(r)) is not None else miss(r)
-            for r in self.tokenizer.raw_tokens(text, clean=clean)
-        ]
-        return [i for i in ids if i >= 0]
-
-    def _counts(self, text: str) -> Counter[int]:
-        """Return term id -> count for a passage's (clean) text: the hot loop of a build."""
-        raws = self.tokenizer.raw_tokens(text, clean=True)
-        # map() and Counter run in C: one dict lookup per token from raw token to term id.
-        try:
-            counts: Counter[int] = Counter(map(self._raw_ids.__getitem__, raws))
-        except KeyError:  # spellings not seen before: resolve them, then count
-            for raw in set(raws).difference(self._raw_ids):
-                self._raw_id(raw)
-            counts = Counter(map(self._raw_ids.__getitem__, raws))
-        counts.pop(-1, None)  # stopwords
-        return counts
 
     def _extra_ids(self, text: str | None, weight: int) -> list[int]:
         if not text or weight <= 0:
@@ -183,7 +163,7 @@ class IndexBuilder:
         key = f"{weight}\x00{text}"
         cached = self._cache_terms.get(key)
         if cached is None:
-            cached = self._ids(text, clean=False) * weight
+            cached = self._counter.ids(text, clean=False) * weight
             if len(self._cache_terms) > 100_000:
                 self._cache_terms.clear()
             self._cache_terms[key] = cached
@@ -205,26 +185,36 @@ class IndexBuilder:
         row_source = len(self.records)
         first_paragraph, first_passage = len(self._par_number), len(self._pas_part)
         title_ids = self._extra_ids(source.meta.title, opts.title_weight)
+        stream, ends, codes = self._stream, self._stream_ends, self._counter.codes
+        # Bound methods held locally: this loop runs once per paragraph of the corpus.
+        write, section_id, extra_ids = self._write_text, self._section_id, self._extra_ids
+        par_offsets, par_source = self._par_offsets.append, self._par_source.append
+        par_number, par_section = self._par_number.append, self._par_section.append
+        par_page = self._par_page.append
+        pas_paragraph, pas_part = self._pas_paragraph.append, self._pas_part.append
+        pas_start, pas_end = self._pas_start.append, self._pas_end.append
         for para in source.paragraphs:
+            text = para.text
             row = len(self._par_number)
-            self._write_text(para.text.encode("utf-8"))
-            self._par_offsets.append(self._blob_size)
-            self._par_source.append(row_source)
-            self._par_number.append(para.number)
-            self._par_section.append(self._section_id(para.section))
-            self._par_page.append(NO_VALUE if para.page is None else para.page)
-            extra = self._extra_ids(para.section, opts.section_weight) + title_ids
-            for part, (start, end) in enumerate(passage_spans(para.text, max_chars), start=1):
-                self._pas_paragraph.append(row)
-                self._pas_part.append(part)
-                self._pas_start.append(start)
-                self._pas_end.append(end)
-                counts = self._counts(para.text[start:end])
+            write(text.encode("utf-8"))
+            par_offsets(self._blob_size)
+            par_source(row_source)
+            par_number(para.number)
+            par_section(section_id(para.section))
+            par_page(NO_VALUE if para.page is None else para.page)
+            extra = extra_ids(para.section, opts.section_weight) + title_ids
+            spans = [(0, len(text))] if len(text) <= max_chars else passage_spans(text, max_chars)
+            for part, (start, end) in enumerate(spans, start=1):
+                pas_paragraph(row)
+                pas_part(part)
+                pas_start(start)
+                pas_end(end)
+                stream.extend(codes(text[start:end]))
                 if extra:
-                    counts.update(extra)
-                self._fwd.extend(counts.keys())
-                self._fwd_tfs.extend(counts.values())
-                self._fwd_offsets.append(len(self._fwd))
+                    stream.extend(extra)
+                ends.append(len(stream))
+            if len(stream) >= COUNT_BATCH:
+                self._count_pending()
         self.records.append(
             SourceRecord(
                 meta=source.meta,
@@ -236,8 +226,22 @@ class IndexBuilder:
             )
         )
 
+    def _count_pending(self) -> None:
+        """Count the passages added since the last call into forward index rows."""
+        if not self._stream_ends:
+            return
+        terms, tfs, lengths = self._counter.count_rows(self._stream, self._stream_ends)
+        base = len(self._fwd)
+        _append(self._fwd, terms)
+        _append(self._fwd_tfs, tfs)
+        _append(self._fwd_offsets, np.cumsum(lengths) + base)
+        self._stream.clear()
+        del self._stream_ends[:]
+        self._counter.trim()
+
     def adopt(self, old: IndexParts, record: SourceRecord) -> None:
         """Copy one unchanged source's rows from an old index (same vocabulary ids)."""
+        self._count_pending()
         row_source = len(self.records)
         p0, pn = record.first_paragraph, record.paragraphs
         q0, qn = record.first_passage, record.passages
@@ -296,6 +300,7 @@ class IndexBuilder:
 
     def columns(self) -> Columns:
         """Return the rows added so far as tables (zero-copy views of the build buffers)."""
+        self._count_pending()
         files = [r.meta.file for r in self.records]
         paragraphs = ParagraphTable(
             text=self._text_array(),
@@ -323,6 +328,7 @@ class IndexBuilder:
 
     def merge(self, chunk: Columns, term_map: np.ndarray) -> None:
         """Append every row of a chunk built elsewhere; term_map turns its term ids into ours."""
+        self._count_pending()
         par, pas, fwd = chunk.paragraphs, chunk.passages, chunk.forward
         base_src, base_par, base_pas = len(self.records), len(self._par_number), len(self._pas_part)
         base_blob, base_fwd = self._blob_size, len(self._fwd)
@@ -355,7 +361,7 @@ class IndexBuilder:
     def finish(self) -> IndexParts:
         """Return the tables, vocabulary, forward index and engine built so far."""
         cols = self.columns()
-        self._raw_ids.clear()
+        self._counter.clear()
         self._cache_terms.clear()
         engine = make_engine(self.settings, self.vocab, cols.forward)
         return IndexParts(

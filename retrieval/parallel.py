@@ -25,6 +25,7 @@ from retrieval.errors import SourceError
 from retrieval.formats import RawDocument, read_documents, to_source
 from retrieval.index import make_tokenizer
 from retrieval.settings import RetrievalSettings
+from retrieval.term_counts import TermCounter
 
 Progress = Callable[[int, int, int], None]  # jobs done, jobs known, passages so far
 CHUNK_BYTES = 4 << 20  # text per chunk: big enough to amortise, small enough to stream
@@ -56,23 +57,24 @@ class ChunkResult:
 class _WorkerState:
     settings: RetrievalSettings
     vocab: Vocabulary
-    raw_ids: dict[str, int]
+    counter: TermCounter
 
 
 _WORKER: list[_WorkerState] = []  # this worker process's state, set by the initializer
 
 
 def _start_worker(settings: RetrievalSettings) -> None:
-    _WORKER[:] = [_WorkerState(settings, Vocabulary.empty(), {})]
+    vocab = Vocabulary.empty()
+    _WORKER[:] = [_WorkerState(settings, vocab, TermCounter(make_tokenizer(settings), vocab))]
 
 
 def _run_job(job: Job) -> ChunkResult:
     if not _WORKER:
         raise RuntimeError("worker started without _start_worker")
     state = _WORKER[0]
-    settings, vocab, raw_ids = state.settings, state.vocab, state.raw_ids
+    settings, vocab = state.settings, state.vocab
     known = len(vocab.terms)
-    builder = IndexBuilder(settings, make_tokenizer(settings), vocab, raw_ids)
+    builder = IndexBuilder(settings, state.counter.tokenizer, vocab, state.counter)
     warnings: list[str] = []
     documents: Iterable[RawDocument] = job.documents
     if job.path is not None:

@@ -1,0 +1,123 @@
+"""The build's fast paths give exactly what the plain definitions give.
+
+Counting by whitespace piece (term_counts), the ASCII shortcut of clean_text, the
+surrogate check of formats and the split-free repeat key each replace a slower, obvious
+computation; these tests hold each to that computation on arbitrary text.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections import Counter
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from retrieval import term_counts
+from retrieval.building import IndexBuilder, Vocabulary
+from retrieval.cleaning import _KEY_EDGES, repeat_key
+from retrieval.formats import _SURROGATE, _mended
+from retrieval.index import make_tokenizer
+from retrieval.model import Paragraph, Source, SourceMeta
+from retrieval.settings import RetrievalSettings
+from retrieval.term_counts import TermCounter
+from retrieval.tokenize import _INVISIBLE_RE, Tokenizer, clean_text
+
+# Letters, digits, the punctuation the tokenizer treats specially, spaces of several kinds,
+# Cyrillic, a combining accent and an underscore: the alphabet of tricky pieces.
+_ALPHABET = [*"abcXYZ019 .,'’ʼ-_()\"“”!?;:…/\t\n\u00a0\u2009ёжЖ\u0301", "U.S.", "the "]
+_TEXT = st.lists(st.sampled_from(_ALPHABET), max_size=40).map("".join)
+
+
+def _reference(tokenizer: Tokenizer, vocab: Vocabulary, text: str) -> Counter[str]:
+    """The plain definition: tokenize the whole text with the regex, count the terms."""
+    counts = Counter(tokenizer.tokenize(text))
+    for term in counts:  # the counter must have added every term to the vocabulary
+        assert term in vocab.ids
+    return counts
+
+
+def _counted(counter: TermCounter, texts: list[str]) -> list[Counter[str]]:
+    stream: list[int] = []
+    ends = array("q")
+    for text in texts:
+        stream.extend(counter.codes(text))
+        ends.append(len(stream))
+    terms, tfs, lengths = counter.count_rows(stream, ends)
+    rows: list[Counter[str]] = []
+    at = 0
+    for n in lengths.tolist():
+        ids, counts = terms[at : at + n].tolist(), tfs[at : at + n].tolist()
+        assert ids == sorted(ids) and len(set(ids)) == len(ids)
+        rows.append(Counter({counter.vocab.terms[i]: c for i, c in zip(ids, counts, strict=True)}))
+        at += n
+    return rows
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TEXT, max_size=8))
+@example(["US-Russia talks, Kerry’s visit", "the of and", "", "U.S.-led 1,000 e.g."])
+def test_piece_counts_equal_whole_text_tokenizing(texts: list[str]) -> None:
+    tokenizer = make_tokenizer(RetrievalSettings())
+    vocab = Vocabulary.empty()
+    counter = TermCounter(tokenizer, vocab)
+    clean = [clean_text(t) for t in texts]
+    rows = _counted(counter, clean)
+    assert rows == [_reference(tokenizer, vocab, t) for t in clean]
+    # A second pass over the same text hits the caches only, and must agree with the first.
+    assert _counted(counter, clean) == rows
+
+
+def test_edge_punctuation_is_never_part_of_a_word() -> None:
+    assert not [c for c in term_counts._EDGE_PUNCTUATION if re.match(r"\w", c)]
+
+
+def test_trim_forgets_pieces_but_not_terms(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(term_counts, "PIECE_LIMIT", 3)
+    tokenizer = make_tokenizer(RetrievalSettings())
+    counter = TermCounter(tokenizer, Vocabulary.empty())
+    first = _counted(counter, ["Russia-US talks in Sochi, Kerry’s visit"])
+    counter.trim()
+    assert not counter._pieces and not counter._multi
+    ids_before = dict(counter.vocab.ids)
+    assert _counted(counter, ["Russia-US talks in Sochi, Kerry’s visit"]) == first
+    assert counter.vocab.ids == ids_before  # the vocabulary only grows; ids stay
+
+
+def test_builder_forward_rows_count_title_and_text() -> None:
+    cfg = RetrievalSettings()
+    builder = IndexBuilder(cfg, make_tokenizer(cfg))
+    text = "Sanctions, sanctions and more U.S.-EU sanctions."
+    meta = SourceMeta(file="a.txt", title="Sanctions")
+    builder.add(Source(1, meta, (Paragraph("a.txt", 1, text),)), origin="a.txt")
+    cols = builder.columns()
+    terms = [builder.vocab.terms[i] for i in cols.forward.terms.tolist()]
+    row = dict(zip(terms, cols.forward.tfs.tolist(), strict=True))
+    weight = cfg.index.title_weight
+    assert row == {"sanction": 3 + weight, "us": 1, "eu": 1}
+    assert cols.forward.offsets.tolist() == [0, 3]
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+@example("tab\tand\nnewline\x00nul\x7fdel\x1bescape")
+def test_clean_text_ascii_shortcut_equals_the_regex(text: str) -> None:
+    assert clean_text(text) == _INVISIBLE_RE.sub("", text)
+
+
+@settings(max_examples=500)
+@given(st.text())
+@example("lone \ud800 surrogate")
+@example("no surrogate: ‘quoted’")
+def test_mended_equals_substituting_surrogates(text: str) -> None:
+    assert _mended(text) == _SURROGATE.sub("\ufffd", text)
+
+
+@settings(max_examples=1000)
+@given(st.one_of(_TEXT, st.text()))
+@example("  Quoted,  spaced  ")
+@example("thin\u2009space")
+def test_repeat_key_equals_split_join(text: str) -> None:
+    assert repeat_key(text) == " ".join(text.casefold().split()).strip(_KEY_EDGES)
