@@ -65,12 +65,12 @@ def _matches(patterns: tuple[re.Pattern[str], ...], line: str) -> bool:
 
 
 def _reads_as_heading(text: str, max_words: int) -> bool:
-    words = text.split()
+    # Cheapest tests first: this runs on every paragraph, and few are headings.
     return (
-        0 < len(words) <= max_words
-        and len(text) <= 100
+        0 < len(text) <= 100
         and not text.endswith(_TERMINAL)
         and (text[0].isupper() or text[0].isdigit())
+        and len(text.split()) <= max_words
     )
 
 
@@ -81,7 +81,13 @@ def repeat_key(text: str) -> str:
     add quotation marks; inner punctuation is kept, which keeps this cheap (it runs on
     every paragraph of every source).
     """
-    return " ".join(text.casefold().split()).strip(_KEY_EDGES)
+    key = text.casefold()
+    # Printable text has no whitespace but the plain space (tabs, newlines, other spaces
+    # are not printable); without a double space it is already spaced as split-join makes
+    # it, up to its edges, which strip() takes. Most paragraphs are: skip the split.
+    if "  " in key or not key.isprintable():
+        key = " ".join(key.split())
+    return key.strip(_KEY_EDGES)
 
 
 def _drop_repeats(items: list[tuple[str | None, str]], min_chars: int) -> list[int]:

@@ -25,16 +25,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple, Protocol
-
-import trafilatura
-from pypdf import PageObject, PasswordType, PdfReader
-from trafilatura.settings import Document
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, Protocol
 
 from retrieval.cleaning import clean_document, repeat_key
 from retrieval.errors import SourceError
 from retrieval.model import Paragraph, Source, SourceMeta
 from retrieval.settings import MAX_FILE_MB, CleaningRules, MetaOverride, OnError
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
 
 __all__ = ["SUPPORTED", "RawDocument", "read_documents", "read_text", "to_source"]
 
@@ -118,7 +117,13 @@ def to_source(
 
 def _mended(text: str) -> str:
     """Return text with lone surrogates (not Unicode: they cannot be saved) as U+FFFD."""
-    return _SURROGATE.sub("\ufffd", text)
+    if text.isascii():  # O(1) in CPython
+        return text
+    try:
+        text.encode("utf-8")  # in C, several times faster than searching with a regex
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
 
 
 def _mended_or_none(text: str | None) -> str | None:
@@ -198,6 +203,9 @@ def _read_html(path: Path, name: str, max_bytes: int) -> RawDocument:
     data = _read_bytes(path, max_bytes)
     if _is_binary(data):
         raise SourceError(f"{path} is binary data, not an HTML page: remove it or rename it")
+    import trafilatura  # here, not at the top: a quarter second every worker would pay
+    from trafilatura.settings import Document
+
     try:
         # Bytes, not str: trafilatura then honours the page's own <meta charset>.
         found = trafilatura.bare_extraction(
@@ -305,6 +313,8 @@ class _Line(NamedTuple):
 
 
 def _read_pdf(path: Path, name: str, on_error: OnError, warn: Warn, max_bytes: int) -> RawDocument:
+    from pypdf import PasswordType, PdfReader  # here: imports take a tenth of a second
+
     try:
         size = path.stat().st_size
         if size > max_bytes:
