@@ -14,6 +14,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,14 @@ from retrieval.errors import IndexLoadError, SourceError
 from retrieval.formats import read_documents
 from retrieval.index import SearchIndex, make_tokenizer
 from retrieval.parallel import Job, ParallelAdder, jobs, worker_count
-from retrieval.persist import fingerprint, load_index, read_manifest, save_index
+from retrieval.persist import (
+    fingerprint,
+    load_index,
+    new_version,
+    read_manifest,
+    save_index,
+    write_tables,
+)
 from retrieval.settings import RetrievalSettings
 from retrieval.sources import SourceFile, find_source_files, load_file, no_usable_sources
 from retrieval.tokenize import Tokenizer
@@ -227,28 +235,41 @@ def _update(
             by_origin.setdefault(record.origin, []).append(record)
     seen: dict[str, dict[str, Any]] = {}
     steps: list[Step] = []
-    for file in files:
-        origin = str(file.path.resolve())
-        stamp = _stamp(file.path)
-        before = old_files.get(origin)
-        unchanged = before is not None and all(before.get(k) == v for k, v in stamp.items())
-        sha = before.get("sha256") if unchanged and before else None
-        if before is not None and not unchanged:
-            sha = _sha256(file.path)
-            unchanged = sha == before.get("sha256")
-        if unchanged and origin in by_origin:
-            steps.append(Step(file, tuple(by_origin[origin])))
-            kept.append(file.name)
-        else:
-            steps.append(Step(file))
-            (changed if before is not None else added).append(file.name)
-        seen[origin] = {**stamp, "sha256": sha or _sha256(file.path)}
-    warnings += fill(builder, steps, settings, old.parts if old else None, progress)
+    hashes: dict[str, str | Future[str]] = {}
+    # New files are hashed on a thread while the build reads them (hashlib lets go of the GIL).
+    with ThreadPoolExecutor(1, thread_name_prefix="sha256") as hasher:
+        for file in files:
+            origin = str(file.path.resolve())
+            stamp = _stamp(file.path)
+            before = old_files.get(origin)
+            unchanged = before is not None and all(before.get(k) == v for k, v in stamp.items())
+            sha = before.get("sha256") if unchanged and before else None
+            if before is not None and not unchanged:
+                sha = _sha256(file.path)
+                unchanged = sha == before.get("sha256")
+            if unchanged and origin in by_origin:
+                steps.append(Step(file, tuple(by_origin[origin])))
+                kept.append(file.name)
+            else:
+                steps.append(Step(file))
+                (changed if before is not None else added).append(file.name)
+            seen[origin] = stamp
+            hashes[origin] = sha or hasher.submit(_sha256, file.path)
+        warnings += fill(builder, steps, settings, old.parts if old else None, progress)
+        for origin, sha_or_future in hashes.items():
+            done = sha_or_future if isinstance(sha_or_future, str) else sha_or_future.result()
+            seen[origin]["sha256"] = done
     removed = sorted(Path(o).name for o in old_files if o not in seen and o in by_origin)
     if not builder.records:
         raise no_usable_sources(warnings)
-    parts: IndexParts = builder.finish()
-    save_index(SearchIndex(parts, tokenizer, settings, warnings), folder, seen)
+    version = new_version(folder)
+    # The tables go to disk on a thread while the engine is made: both are mostly C that
+    # lets go of the GIL (file writes; numpy), and neither changes what the other reads.
+    with ThreadPoolExecutor(1, thread_name_prefix="write-tables") as pool:
+        tables = pool.submit(write_tables, builder.columns(), version)
+        parts: IndexParts = builder.finish()
+        tables.result()
+    save_index(SearchIndex(parts, tokenizer, settings, warnings), folder, seen, version=version)
     return IndexReport(
         index=load_index(folder, settings),
         added=added,

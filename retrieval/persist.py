@@ -16,7 +16,7 @@ import re
 import shutil
 from dataclasses import fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -85,10 +85,21 @@ def current_version(folder: Path) -> Path | None:
     return version if version.is_dir() else None
 
 
-def save_index(
-    index: SearchIndex, folder: Path, files: dict[str, dict[str, Any]] | None = None
-) -> Path:
-    """Write the index as a new version under folder and make it the live one."""
+class Tables(Protocol):
+    """The row tables and forward index of an index, with or without its engine."""
+
+    @property
+    def paragraphs(self) -> ParagraphTable: ...
+
+    @property
+    def passages(self) -> PassageTable: ...
+
+    @property
+    def forward(self) -> Forward: ...
+
+
+def new_version(folder: Path) -> Path:
+    """Return a new, empty version folder under folder (not live until save_index)."""
     folder.mkdir(parents=True, exist_ok=True)
     old = current_version(folder)
     number = int(old.name[1:]) + 1 if old is not None and old.name[1:].isdigit() else 1
@@ -96,15 +107,41 @@ def save_index(
     if target.exists():
         shutil.rmtree(target)
     target.mkdir()
-    parts = index.parts
-    text = parts.paragraphs.text_blob
+    return target
+
+
+def write_tables(tables: Tables, target: Path) -> None:
+    """Write the paragraph text, the row tables and the forward index into a version folder.
+
+    The engine is not needed for these, so a build writes them while it makes the engine.
+    """
+    text = tables.paragraphs.text_blob
     if isinstance(text, np.memmap) and text.filename is not None:
         # A build that spilled its text to disk: copy file to file, not through our memory.
         shutil.copyfile(text.filename, target / "par_text.bin")
     else:
         np.asarray(text, dtype=np.uint8).tofile(target / "par_text.bin")
     for name, (group, attr) in _ARRAYS.items():
-        np.save(target / f"{name}.npy", np.asarray(getattr(getattr(parts, group), attr)))
+        np.save(target / f"{name}.npy", np.asarray(getattr(getattr(tables, group), attr)))
+
+
+def save_index(
+    index: SearchIndex,
+    folder: Path,
+    files: dict[str, dict[str, Any]] | None = None,
+    *,
+    version: Path | None = None,
+) -> Path:
+    """Write the index as a new version under folder and make it the live one.
+
+    `version`: a folder from new_version that write_tables already filled with this
+    index's tables; only the engine, vocabulary and manifest are left to write.
+    """
+    target = version
+    if target is None:
+        target = new_version(folder)
+        write_tables(index.parts, target)
+    parts = index.parts
     engine = parts.engine
     if isinstance(engine, SparseEngine):
         np.save(target / "eng_indptr.npy", engine.indptr)
