@@ -185,7 +185,7 @@ class IndexBuilder:
         row_source = len(self.records)
         first_paragraph, first_passage = len(self._par_number), len(self._pas_part)
         title_ids = self._extra_ids(source.meta.title, opts.title_weight)
-        stream, ends, codes = self._stream, self._stream_ends, self._counter.codes
+        stream, ends, add_codes = self._stream, self._stream_ends, self._counter.add_codes
         # Bound methods held locally: this loop runs once per paragraph of the corpus.
         write, section_id, extra_ids = self._write_text, self._section_id, self._extra_ids
         par_offsets, par_source = self._par_offsets.append, self._par_source.append
@@ -209,7 +209,7 @@ class IndexBuilder:
                 pas_part(part)
                 pas_start(start)
                 pas_end(end)
-                stream.extend(codes(text[start:end]))
+                add_codes(stream, text[start:end])
                 if extra:
                     stream.extend(extra)
                 ends.append(len(stream))

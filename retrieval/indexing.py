@@ -29,6 +29,7 @@ from retrieval.persist import (
     load_index,
     new_version,
     read_manifest,
+    reopen,
     save_index,
     write_tables,
 )
@@ -269,9 +270,10 @@ def _update(
         tables = pool.submit(write_tables, builder.columns(), version)
         parts: IndexParts = builder.finish()
         tables.result()
-    save_index(SearchIndex(parts, tokenizer, settings, warnings), folder, seen, version=version)
+    built = SearchIndex(parts, tokenizer, settings, warnings)
+    save_index(built, folder, seen, version=version)
     return IndexReport(
-        index=load_index(folder, settings),
+        index=reopen(built, version),
         added=added,
         changed=changed,
         removed=removed,

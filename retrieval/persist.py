@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Sequence
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -227,9 +228,6 @@ def load_index(folder: Path, settings: RetrievalSettings) -> SearchIndex:
 
 
 def _load(version: Path, manifest: dict[str, Any], settings: RetrievalSettings) -> SearchIndex:
-    def arr(name: str) -> Any:
-        return np.load(version / f"{name}.npy", mmap_mode="r")
-
     records = tuple(
         SourceRecord(
             meta=SourceMeta(
@@ -248,6 +246,47 @@ def _load(version: Path, manifest: dict[str, Any], settings: RetrievalSettings) 
         )
         for s in manifest["sources"]
     )
+    words = json.loads((version / "terms.json").read_text(encoding="utf-8"))
+    terms: list[str] = words["terms"]
+    vocab = Vocabulary(terms, {t: i for i, t in enumerate(terms)}, words["surface"])
+    return _open(
+        version,
+        records,
+        manifest["sections"],
+        vocab,
+        manifest["engine"],
+        settings,
+        manifest.get("warnings", []),
+    )
+
+
+def reopen(index: SearchIndex, version: Path) -> SearchIndex:
+    """Return the index just saved in version, memory-mapped like load_index gives it, but
+    with the sources and vocabulary already in memory (not read back from the files)."""
+    parts = index.parts
+    return _open(
+        version,
+        parts.records,
+        list(parts.paragraphs.sections),
+        parts.vocab,
+        parts.engine.name,
+        index.retrieval_settings,
+        index.warnings,
+    )
+
+
+def _open(
+    version: Path,
+    records: tuple[SourceRecord, ...],
+    sections: list[str],
+    vocab: Vocabulary,
+    engine_name: str,
+    settings: RetrievalSettings,
+    warnings: Sequence[str],
+) -> SearchIndex:
+    def arr(name: str) -> Any:
+        return np.load(version / f"{name}.npy", mmap_mode="r")
+
     text_path = version / "par_text.bin"
     size = text_path.stat().st_size
     paragraphs = ParagraphTable(
@@ -257,21 +296,18 @@ def _load(version: Path, manifest: dict[str, Any], settings: RetrievalSettings) 
         number=arr("par_number"),
         section=arr("par_section"),
         page=arr("par_page"),
-        sections=manifest["sections"],
+        sections=sections,
         files=[r.meta.file for r in records],
     )
     passages = PassageTable(
         paragraphs, arr("pas_paragraph"), arr("pas_part"), arr("pas_start"), arr("pas_end")
     )
-    words = json.loads((version / "terms.json").read_text(encoding="utf-8"))
-    terms: list[str] = words["terms"]
-    vocab = Vocabulary(terms, {t: i for i, t in enumerate(terms)}, words["surface"])
     forward = Forward(arr("fwd_terms"), arr("fwd_tfs"), arr("fwd_offsets"))
-    if manifest["engine"] == "sparse" and settings.index.engine == "sparse":
+    if engine_name == "sparse" and settings.index.engine == "sparse":
         engine: Any = SparseEngine(
             vocab.ids, arr("eng_indptr"), arr("eng_docs"), arr("eng_weights"), len(passages)
         )
     else:
         engine = make_engine(settings, vocab, forward)
     parts = IndexParts(records, paragraphs, passages, vocab, forward, engine)
-    return SearchIndex(parts, make_tokenizer(settings), settings, manifest.get("warnings", []))
+    return SearchIndex(parts, make_tokenizer(settings), settings, warnings)

@@ -43,7 +43,7 @@ def _counted(counter: TermCounter, texts: list[str]) -> list[Counter[str]]:
     stream: list[int] = []
     ends = array("q")
     for text in texts:
-        stream.extend(counter.codes(text))
+        counter.add_codes(stream, text)
         ends.append(len(stream))
     terms, tfs, lengths = counter.count_rows(stream, ends)
     rows: list[Counter[str]] = []
