@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from retrieval import term_counts
 from retrieval.building import IndexBuilder, Vocabulary
-from retrieval.cleaning import _KEY_EDGES, repeat_key
+from retrieval.cleaning import _KEY_EDGES, _contained, repeat_key
 from retrieval.formats import _SURROGATE, _mended
 from retrieval.index import make_tokenizer
 from retrieval.model import Paragraph, Source, SourceMeta
@@ -121,3 +121,12 @@ def test_mended_equals_substituting_surrogates(text: str) -> None:
 @example("thin\u2009space")
 def test_repeat_key_equals_split_join(text: str) -> None:
     assert repeat_key(text) == " ".join(text.casefold().split()).strip(_KEY_EDGES)
+
+
+@settings(max_examples=500)
+@given(st.lists(st.text(alphabet="ab ", min_size=1, max_size=12), unique=True, max_size=8))
+@example(["aa", "aaa", "aba", "ababa"])
+def test_contained_equals_counting_in_all_keys(keys: list[str]) -> None:
+    joined = "\n".join(keys)
+    expected = {n for n, key in enumerate(keys) if len(key) >= 2 and joined.count(key) >= 2}
+    assert _contained(keys, 2) == expected
