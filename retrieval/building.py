@@ -186,29 +186,21 @@ class IndexBuilder:
         first_paragraph, first_passage = len(self._par_number), len(self._pas_part)
         title_ids = self._extra_ids(source.meta.title, opts.title_weight)
         stream, ends, add_codes = self._stream, self._stream_ends, self._counter.add_codes
-        # Bound methods held locally: this loop runs once per paragraph of the corpus.
-        write, section_id, extra_ids = self._write_text, self._section_id, self._extra_ids
-        par_offsets, par_source = self._par_offsets.append, self._par_source.append
-        par_number, par_section = self._par_number.append, self._par_section.append
-        par_page = self._par_page.append
-        pas_paragraph, pas_part = self._pas_paragraph.append, self._pas_part.append
-        pas_start, pas_end = self._pas_start.append, self._pas_end.append
         for para in source.paragraphs:
             text = para.text
             row = len(self._par_number)
-            write(text.encode("utf-8"))
-            par_offsets(self._blob_size)
-            par_source(row_source)
-            par_number(para.number)
-            par_section(section_id(para.section))
-            par_page(NO_VALUE if para.page is None else para.page)
-            extra = extra_ids(para.section, opts.section_weight) + title_ids
-            spans = [(0, len(text))] if len(text) <= max_chars else passage_spans(text, max_chars)
-            for part, (start, end) in enumerate(spans, start=1):
-                pas_paragraph(row)
-                pas_part(part)
-                pas_start(start)
-                pas_end(end)
+            self._write_text(text.encode("utf-8"))
+            self._par_offsets.append(self._blob_size)
+            self._par_source.append(row_source)
+            self._par_number.append(para.number)
+            self._par_section.append(self._section_id(para.section))
+            self._par_page.append(NO_VALUE if para.page is None else para.page)
+            extra = self._extra_ids(para.section, opts.section_weight) + title_ids
+            for part, (start, end) in enumerate(passage_spans(text, max_chars), start=1):
+                self._pas_paragraph.append(row)
+                self._pas_part.append(part)
+                self._pas_start.append(start)
+                self._pas_end.append(end)
                 add_codes(stream, text[start:end])
                 if extra:
                     stream.extend(extra)

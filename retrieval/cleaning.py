@@ -104,18 +104,18 @@ def _drop_repeats(items: list[tuple[str | None, str]], min_chars: int) -> list[i
     return [i for n, i in enumerate(keep) if n not in inside]
 
 
-SIMPLE_SEARCH_WORK = 50_000_000  # keys x characters: below this, plain counting is cheapest
+SIMPLE_SEARCH_WORK = 50_000_000  # keys x characters: below this, plain searching is cheapest
 
 
 def _contained(keys: list[str], min_chars: int) -> set[int]:
-    """Return which keys of at least min_chars stand in the others (or twice in themselves).
+    """Return which keys of at least min_chars stand in the others (keys: distinct, no "\n").
 
-    As if counting each key in all of them joined, without the quadratic cost: a key's
-    inner words are whole words of any text holding it, so only the texts that have its
-    rarest inner word are searched. Keys of one or two words (40 characters of them: not
-    prose) are counted in the joined text, and all this stops at a budget of characters
-    compared, proportional to the text, so a hostile file cannot make it quadratic; past
-    the budget a paragraph is kept.
+    As if counting each key in all of them joined. For a large source, without the
+    quadratic cost: a key's inner words are whole words of any text holding it, so only
+    the texts that have its rarest inner word are searched. Keys of one or two words (40
+    characters of them: not prose) are counted in the joined text, and all this stops at a
+    budget of characters compared, proportional to the text, so a hostile file cannot make
+    it quadratic; past the budget a paragraph is kept.
     """
     joined = "\n".join(keys)
     if len(keys) * len(joined) <= SIMPLE_SEARCH_WORK:

@@ -56,25 +56,24 @@ class ChunkResult:
 @dataclass(frozen=True)
 class _WorkerState:
     settings: RetrievalSettings
-    vocab: Vocabulary
-    counter: TermCounter
+    counter: TermCounter  # its vocabulary is the worker's, kept across its chunks
 
 
 _WORKER: list[_WorkerState] = []  # this worker process's state, set by the initializer
 
 
 def _start_worker(settings: RetrievalSettings) -> None:
-    vocab = Vocabulary.empty()
-    _WORKER[:] = [_WorkerState(settings, vocab, TermCounter(make_tokenizer(settings), vocab))]
+    _WORKER[:] = [_WorkerState(settings, TermCounter(make_tokenizer(settings), Vocabulary.empty()))]
 
 
 def _run_job(job: Job) -> ChunkResult:
     if not _WORKER:
         raise RuntimeError("worker started without _start_worker")
     state = _WORKER[0]
-    settings, vocab = state.settings, state.vocab
+    settings, counter = state.settings, state.counter
+    vocab = counter.vocab
     known = len(vocab.terms)
-    builder = IndexBuilder(settings, state.counter.tokenizer, vocab, state.counter)
+    builder = IndexBuilder(settings, counter.tokenizer, vocab, counter)
     warnings: list[str] = []
     documents: Iterable[RawDocument] = job.documents
     if job.path is not None:
