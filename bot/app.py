@@ -1,8 +1,8 @@
 """The one factory that wires the Telegram Application: `build_application`.
 
-Defaults (HTML parse mode, no link previews), AIORateLimiter, concurrent updates, every
-handler and the error handler, and `post_init`, which loads the library off the event
-loop and registers the command menu with setMyCommands.
+Defaults (HTML parse mode, no link previews), AIORateLimiter, concurrent updates, the typed
+context (bot/context.py), every handler (bot/handlers/__init__.py), and `post_init`, which
+loads the library off the event loop and registers the command menu with setMyCommands.
 """
 
 from __future__ import annotations
@@ -12,29 +12,18 @@ import logging
 import signal
 from collections.abc import Callable
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import (
-    AIORateLimiter,
-    Application,
-    ApplicationBuilder,
-    CallbackQueryHandler,
-    CommandHandler,
-    Defaults,
-    InlineQueryHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
-)
+from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
 
-from bot import handlers as h
 from bot.config import Settings
+from bot.context import CONTEXT_TYPES, App
 from bot.feedback import FeedbackStore
-from bot.gate import Gate, gate
-from bot.state import STATE_KEY, BotState
-from bot.transport import RetryingRequest
-from retrieval.library import Library
+from bot.handlers import register
+from bot.handlers.admin import reload_on_signal
+from bot.transport import FaultLog, RetryingRequest
+from retrieval import Library
 
 log = logging.getLogger(__name__)
 
@@ -59,27 +48,30 @@ def build_application(
     rebuild_library: Callable[[], Library] | None = None,
     base_url: str | None = None,
     test_environment: bool = False,
-) -> Application:  # type: ignore[type-arg]
+) -> App:
     """Return the bot's Application; the library is loaded in post_init, off the event loop."""
     feedback = FeedbackStore(settings.privacy.feedback_file) if settings.privacy.feedback else None
-    state = BotState(settings=settings, rebuild=rebuild_library, feedback=feedback)
+    faults = FaultLog()
 
-    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+    async def post_init(app: App) -> None:
+        state = app.bot_data
         state.library = await asyncio.to_thread(load_library)
-        app.bot_data[STATE_KEY] = state
         await app.bot.set_my_commands(list(COMMANDS))
         if rebuild_library is not None and hasattr(signal, "SIGHUP"):
             # SIGHUP reloads the sources, like /reload, without a restart.
             asyncio.get_running_loop().add_signal_handler(
-                signal.SIGHUP, lambda: app.create_task(h.reload_on_signal(state))
+                signal.SIGHUP, lambda: app.create_task(reload_on_signal(state))
             )
         log.info(
-            "ready: %d sources, %d passages", len(state.library.sources), len(state.library.index)
+            "ready: %d sources, %d passages",
+            len(state.library.sources),
+            state.library.passage_total,
         )
 
     builder = (
         ApplicationBuilder()
         .token(token)
+        .context_types(CONTEXT_TYPES)
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -94,8 +86,8 @@ def build_application(
                 max_retries=3,
             )
         )
-        .request(RetryingRequest(state.faults, connection_pool_size=CONNECTIONS))
-        .get_updates_request(RetryingRequest(state.faults, read_timeout=POLL_READ_TIMEOUT))
+        .request(RetryingRequest(faults, connection_pool_size=CONNECTIONS))
+        .get_updates_request(RetryingRequest(faults, read_timeout=POLL_READ_TIMEOUT))
         .concurrent_updates(True)
         .post_init(post_init)
     )
@@ -104,39 +96,17 @@ def build_application(
         builder = builder.base_url(url)
     elif test_environment or settings.telegram.test_environment:
         builder = builder.base_url(TEST_ENV_URL).base_file_url(TEST_ENV_FILE_URL)
-    app = builder.build()
-    app.bot_data[STATE_KEY] = state
-    app.bot_data["gate"] = Gate(settings)
-    app.add_handler(TypeHandler(Update, gate), group=-1)
-
-    new = filters.UpdateType.MESSAGE  # edited messages are ignored
-    private = filters.ChatType.PRIVATE
-    groups = filters.ChatType.GROUPS
-    text = filters.TEXT & ~filters.COMMAND
-    app.add_handler(CommandHandler("start", h.on_start, filters=new))
-    app.add_handler(CommandHandler("help", h.on_help, filters=new))
-    app.add_handler(CommandHandler("sources", h.on_sources, filters=new))
-    app.add_handler(CommandHandler("summary", h.on_summary, filters=new))
-    app.add_handler(CommandHandler("ask", h.on_ask, filters=new))
-    app.add_handler(CommandHandler("reload", h.on_reload, filters=new))
-    app.add_handler(CommandHandler("stats", h.on_stats, filters=new))
-    app.add_handler(MessageHandler(new & filters.COMMAND, h.on_unknown_command))
-    app.add_handler(MessageHandler(new & private & text, h.on_text))
-    app.add_handler(MessageHandler(new & groups & text & h.AddressedToBot(), h.on_text))
-    others = ~filters.TEXT & ~filters.StatusUpdate.ALL
-    app.add_handler(MessageHandler(new & private & others, h.on_other))
-    app.add_handler(MessageHandler(new & groups & others & h.AddressedToBot(), h.on_other))
-    app.add_handler(CallbackQueryHandler(h.on_button))
-    app.add_handler(InlineQueryHandler(h.on_inline))
-    app.add_error_handler(h.on_error)
+    app: App = builder.build()
+    app.bot_data.configure(settings, faults, rebuild_library, feedback)
+    register(app)
     return app
 
 
-def polling_error_callback(app: Application) -> Callable[[TelegramError], None]:  # type: ignore[type-arg]
+def polling_error_callback(app: App) -> Callable[[TelegramError], None]:
     """Return the callback for polling errors: one log line a fault streak, no traceback."""
-    state: BotState = app.bot_data[STATE_KEY]
+    faults = app.bot_data.faults
 
     def note(error: TelegramError) -> None:
-        state.faults.fault("getUpdates: server", f"{type(error).__name__}: {error}")
+        faults.fault("getUpdates: server", f"{type(error).__name__}: {error}")
 
     return note

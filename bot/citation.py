@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from retrieval.model import SourceMeta
+from retrieval import SourceMeta
 
 
 @dataclass(frozen=True)

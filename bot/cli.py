@@ -12,16 +12,20 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, get_args
 
 from bot.config import DEFAULT_CONFIG, Settings, load_settings, project_root
 from bot.progress import ProgressBar
 from bot.render_terminal import render_answer, render_sources, render_summary
-from retrieval.engines import ENGINES
-from retrieval.errors import SourcebotError
-from retrieval.library import Library
-from retrieval.model import Answer, Summary
-from retrieval.persist import fingerprint
+from retrieval import (
+    Answer,
+    EngineName,
+    Library,
+    SourcebotError,
+    Summary,
+    index_fingerprint,
+    update_index,
+)
 
 EXIT_USAGE = 2
 
@@ -123,7 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("dataset", type=Path, help="BEIR folder or YAML question file")
     ev.add_argument("--json", action="store_true", help="print JSON")
     ev.add_argument(
-        "--engine", choices=sorted(ENGINES), help="engine to measure instead of the configured one"
+        "--engine",
+        choices=sorted(get_args(EngineName)),
+        help="engine to measure instead of the configured one",
     )
 
     sub.add_parser("chat", parents=[common, loaded], help="ask questions in the terminal")
@@ -195,7 +201,7 @@ def cmd_summary(args: argparse.Namespace, library: Library, out: TextIO) -> int:
 
 
 def cmd_sources(args: argparse.Namespace, library: Library, out: TextIO) -> int:
-    rows = [(s, library.passage_count(s)) for s in library.sources]
+    rows = library.source_rows()
     if args.json:
         _print_json(
             [
@@ -220,11 +226,11 @@ def cmd_sources(args: argparse.Namespace, library: Library, out: TextIO) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from retrieval.evaluation import evaluate_beir, evaluate_questions
+    from retrieval.evaluate import evaluate_beir, evaluate_questions
 
     dataset: Path = args.dataset
     if dataset.is_dir():
-        scores = evaluate_beir(dataset, settings.retrieval.index, engine=args.engine)
+        scores = evaluate_beir(dataset, settings.retrieval, engine=args.engine)
         result: dict[str, Any] = scores.as_json()
     elif dataset.suffix.lower() in (".yaml", ".yml") and dataset.is_file():
         if args.engine:
@@ -247,7 +253,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 def cmd_chat(library: Library, out: TextIO) -> int:
     out.write(
-        f"sourcebot: {len(library.sources)} sources, {len(library.index)} passages. "
+        f"sourcebot: {len(library.sources)} sources, {library.passage_total} passages. "
         "Ask a question; 'summary', 'sources' or an empty line to quit.\n"
     )
     color = out.isatty()
@@ -259,13 +265,17 @@ def cmd_chat(library: Library, out: TextIO) -> int:
         if not line:
             break
         if line == "sources":
-            rows = [(s, library.passage_count(s)) for s in library.sources]
-            out.write(render_sources(rows) + "\n")
+            out.write(render_sources(library.source_rows()) + "\n")
         elif line == "summary" or line.startswith("summary "):
             ref = line[len("summary") :].strip()
-            source = library.find_source(ref) if ref else None
-            topic = ref if ref and source is None else None
-            out.write(render_summary(library.summarize(source=source, topic=topic), color) + "\n")
+            request = library.resolve_summary(ref)
+            if request.problem == "no-source":
+                out.write(f"There is no source {ref}: `sources` lists {len(library.sources)}.\n")
+            elif request.problem is not None:
+                out.write("Usage: summary, summary N (a number from `sources`), summary <topic>\n")
+            else:
+                summary = library.summarize(source=request.source, topic=request.topic)
+                out.write(render_summary(summary, color) + "\n")
         else:
             out.write(render_answer(library.answer(line), color=color) + "\n")
         out.flush()
@@ -277,15 +287,13 @@ def default_index_dir(settings: Settings, paths: Sequence[Path]) -> Path:
     if settings.retrieval.sources.index_dir is not None and not paths:
         return settings.retrieval.sources.index_dir
     roots = sorted(str(p.resolve()) for p in (paths or settings.retrieval.sources.folders))
-    key = hashlib.sha256(json.dumps([roots, fingerprint(settings.retrieval)]).encode()).hexdigest()[
-        :12
-    ]
+    key = hashlib.sha256(
+        json.dumps([roots, index_fingerprint(settings.retrieval)]).encode()
+    ).hexdigest()[:12]
     return project_root(settings.path) / ".cache" / f"index-{key}"
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from retrieval.indexing import update_index
-
     folder = args.index_dir or default_index_dir(settings, args.paths)
     progress = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     report = update_index(settings.retrieval, folder, args.paths or None, progress)

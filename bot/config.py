@@ -1,12 +1,18 @@
 """Load config/bot.yaml and config/sources.yaml into frozen, validated settings.
 
-`yaml.safe_load` once; unknown keys are rejected and every error names the file and the
-key, so a user sees one line saying what to fix. Relative paths in the config are taken
-from the project folder (the folder holding `config/`). The bot token is never read here.
+`yaml.safe_load` once. The YAML's sections are the fields of `RetrievalSettings` (sources,
+cleaning, tokenizer, index, answers, summaries) and of `Settings` (telegram, access, limits,
+privacy); each section's keys are its dataclass's fields, checked by their type and by the
+constraint the field carries (`retrieval.settings.setting`). Unknown keys are rejected and
+every error names the file and the key, so a user sees one line saying what to fix.
+Relative paths are taken from the project folder (the folder holding `config/`); the one
+key that is not a value is `sources.metadata`, the file of per-source metadata, which is
+read here. The bot token is never read here.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import reprlib
 import types
@@ -17,19 +23,15 @@ from typing import Any, Literal, get_args, get_origin
 
 import yaml
 
-from retrieval.engines import ENGINES
-from retrieval.errors import SourcebotError
-from retrieval.formats import SUPPORTED
-from retrieval.scoring import SCORINGS
-from retrieval.settings import (
-    AnswerSettings,
-    CleaningRules,
-    IndexSettings,
+from retrieval import (
+    CONSTRAINT,
+    Constraint,
     MetaOverride,
     RetrievalSettings,
+    SourcebotError,
     SourceSettings,
-    SummarySettings,
 )
+from retrieval.settings import setting
 
 DEFAULT_CONFIG = Path("config/bot.yaml")
 
@@ -44,9 +46,9 @@ class TelegramSettings:
 
     base_url: str | None = None
     test_environment: bool = False
-    messages_per_second: int = 30
-    group_messages_per_minute: int = 20
-    typing_delay_ms: int = 300
+    messages_per_second: int = setting(30, low=0)  # 0: no limiter
+    group_messages_per_minute: int = setting(20, low=0)
+    typing_delay_ms: int = setting(300, low=0)
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class AccessSettings:
 class LimitSettings:
     """How much one user may ask, so that nobody starves the others."""
 
-    questions_per_minute: int = 20
+    questions_per_minute: int = setting(20, low=0)  # 0: no limit
 
 
 @dataclass(frozen=True)
@@ -156,66 +158,24 @@ def _convert(value: Any, tp: Any, where: str) -> Any:
 
 
 def _build(cls: type[Any], data: Any, where: str, skip: tuple[str, ...] = ()) -> Any:
+    """Return a settings dataclass from a YAML mapping: known keys only, each of its field's
+    type and within its field's constraint."""
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{where} must be a mapping of keys to values, not {_show(data)}")
     hints = typing.get_type_hints(cls)
-    known = [f.name for f in fields(cls) if f.name not in skip]
+    known = {f.name: f for f in fields(cls) if f.name not in skip}
     unknown = sorted(str(k) for k in data if k not in known)
     if unknown:
         raise ConfigError(f"{where}: unknown key {unknown[0]!r} (valid keys: {', '.join(known)})")
     values = {name: _convert(data[name], hints[name], f"{where}.{name}") for name in data}
-    try:
-        return cls(**values)
-    except (TypeError, ValueError) as exc:  # pragma: no cover - fields all have defaults
-        raise ConfigError(f"{where}: {exc}") from exc
-
-
-def _check_positive(settings: RetrievalSettings, file: Path) -> None:
-    checks = {
-        "sources.max_passage_chars": settings.sources.max_passage_chars >= 100,
-        "sources.max_file_mb": settings.sources.max_file_mb >= 1,
-        "index.k1": settings.index.k1 >= 0,
-        "index.b": 0 <= settings.index.b <= 1,
-        "index.title_weight": settings.index.title_weight >= 0,
-        "index.section_weight": settings.index.section_weight >= 0,
-        "answers.top_k": 1 <= settings.answers.top_k <= 20,
-        "answers.max_quote_sentences": 1 <= settings.answers.max_quote_sentences <= 10,
-        "answers.min_coverage": 0 <= settings.answers.min_coverage <= 1,
-        "summaries.sentences": 1 <= settings.summaries.sentences <= 50,
-        "summaries.per_source": 1 <= settings.summaries.per_source <= 20,
-        "summaries.lead_weight": 0 <= settings.summaries.lead_weight <= 1,
-        "summaries.redundancy": 0 <= settings.summaries.redundancy <= 1,
-    }
-    ranges = {
-        "sources.max_passage_chars": "at least 100",
-        "sources.max_file_mb": "at least 1",
-        "index.k1": "0 or more",
-        "index.b": "between 0 and 1",
-        "index.title_weight": "0 or more",
-        "index.section_weight": "0 or more",
-        "answers.top_k": "between 1 and 20",
-        "answers.max_quote_sentences": "between 1 and 10",
-        "answers.min_coverage": "between 0 and 1",
-        "summaries.sentences": "between 1 and 50",
-        "summaries.per_source": "between 1 and 20",
-        "summaries.lead_weight": "between 0 and 1",
-        "summaries.redundancy": "between 0 and 1",
-    }
-    for key, ok in checks.items():
-        if not ok:
-            raise ConfigError(f"{file}: {key} must be {ranges[key]}")
-    if settings.index.engine not in ENGINES:
-        valid = ", ".join(sorted(ENGINES))
-        raise ConfigError(
-            f"{file}: index.engine must be one of {valid}, not {settings.index.engine!r}"
-        )
-    if settings.index.scoring not in SCORINGS:
-        valid = ", ".join(sorted(SCORINGS))
-        raise ConfigError(
-            f"{file}: index.scoring must be one of {valid}, not {settings.index.scoring!r}"
-        )
+    for name, value in values.items():
+        constraint: Constraint | None = known[name].metadata.get(CONSTRAINT)
+        problem = constraint.problem(value) if constraint is not None else None
+        if problem is not None:
+            raise ConfigError(f"{where}.{name} {problem}")
+    return cls(**values)
 
 
 def _read_yaml(path: Path) -> Any:
@@ -264,28 +224,42 @@ def load_metadata(path: Path) -> dict[str, MetaOverride]:
         return {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path} must map file names to metadata (title, author, ...)")
-    result: dict[str, MetaOverride] = {}
-    for name, meta in data.items():
-        where = f"{path}: {name}"
-        result[str(name)] = _build(MetaOverride, meta, where)
-        url = result[str(name)].url
-        if url is not None and not re.match(r"^https?://\S+$", url):
-            raise ConfigError(f"{where}.url must start with http:// or https://, not {url!r}")
-    return result
+    return {str(name): _build(MetaOverride, meta, f"{path}: {name}") for name, meta in data.items()}
 
 
-_SECTIONS = (
-    "sources",
-    "cleaning",
-    "tokenizer",
-    "index",
-    "answers",
-    "summaries",
-    "telegram",
-    "access",
-    "limits",
-    "privacy",
-)
+# The YAML's sections: RetrievalSettings' fields, then the bot's own.
+_RETRIEVAL_SECTIONS = tuple(f.name for f in fields(RetrievalSettings))
+_BOT_SECTIONS = ("telegram", "access", "limits", "privacy")
+_SECTIONS = _RETRIEVAL_SECTIONS + _BOT_SECTIONS
+
+
+def _with_paths(value: Any, root: Path) -> Any:
+    """Return a settings dataclass with every relative path in it taken from root."""
+    changes: dict[str, Any] = {}
+    for spec in fields(value):
+        item = getattr(value, spec.name)
+        if isinstance(item, Path):
+            changes[spec.name] = _resolve(root, item)
+        elif isinstance(item, tuple) and item and all(isinstance(i, Path) for i in item):
+            changes[spec.name] = tuple(_resolve(root, i) for i in item)
+    return dataclasses.replace(value, **changes)
+
+
+def _sources(data: Any, path: Path, root: Path) -> SourceSettings:
+    """Return the sources section; its `metadata` key names the metadata file, read here."""
+    src = dict(data) if isinstance(data, dict) else data
+    metadata_path = Path("config/sources.yaml")
+    if isinstance(src, dict) and "metadata" in src:
+        metadata_path = _convert(src.pop("metadata"), Path, f"{path}: sources.metadata")
+    sources: SourceSettings = _build(SourceSettings, src, f"{path}: sources", skip=("metadata",))
+    resolved: SourceSettings = dataclasses.replace(
+        _with_paths(sources, root),
+        extensions=tuple(
+            e.lower() if e.startswith(".") else f".{e.lower()}" for e in sources.extensions
+        ),
+        metadata=load_metadata(_resolve(root, metadata_path)),
+    )
+    return resolved
 
 
 def load_settings(path: Path = DEFAULT_CONFIG) -> Settings:
@@ -301,80 +275,16 @@ def load_settings(path: Path = DEFAULT_CONFIG) -> Settings:
             f"{path}: unknown section {unknown[0]!r} (valid sections: {', '.join(_SECTIONS)})"
         )
     root = project_root(path)
-    src = data.get("sources") or {}
-    if not isinstance(src, dict):
-        raise ConfigError(f"{path}: sources must be a mapping of keys to values")
-    src = dict(src)
-    metadata_path = _convert(
-        src.pop("metadata", "config/sources.yaml"), Path, f"{path}: sources.metadata"
-    )
-    sources: SourceSettings = _build(SourceSettings, src, f"{path}: sources", skip=("metadata",))
-    folders = tuple(_resolve(root, f) for f in sources.folders)
-    if not folders:
-        raise ConfigError(f"{path}: sources.folders must list at least one folder")
-    unsupported = sorted(
-        {e.lower().lstrip(".") for e in sources.extensions} - {e[1:] for e in SUPPORTED}
-    )
-    if unsupported:
-        raise ConfigError(
-            f"{path}: sources.extensions: sourcebot cannot read .{unsupported[0]} files "
-            f"(supported: {', '.join(SUPPORTED)})"
-        )
-    metadata = load_metadata(_resolve(root, metadata_path))
-    sources = SourceSettings(
-        folders=folders,
-        index_dir=None if sources.index_dir is None else _resolve(root, sources.index_dir),
-        extensions=tuple(
-            e.lower() if e.startswith(".") else f".{e.lower()}" for e in sources.extensions
-        ),
-        on_error=sources.on_error,
-        metadata=metadata,
-        max_passage_chars=sources.max_passage_chars,
-        max_file_mb=sources.max_file_mb,
-    )
-    tokenizer = data.get("tokenizer") or {}
-    index_data = data.get("index") or {}
-    if not isinstance(tokenizer, dict) or not isinstance(index_data, dict):
-        raise ConfigError(f"{path}: tokenizer and index must be mappings of keys to values")
-    unknown_tok = sorted(str(k) for k in tokenizer if k not in ("stem", "stopwords"))
-    if unknown_tok:
-        raise ConfigError(
-            f"{path}: tokenizer: unknown key {unknown_tok[0]!r} (valid keys: stem, stopwords)"
-        )
-    _build(IndexSettings, tokenizer, f"{path}: tokenizer")  # errors name tokenizer.<key>
-    index: IndexSettings = _build(IndexSettings, {**index_data, **tokenizer}, f"{path}: index")
-    cleaning: CleaningRules = _build(CleaningRules, data.get("cleaning"), f"{path}: cleaning")
-    if cleaning.byline is not None and cleaning.byline.groups < 1:
-        raise ConfigError(
-            f"{path}: cleaning.byline must capture the author's name in a group, "
-            "e.g. '^By\\s+(.+)$'"
-        )
-    retrieval = RetrievalSettings(
-        sources=sources,
-        cleaning=cleaning,
-        index=index,
-        answers=_build(AnswerSettings, data.get("answers"), f"{path}: answers"),
-        summaries=_build(SummarySettings, data.get("summaries"), f"{path}: summaries"),
-    )
-    _check_positive(retrieval, path)
-    telegram: TelegramSettings = _build(TelegramSettings, data.get("telegram"), f"{path}: telegram")
-    if telegram.messages_per_second < 0 or telegram.group_messages_per_minute < 0:
-        raise ConfigError(f"{path}: telegram rate limits must be 0 (off) or more")
-    access: AccessSettings = _build(AccessSettings, data.get("access"), f"{path}: access")
-    limits: LimitSettings = _build(LimitSettings, data.get("limits"), f"{path}: limits")
-    if limits.questions_per_minute < 0:
-        raise ConfigError(f"{path}: limits.questions_per_minute must be 0 (off) or more")
-    privacy: PrivacySettings = _build(PrivacySettings, data.get("privacy"), f"{path}: privacy")
-    privacy = PrivacySettings(
-        log_questions=privacy.log_questions,
-        feedback=privacy.feedback,
-        feedback_file=_resolve(root, privacy.feedback_file),
-    )
-    return Settings(
-        retrieval=retrieval,
-        telegram=telegram,
-        access=access,
-        limits=limits,
-        privacy=privacy,
-        path=path,
-    )
+    retrieval_hints = typing.get_type_hints(RetrievalSettings)
+    sections: dict[str, Any] = {
+        name: _with_paths(_build(retrieval_hints[name], data.get(name), f"{path}: {name}"), root)
+        for name in _RETRIEVAL_SECTIONS
+        if name != "sources"
+    }
+    retrieval = RetrievalSettings(sources=_sources(data.get("sources"), path, root), **sections)
+    bot_hints = typing.get_type_hints(Settings)
+    bot = {
+        name: _with_paths(_build(bot_hints[name], data.get(name), f"{path}: {name}"), root)
+        for name in _BOT_SECTIONS
+    }
+    return Settings(retrieval=retrieval, path=path, **bot)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from retrieval.errors import SourcebotError
+from retrieval import SourcebotError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS votes (

@@ -19,7 +19,7 @@ from telegram.constants import MessageLimit
 
 from bot.citation import Citation, cite, source_line
 from bot.stats import Stats
-from retrieval.model import (
+from retrieval import (
     Answer,
     Hit,
     ParagraphContext,

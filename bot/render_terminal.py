@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Sequence
 
 from bot.citation import cite, source_line
-from retrieval.model import Answer, Quote, Source, Summary
+from retrieval import Answer, Quote, Source, Summary
 
 BOLD, RESET, DIM = "\x1b[1m", "\x1b[0m", "\x1b[2m"
 WIDTH = 88

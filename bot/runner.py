@@ -17,14 +17,13 @@ from pathlib import Path
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TimedOut
-from telegram.ext import Application
 
 from bot.app import build_application, polling_error_callback
 from bot.config import Settings, project_root
+from bot.context import App
 from bot.logs import setup_logging
 from bot.secrets import bot_token
-from retrieval.errors import SourcebotError
-from retrieval.library import Library
+from retrieval import Library, SourcebotError
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +34,7 @@ class StartError(SourcebotError):
     """The bot could not start talking to Telegram."""
 
 
-async def serve(app: Application, stop_seconds: float = STOP_SECONDS) -> None:  # type: ignore[type-arg]
+async def serve(app: App, stop_seconds: float = STOP_SECONDS) -> None:
     """Poll until SIGINT or SIGTERM, then stop cleanly within stop_seconds."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

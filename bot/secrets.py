@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 
-from retrieval.errors import SourcebotError
+from retrieval import SourcebotError
 
 TOKEN_VARIABLE = "TELEGRAM_BOT_TOKEN"
 TOKEN_SHAPE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Hit:
     score: float
     quote: Quote
     paragraph_text: str
+    source_number: int = 0  # the source's number in /sources (1..n); 0 when unknown
 
 
 @dataclass(frozen=True)
@@ -123,3 +125,24 @@ class ParagraphContext:
     paragraph: Paragraph
     before: Paragraph | None
     after: Paragraph | None
+
+
+class SourceRow(NamedTuple):
+    """One line of the sources list: a source and how many passages it was cut into."""
+
+    source: Source
+    passages: int
+
+
+@dataclass(frozen=True)
+class SummaryRequest:
+    """What a summary argument ("", "2", "kerry visit", "sanctions") asks for.
+
+    All sources when both `source` and `topic` are None and `problem` is None; one source;
+    or a topic across sources. `problem` says why nothing can be summarised: "no-source"
+    (a number that names no source) or "no-words" (a topic with no searchable word).
+    """
+
+    source: Source | None = None
+    topic: str | None = None
+    problem: str | None = None

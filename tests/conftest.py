@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from bot.config import Settings, load_settings
-from retrieval.library import Library
+from retrieval.answer.library import Library
 from retrieval.settings import RetrievalSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ import asyncio
 from pathlib import Path
 
 from bot.config import load_settings
-from retrieval.library import Library
+from retrieval.answer.library import Library
 from tests.botapi_standin import DEFAULT_USER_ID, SentMessage
 from tests.botrun import running_bot
 

@@ -8,12 +8,12 @@ from dataclasses import replace
 
 import pytest
 
-from retrieval.answers import Answerer
-from retrieval.library import Library
+from retrieval.answer.answers import Answerer
+from retrieval.answer.library import Library
+from retrieval.answer.spelling import SpellingCorrector, max_distance
 from retrieval.model import Answer, Hit
-from retrieval.sentences import split_sentences
 from retrieval.settings import RetrievalSettings
-from retrieval.spelling import SpellingCorrector, max_distance
+from retrieval.text.sentences import split_sentences
 
 TinyCorpus = Callable[..., RetrievalSettings]  # the `tiny_corpus` fixture
 
@@ -155,7 +155,7 @@ def test_long_paragraph_cited_once(tiny_corpus: TinyCorpus) -> None:
     paragraph = " ".join(sentences)
     settings = tiny_corpus({"a.txt": f"{paragraph}\n\n{FILLER}"}, max_passage_chars=150)
     library = Library.load(settings)
-    assert library.passage_count(library.sources[0]) > 4
+    assert library.source_rows()[0].passages > 4
     answer = library.answer("Lavrov Sochi", top_k=5)
     assert cited(answer) == [("a.txt", 1)]
     assert answer.hits[0].paragraph_text == paragraph

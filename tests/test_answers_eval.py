@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from retrieval.evaluation import QuestionSetReport, evaluate_beir, evaluate_questions
-from retrieval.library import Library
+from retrieval.answer.library import Library
+from retrieval.evaluate.beir import evaluate_beir
+from retrieval.evaluate.questions import QuestionSetReport, evaluate_questions
 
 MSMARCO_5K = Path(__file__).resolve().parents[2] / "shared" / "data" / "msmarco-5k"
 BM25S_PEER_NDCG10 = 0.7264
@@ -80,7 +81,7 @@ def msmarco() -> Path:
 
 
 def test_msmarco_beats_bm25_peers(msmarco: Path, settings: Settings) -> None:
-    scores = evaluate_beir(msmarco, settings.retrieval.index)
+    scores = evaluate_beir(msmarco, settings.retrieval)
     assert scores.queries == 43
     assert scores.ndcg_at_10 > BM25S_PEER_NDCG10
     assert scores.ndcg_at_10 > RANK_BM25_WHITESPACE_NDCG10
@@ -89,6 +90,6 @@ def test_msmarco_beats_bm25_peers(msmarco: Path, settings: Settings) -> None:
 
 def test_msmarco_engines_agree(msmarco: Path, settings: Settings) -> None:
     # bm25s computes the same Lucene BM25 from the same terms: the same ranking quality.
-    ours = evaluate_beir(msmarco, settings.retrieval.index)
-    theirs = evaluate_beir(msmarco, settings.retrieval.index, engine="bm25s")
+    ours = evaluate_beir(msmarco, settings.retrieval)
+    theirs = evaluate_beir(msmarco, settings.retrieval, engine="bm25s")
     assert ours.ndcg_at_10 == pytest.approx(theirs.ndcg_at_10, abs=1e-3)

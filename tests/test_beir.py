@@ -1,4 +1,4 @@
-"""Tests for retrieval.beir: loading a BEIR folder and the error raised for each defect."""
+"""Tests for retrieval.evaluate.beir: loading a BEIR folder and the error raised for each defect."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.beir import BeirDataset, BeirDoc, DatasetError, load_beir
 from retrieval.errors import SourcebotError
+from retrieval.evaluate.beir import BeirDataset, BeirDoc, DatasetError, load_beir
 
 MSMARCO_5K = Path(__file__).resolve().parents[2] / "shared" / "data" / "msmarco-5k"
 

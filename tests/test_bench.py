@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.bench import (
+from retrieval.bench.run import (
     SYSTEMS,
     BenchRow,
     check_targets,
@@ -22,19 +22,19 @@ from retrieval.bench import (
     run_systems,
     with_ratios,
 )
-from retrieval.bench_worker import (
+from retrieval.bench.synthetic import (
+    SyntheticCorpus,
+    read_corpus,
+    read_questions,
+    write_questions,
+)
+from retrieval.bench.worker import (
     SystemResult,
     load_runner,
     run_tantivy,
     runner_path,
     tantivy_query_text,
     time_questions,
-)
-from retrieval.synthetic import (
-    SyntheticCorpus,
-    read_corpus,
-    read_questions,
-    write_questions,
 )
 
 SMALL_PASSAGES = 2_000
@@ -235,12 +235,12 @@ def test_time_questions_times_search_and_maps_ids_outside() -> None:
 
 
 def test_runner_must_be_importable() -> None:
-    assert runner_path(run_tantivy) == "retrieval.bench_worker:run_tantivy"
+    assert runner_path(run_tantivy) == "retrieval.bench.worker:run_tantivy"
     assert load_runner(runner_path(run_tantivy)) is run_tantivy
     with pytest.raises(ValueError, match="module-level"):
         runner_path(lambda corpus, questions, workdir: fixed_runner(corpus, questions, workdir))  # noqa: PLW0108
     with pytest.raises(ValueError, match=r"package\.module:function"):
-        load_runner("retrieval.bench_worker")
+        load_runner("retrieval.bench.worker")
 
 
 def test_tantivy_query_text_has_no_syntax() -> None:

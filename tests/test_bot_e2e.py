@@ -21,7 +21,7 @@ from telegram.ext import Application
 from bot.app import COMMANDS
 from bot.config import Settings, load_settings
 from bot.logs import install_redaction
-from retrieval.library import Library
+from retrieval.answer.library import Library
 from tests.botapi_standin import DEFAULT_USER_ID, ApiRequest, BotApiStandin, SentMessage
 from tests.botrun import running_bot
 from tests.telegram_html import parse_telegram_html, utf16_len

@@ -20,7 +20,7 @@ import pytest
 
 from bot.cli import main
 from bot.config import Settings
-from retrieval.library import Library
+from retrieval.answer.library import Library
 from tests.botapi_standin import (
     DEFAULT_USER_ID,
     ApiRequest,

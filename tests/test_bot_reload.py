@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.app import build_application
 from bot.config import Settings, load_settings
-from retrieval.library import Library
+from retrieval.answer.library import Library
 from tests.botapi_standin import DEFAULT_USER_ID, BotApiStandin
 from tests.botrun import start_bot_process
 from tests.configs import write_config

@@ -15,15 +15,17 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from retrieval import term_counts
-from retrieval.building import IndexBuilder, Vocabulary
-from retrieval.cleaning import _KEY_EDGES, _contained, repeat_key
-from retrieval.formats import _SURROGATE, _mended
-from retrieval.index import make_tokenizer
+from retrieval.index import term_counts
+from retrieval.index.builder import IndexBuilder
+from retrieval.index.term_counts import TermCounter
+from retrieval.index.vocabulary import Vocabulary
+from retrieval.ingest.cleaning import _contained
+from retrieval.ingest.documents import _mended
+from retrieval.ingest.formats.raw import SURROGATE
 from retrieval.model import Paragraph, Source, SourceMeta
 from retrieval.settings import RetrievalSettings
-from retrieval.term_counts import TermCounter
-from retrieval.tokenize import _INVISIBLE_RE, Tokenizer, clean_text
+from retrieval.text.repeats import _KEY_EDGES, repeat_key
+from retrieval.text.tokenize import _INVISIBLE_RE, Tokenizer, clean_text
 
 # Letters, digits, the punctuation the tokenizer treats specially, spaces of several kinds,
 # Cyrillic, a combining accent and an underscore: the alphabet of tricky pieces.
@@ -60,7 +62,7 @@ def _counted(counter: TermCounter, texts: list[str]) -> list[Counter[str]]:
 @given(st.lists(_TEXT, max_size=8))
 @example(["US-Russia talks, Kerry’s visit", "the of and", "", "U.S.-led 1,000 e.g."])
 def test_piece_counts_equal_whole_text_tokenizing(texts: list[str]) -> None:
-    tokenizer = make_tokenizer(RetrievalSettings())
+    tokenizer = Tokenizer.from_settings(RetrievalSettings().tokenizer)
     vocab = Vocabulary.empty()
     counter = TermCounter(tokenizer, vocab)
     clean = [clean_text(t) for t in texts]
@@ -76,7 +78,7 @@ def test_edge_punctuation_is_never_part_of_a_word() -> None:
 
 def test_trim_forgets_pieces_but_not_terms(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(term_counts, "PIECE_LIMIT", 3)
-    tokenizer = make_tokenizer(RetrievalSettings())
+    tokenizer = Tokenizer.from_settings(RetrievalSettings().tokenizer)
     counter = TermCounter(tokenizer, Vocabulary.empty())
     first = _counted(counter, ["Russia-US talks in Sochi, Kerry’s visit"])
     counter.trim()
@@ -88,7 +90,7 @@ def test_trim_forgets_pieces_but_not_terms(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_builder_forward_rows_count_title_and_text() -> None:
     cfg = RetrievalSettings()
-    builder = IndexBuilder(cfg, make_tokenizer(cfg))
+    builder = IndexBuilder(cfg, Tokenizer.from_settings(cfg.tokenizer))
     text = "Sanctions, sanctions and more U.S.-EU sanctions."
     meta = SourceMeta(file="a.txt", title="Sanctions")
     builder.add(Source(1, meta, (Paragraph("a.txt", 1, text),)), origin="a.txt")
@@ -112,7 +114,7 @@ def test_clean_text_ascii_shortcut_equals_the_regex(text: str) -> None:
 @example("lone \ud800 surrogate")
 @example("no surrogate: ‘quoted’")
 def test_mended_equals_substituting_surrogates(text: str) -> None:
-    assert _mended(text) == _SURROGATE.sub("\ufffd", text)
+    assert _mended(text) == SURROGATE.sub("\ufffd", text)
 
 
 @settings(max_examples=1000)

@@ -22,7 +22,9 @@ from PIL import Image
 from pypdf import PageObject, PdfWriter
 
 from retrieval.errors import SourceError
-from retrieval.formats import SUPPORTED, RawDocument, read_documents, to_source
+from retrieval.ingest.documents import to_source
+from retrieval.ingest.formats import SUPPORTED, RawDocument, read_documents
+from retrieval.ingest.policy import SourcePolicy
 from retrieval.settings import CleaningRules, MetaOverride, OnError
 
 RULES = CleaningRules()
@@ -47,8 +49,10 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 def read_all(
     path: Path, on_error: OnError = "error", warnings: list[str] | None = None
 ) -> list[RawDocument]:
-    sink = warnings if warnings is not None else []
-    return list(read_documents(path, path.name, on_error, sink.append))
+    policy = SourcePolicy(on_error, echo=False)
+    if warnings is not None:
+        policy.warnings = warnings  # the caller sees warnings even when reading fails
+    return list(read_documents(path, path.name, policy))
 
 
 def read_one(path: Path) -> RawDocument:
@@ -524,7 +528,8 @@ def test_jsonl_bad_line_is_an_error_naming_file_and_line(
     tmp_path: Path, line: str, says: str
 ) -> None:
     path = write_jsonl(tmp_path / "corpus.jsonl", [json.dumps(GOOD_LINES[0]), line])
-    docs = read_documents(path, path.name, "error", pytest.fail)
+    policy = SourcePolicy("error", echo=False)
+    docs = read_documents(path, path.name, policy)
     assert next(docs).name == "corpus.jsonl#a1"  # lines before the bad one still load
     with pytest.raises(SourceError) as caught:
         next(docs)
@@ -549,10 +554,11 @@ def test_jsonl_is_streamed_not_read_at_once(tmp_path: Path) -> None:
             out.write(json.dumps({"id": f"d{i}", "text": f"Document {i}. {filler}"}) + "\n")
         out.write("not json\n")  # the last line is bad: its warning shows how far reading got
     size = path.stat().st_size
-    warnings: list[str] = []
+    policy = SourcePolicy("skip", echo=False)
+    warnings = policy.warnings
     tracemalloc.start()
     try:
-        docs = read_documents(path, path.name, "skip", warnings.append)
+        docs = read_documents(path, path.name, policy)
         lazy = inspect.isgenerator(docs)  # not asserted inline: mypy would narrow docs away
         assert lazy
         assert next(docs).name == "big.jsonl#d0"
@@ -593,7 +599,7 @@ def test_unsupported_extension_is_a_source_error_listing_the_supported_ones(
     path = tmp_path / "report.docx"
     path.write_bytes(b"PK\x03\x04")
     with pytest.raises(SourceError, match=r"report\.docx: .*\.docx files; supported: \.txt"):
-        read_documents(path, path.name, "skip", pytest.fail)
+        read_documents(path, path.name, SourcePolicy("skip", echo=False))
     assert set(SUPPORTED) == {".txt", ".md", ".html", ".htm", ".pdf", ".jsonl"}
 
 

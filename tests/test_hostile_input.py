@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot import render_html, render_terminal
-from retrieval.library import Library
+from retrieval.answer.library import Library
 from retrieval.model import (
     Answer,
     Hit,
@@ -31,7 +31,7 @@ from retrieval.model import (
     Summary,
     SummarySentence,
 )
-from retrieval.tokenize import Tokenizer, clean_text
+from retrieval.text.tokenize import Tokenizer, clean_text
 from tests.telegram_html import parse_telegram_html, utf16_len
 
 FUZZ = settings(

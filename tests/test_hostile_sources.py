@@ -1,7 +1,7 @@
 """Hostile source folders: whatever lies in them, a build indexes the good files and names the bad.
 
 This module owns the contract of retrieval.sources.find_source_files and the readers behind
-load_sources, build_index and update_index on files nobody should have put there: binary
+build_index and update_index on files nobody should have put there: binary
 data under a text extension, invalid UTF-8, a 200 MB file, a JSONL line of 200 MB,
 symlink loops, links out of the source folder, pipes, empty files, undecodable file names,
 hostile JSON. With sources.on_error "skip" each bad file is skipped with a warning naming
@@ -27,36 +27,33 @@ from hypothesis import settings as fuzz_settings
 from hypothesis import strategies as st
 
 from bot.config import Settings
-from retrieval.cleaning import _drop_repeats, repeat_key
+from retrieval.answer.library import Library
 from retrieval.errors import SourceError
-from retrieval.indexing import build_index, update_index
-from retrieval.library import Library
+from retrieval.index.update import build_index, update_index
+from retrieval.ingest.cleaning import _drop_repeats
 from retrieval.settings import OnError, RetrievalSettings
-from retrieval.sources import load_sources
+from retrieval.text.repeats import repeat_key
 from tests.conftest import TinyCorpus
 
 GOOD = "Kerry met Lavrov in Geneva.\n\nThey talked about sanctions and the war in Ukraine.\n"
 SECRET = "The launch code is swordfish and nobody outside may read it."
 BINARY = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 16
 BIG = 200 << 20
-BUILDS = ("load_sources", "build_index", "update_index")
+BUILDS = ("build_index", "update_index")
 
 
 def build(cfg: RetrievalSettings, how: str) -> tuple[list[str], list[str]]:
     """Return the file names of the sources one build path read, and its warnings."""
-    if how == "load_sources":
-        loaded = load_sources(cfg.sources, cfg.cleaning)
-        return [s.file for s in loaded.sources], list(loaded.warnings)
     if how == "build_index":
-        index, warnings = build_index(cfg)
-        return [s.file for s in index.sources], warnings
+        index = build_index(cfg)
+        return [s.file for s in index.sources], list(index.warnings)
     folder = cfg.sources.folders[0]
     report = update_index(cfg, folder.with_name(folder.name + "-index"))
     return [s.file for s in report.index.sources], report.warnings
 
 
 def indexed_text(cfg: RetrievalSettings) -> str:
-    index, _ = build_index(cfg)
+    index = build_index(cfg)
     return "\n".join(p.text for p in index.passages)
 
 
@@ -227,9 +224,9 @@ def test_a_linked_source_folder_is_walked_as_itself(
     folder = cfg.sources.folders[0]
     (tmp_path / "articles").symlink_to(folder, target_is_directory=True)
     linked = dataclasses.replace(cfg.sources, folders=(tmp_path / "articles",))
-    loaded = load_sources(linked, cfg.cleaning)
-    assert [s.file for s in loaded.sources] == ["good.txt"]
-    assert loaded.warnings == ()
+    index = build_index(dataclasses.replace(cfg, sources=linked))
+    assert [s.file for s in index.sources] == ["good.txt"]
+    assert index.warnings == ()
 
 
 def test_max_file_mb_is_the_limit(tiny_corpus: TinyCorpus) -> None:
@@ -258,7 +255,7 @@ def test_a_link_is_the_only_file_is_one_error_naming_it(
     cfg = tiny_corpus({})
     (cfg.sources.folders[0] / "link.txt").symlink_to(tmp_path / "secret.txt")
     with pytest.raises(SourceError, match=r"^no usable sources: .*link\.txt is a link"):
-        build(cfg, "load_sources")
+        build(cfg, "update_index")
 
 
 # --- Hostile JSON Lines ----------------------------------------------------------------------
@@ -277,7 +274,7 @@ def test_hostile_jsonl_lines_are_skipped_or_mended(tiny_corpus: TinyCorpus) -> N
     assert files == ["odd.jsonl#s"]
     lines_named = [re.search(r"odd\.jsonl, line (\d+): ", w) for w in warnings]
     assert [int(m.group(1)) if m else None for m in lines_named] == [1, 2, 3, 5]
-    index, _ = build_index(cfg)
+    index = build_index(cfg)
     assert index.sources[0].meta.title == "T\ufffd"
     assert "Lavrov \ufffd met Kerry" in index.passages[0].text
 
@@ -285,7 +282,7 @@ def test_hostile_jsonl_lines_are_skipped_or_mended(tiny_corpus: TinyCorpus) -> N
 def test_a_broken_dump_is_not_a_million_warnings(tiny_corpus: TinyCorpus) -> None:
     good = json.dumps({"id": "ok", "text": GOOD})
     cfg = tiny_corpus({"dump.jsonl": "\n".join([good] + ["{not json"] * 1000) + "\n"})
-    files, warnings = build(cfg, "load_sources")
+    files, warnings = build(cfg, "update_index")
     assert files == ["dump.jsonl#ok"]
     assert len(warnings) == 21
     assert warnings[-1].endswith("dump.jsonl: 980 more bad lines skipped")
@@ -317,9 +314,9 @@ def test_forty_thousand_paragraphs_are_cleaned_in_linear_time(tiny_corpus: TinyC
         f"Paragraph {i} says the sanctions were discussed at length.\n\n" for i in range(40_000)
     )
     cfg = tiny_corpus({"long.txt": text})
-    index, warnings = build_index(cfg)
+    index = build_index(cfg)
     assert len(index.sources[0].paragraphs) == 40_000
-    assert warnings == []
+    assert index.warnings == ()
 
 
 @pytest.mark.timeout(30)

@@ -6,16 +6,17 @@ import json
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.cli import answer_json, main
 from bot.config import Settings
-from retrieval import indexing
+from retrieval.answer.library import Library
 from retrieval.errors import IndexLoadError
-from retrieval.indexing import update_index
-from retrieval.library import Library
-from retrieval.persist import current_version, load_index
+from retrieval.index import update as indexing
+from retrieval.index.storage import current_version, load_index
+from retrieval.index.update import update_index
 from retrieval.settings import RetrievalSettings
 
 QUESTIONS = [
@@ -65,13 +66,13 @@ def test_incremental_update_redoes_only_changed_files(
     assert sorted(first.added) == ["a.txt", "b.txt", "c.txt"]
 
     read: list[str] = []
-    real = indexing.load_file  # type: ignore[attr-defined]
+    real = indexing.file_sources  # type: ignore[attr-defined]
 
-    def counting(name: str, *args: object, **kwargs: object) -> object:
+    def counting(path: Path, name: str, *args: Any, **kwargs: Any) -> Any:
         read.append(name)
-        return real(name, *args, **kwargs)  # type: ignore[arg-type]
+        return real(path, name, *args, **kwargs)
 
-    monkeypatch.setattr(indexing, "load_file", counting)
+    monkeypatch.setattr(indexing, "file_sources", counting)
     _write(folder, "b.txt", "Beta Report\n\nBetatown now grows lavender instead of saffron.\n")
     (folder / "c.txt").unlink()
     _write(folder, "d.txt", "Delta Report\n\nDeltaport repairs fishing boats all winter.\n")
@@ -187,9 +188,9 @@ def test_parallel_build_equals_sequential_build(
     sequential = Library(update_index(cfg, tmp_path / "seq").index, cfg)
     monkeypatch.setattr(indexing, "worker_count", lambda: 2)
     monkeypatch.setattr(indexing, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr("retrieval.parallel.CHUNK_BYTES", 2000)  # many chunks, both workers
+    monkeypatch.setattr("retrieval.index.parallel.CHUNK_BYTES", 2000)  # many chunks, both workers
     parallel = Library(update_index(cfg, tmp_path / "par").index, cfg)
     assert [s.meta for s in parallel.sources] == [s.meta for s in sequential.sources]
-    assert len(parallel.index) == len(sequential.index) == 29 + 600  # two paragraphs a note
+    assert parallel.passage_total == sequential.passage_total == 29 + 600  # two paragraphs a note
     for q in ("Was Crimea discussed?", "copper harbour 17", "bridge over the river", "Lavorv"):
         assert answer_json(parallel.answer(q)) == answer_json(sequential.answer(q))

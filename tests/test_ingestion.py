@@ -10,13 +10,15 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from retrieval.cleaning import clean_document, repeat_key
+from retrieval.answer.library import Library
 from retrieval.errors import SourceError
-from retrieval.library import Library
-from retrieval.model import Paragraph, Source, SourceMeta
-from retrieval.sentences import split_sentences
+from retrieval.index.update import build_index
+from retrieval.ingest.cleaning import clean_document
+from retrieval.ingest.passages import passage_spans
+from retrieval.model import Source
 from retrieval.settings import CleaningRules, RetrievalSettings
-from retrieval.sources import load_sources, split_passages
+from retrieval.text.repeats import repeat_key
+from retrieval.text.sentences import split_sentences
 from tests.seed_facts import FURNITURE, SEED_000, SEED_004
 
 TinyCorpus = Callable[..., RetrievalSettings]  # the `tiny_corpus` fixture
@@ -267,14 +269,14 @@ def test_empty_text_has_no_paragraphs() -> None:
     assert clean_document(" \n\n\t\n", CleaningRules()).paragraphs == ()
 
 
-# --- retrieval.sources ------------------------------------------------------------------
+# --- Building from files (retrieval.ingest) ------------------------------------------
 
 
 def test_empty_folder_names_the_folder(tiny_corpus: TinyCorpus) -> None:
     cfg = tiny_corpus({"notes.xyz": "Not a source format.\n"})
     folder = cfg.sources.folders[0]
     with pytest.raises(SourceError, match=r"^no \S+ files in ") as err:
-        load_sources(cfg.sources, cfg.cleaning)
+        build_index(cfg)
     assert str(folder) in str(err.value)
 
 
@@ -283,7 +285,7 @@ def test_missing_folder_names_the_folder(tiny_corpus: TinyCorpus, tmp_path: Path
     missing = tmp_path / "no-such-folder"
     sources = dataclasses.replace(cfg.sources, folders=(missing,))
     with pytest.raises(SourceError, match="does not exist") as err:
-        load_sources(sources, cfg.cleaning)
+        build_index(dataclasses.replace(cfg, sources=sources))
     assert str(missing) in str(err.value)
 
 
@@ -295,8 +297,8 @@ def test_non_utf8_file_skipped_with_warning(
     tiny_corpus: TinyCorpus, caplog: pytest.LogCaptureFixture
 ) -> None:
     cfg = tiny_corpus({"a_good.txt": GOOD, "b_bad.txt": BAD_BYTES, "c_good.md": GOOD})
-    with caplog.at_level(logging.WARNING, logger="retrieval.sources"):
-        loaded = load_sources(cfg.sources, cfg.cleaning)
+    with caplog.at_level(logging.WARNING, logger="retrieval.ingest"):
+        loaded = build_index(cfg)
     assert [s.file for s in loaded.sources] == ["a_good.txt", "c_good.md"]
     assert [s.number for s in loaded.sources] == [1, 2]
     assert len(loaded.warnings) == 1
@@ -308,12 +310,12 @@ def test_non_utf8_file_skipped_with_warning(
 def test_non_utf8_file_is_an_error_when_configured(tiny_corpus: TinyCorpus) -> None:
     cfg = tiny_corpus({"a_good.txt": GOOD, "b_bad.txt": BAD_BYTES}, on_error="error")
     with pytest.raises(SourceError, match=r"b_bad\.txt is not UTF-8"):
-        load_sources(cfg.sources, cfg.cleaning)
+        build_index(cfg)
 
 
 def test_empty_file_skipped_with_warning(tiny_corpus: TinyCorpus) -> None:
     cfg = tiny_corpus({"empty.txt": "", "blank.md": "\n  \n", "good.txt": GOOD})
-    loaded = load_sources(cfg.sources, cfg.cleaning)
+    loaded = build_index(cfg)
     assert [s.file for s in loaded.sources] == ["good.txt"]
     assert len(loaded.warnings) == 2
     assert any("empty.txt" in w for w in loaded.warnings)
@@ -323,14 +325,14 @@ def test_empty_file_skipped_with_warning(tiny_corpus: TinyCorpus) -> None:
 def test_only_bad_files_is_an_error(tiny_corpus: TinyCorpus) -> None:
     cfg = tiny_corpus({"empty.txt": "", "bad.txt": BAD_BYTES})
     with pytest.raises(SourceError, match="no usable sources") as err:
-        load_sources(cfg.sources, cfg.cleaning)
+        build_index(cfg)
     assert "empty.txt" in str(err.value)
     assert "bad.txt" in str(err.value)
 
 
 def test_files_found_recursively_in_path_order(tiny_corpus: TinyCorpus) -> None:
     cfg = tiny_corpus({"b.txt": GOOD, "sub/a.md": GOOD, "a.txt": GOOD, "skip.pdf": GOOD})
-    loaded = load_sources(cfg.sources, cfg.cleaning)
+    loaded = build_index(cfg)
     assert [s.file for s in loaded.sources] == ["a.txt", "b.txt", "sub/a.md"]
 
 
@@ -341,7 +343,7 @@ def test_metadata_fallback(tiny_corpus: TinyCorpus) -> None:
             "untitled.txt": "Kerry met Lavrov in Sochi. They talked.\n\nMore text follows.\n",
         }
     )
-    by_file = {s.file: s for s in load_sources(cfg.sources, cfg.cleaning).sources}
+    by_file = {s.file: s for s in build_index(cfg).sources}
     assert by_file["titled.txt"].meta.title == "A Good Title"
     assert by_file["titled.txt"].meta.author is None
     assert by_file["untitled.txt"].meta.title == "untitled.txt"
@@ -351,7 +353,7 @@ def test_metadata_fallback(tiny_corpus: TinyCorpus) -> None:
 def test_metadata_from_config_wins(tiny_corpus: TinyCorpus, settings: Settings) -> None:
     given = settings.retrieval.sources.metadata[SEED_004]
     cfg = tiny_corpus({"x.txt": "By Someone Else\n\nText of it here.\n"}, metadata={"x.txt": given})
-    (src,) = load_sources(cfg.sources, cfg.cleaning).sources
+    (src,) = build_index(cfg).sources
     assert src.meta.title == given.title
     assert src.meta.author == "Rajorshi Roy"
     assert src.meta.file == "x.txt"
@@ -366,8 +368,7 @@ LONG_SENTENCES = [
 def test_long_paragraph_split_at_sentences(tiny_corpus: TinyCorpus) -> None:
     paragraph = " ".join(LONG_SENTENCES)
     cfg = tiny_corpus({"long.txt": paragraph + "\n\nA short one.\n"}, max_passage_chars=200)
-    loaded = load_sources(cfg.sources, cfg.cleaning)
-    passages = split_passages(loaded.sources, cfg.sources.max_passage_chars)
+    passages = list(build_index(cfg).passages)
     long_parts = [p for p in passages if p.paragraph == 1]
     assert len(long_parts) == 6  # two 80-character sentences fit in 200, three do not
     assert [p.part for p in long_parts] == list(range(1, 7))
@@ -381,19 +382,14 @@ def test_long_paragraph_split_at_sentences(tiny_corpus: TinyCorpus) -> None:
 
 
 def test_short_paragraph_is_one_passage() -> None:
-    para = Paragraph(source="s.txt", number=1, text=" ".join(LONG_SENTENCES))
-    src = Source(number=1, meta=SourceMeta(file="s.txt", title="S"), paragraphs=(para,))
-    (passage,) = split_passages([src], len(para.text))
-    assert passage.text == para.text
-    assert passage.part == 1
+    text = " ".join(LONG_SENTENCES)
+    assert passage_spans(text, len(text)) == [(0, len(text))]
 
 
 @pytest.mark.parametrize(("max_chars", "parts"), [(33, 3), (34, 2), (51, 2), (52, 1)])
 def test_passage_limit_is_exact(max_chars: int, parts: int) -> None:
     text = "Kerry met Lavrov. Putin met Kerry. Lavrov met Putin."  # 17 + 1 + 16 + 1 + 17
-    para = Paragraph(source="s.txt", number=1, text=text)
-    src = Source(number=1, meta=SourceMeta(file="s.txt", title="S"), paragraphs=(para,))
-    passages = split_passages([src], max_chars)
+    passages = [text[a:b] for a, b in passage_spans(text, max_chars)]
     assert len(passages) == parts
-    assert all(len(p.text) <= max_chars for p in passages)
-    assert " ".join(p.text for p in passages) == text
+    assert all(len(p) <= max_chars for p in passages)
+    assert " ".join(passages) == text

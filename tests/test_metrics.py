@@ -1,4 +1,4 @@
-"""Tests for retrieval.metrics against hand-computed trec_eval-style values."""
+"""Tests for retrieval.evaluate.metrics against hand-computed trec_eval-style values."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from math import log2
 
 import pytest
 
-from retrieval.metrics import EvalScores, evaluate_run, mrr_at_k, ndcg_at_k, recall_at_k
+from retrieval.evaluate.metrics import EvalScores, evaluate_run, mrr_at_k, ndcg_at_k, recall_at_k
 
 Metric = Callable[[Sequence[str], Mapping[str, int], int], float]
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 import dataclasses
 import random
 from collections.abc import Callable, Sequence
+from typing import cast, get_args
 
 import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from retrieval.engines import ENGINES, RankBM25Engine, SparseEngine, build_engine, top_k
-from retrieval.index import SearchIndex
-from retrieval.scoring import SCORINGS, get_scoring
-from retrieval.settings import RetrievalSettings
-from retrieval.sources import load_sources
+from retrieval.index.engines import ENGINES, RankBM25Engine, SparseEngine, build_engine, top_k
+from retrieval.index.scoring import SCORINGS, get_scoring
+from retrieval.index.search import SearchIndex
+from retrieval.index.update import build_index as build
+from retrieval.settings import EngineName, RetrievalSettings, ScoringName
 
 TinyCorpus = Callable[..., RetrievalSettings]  # the `tiny_corpus` fixture
 
@@ -193,7 +194,7 @@ def build_index(settings: RetrievalSettings, title_weight: int, section_weight: 
         settings.index, title_weight=title_weight, section_weight=section_weight
     )
     settings = dataclasses.replace(settings, index=index_settings)
-    return SearchIndex.build(load_sources(settings.sources, settings.cleaning), settings)
+    return build(settings)
 
 
 def ranked(index: SearchIndex, terms: Sequence[str]) -> list[str]:
@@ -204,7 +205,7 @@ def ranked(index: SearchIndex, terms: Sequence[str]) -> list[str]:
 def test_title_weight_changes_ranking(tiny_corpus: TinyCorpus, engine: str) -> None:
     settings = tiny_corpus(BOOST_FILES)
     settings = dataclasses.replace(
-        settings, index=dataclasses.replace(settings.index, engine=engine)
+        settings, index=dataclasses.replace(settings.index, engine=cast(EngineName, engine))
     )
     terms = ["sochi"]
     assert ranked(build_index(settings, title_weight=0, section_weight=1), terms) == ["b.txt"]
@@ -241,3 +242,8 @@ def test_title_weight_two_counts_twice(tiny_corpus: TinyCorpus) -> None:
     score = {s.passage.source: s.score for s in once}
     score2 = {s.passage.source: s.score for s in twice}
     assert score2["a.txt"] > score["a.txt"]
+
+
+def test_engine_and_scoring_names_are_the_settings_names() -> None:
+    assert sorted(ENGINES) == sorted(get_args(EngineName))
+    assert sorted(SCORINGS) == sorted(get_args(ScoringName))

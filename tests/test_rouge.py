@@ -1,10 +1,10 @@
-"""Tests for retrieval.rouge against hand-computed ROUGE-1, ROUGE-2 and ROUGE-L values."""
+"""Tests for retrieval.evaluate.rouge against hand-computed ROUGE-1, ROUGE-2 and ROUGE-L values."""
 
 from __future__ import annotations
 
 import pytest
 
-from retrieval.rouge import RougeScore, RougeScores, rouge_l, rouge_multi, rouge_n
+from retrieval.evaluate.rouge import RougeScore, RougeScores, rouge_l, rouge_multi, rouge_n
 
 
 def tokens(text: str) -> list[str]:

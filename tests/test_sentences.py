@@ -1,11 +1,11 @@
-"""Tests for retrieval.sentences: where news prose ends a sentence and where it does not."""
+"""Tests for retrieval.text.sentences: where news prose ends a sentence and where it does not."""
 
 from __future__ import annotations
 
 import pytest
 
-from retrieval.library import Library
-from retrieval.sentences import sentence_spans, split_sentences
+from retrieval.answer.library import Library
+from retrieval.text.sentences import sentence_spans, split_sentences
 
 CASES: list[tuple[str, list[str]]] = [
     # Dotted acronyms: inside a sentence, and ending one before a sentence opener.

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from retrieval.library import Library
+from retrieval.answer.library import Library
+from retrieval.evaluate.summaries import RougeRow, compare, lead_n
 from retrieval.model import Summary, SummarySentence
-from retrieval.summary_eval import RougeRow, compare, lead_n
 from tests.seed_facts import FURNITURE, SEED_000
 
 HEADINGS = (

@@ -1,13 +1,13 @@
-"""Tests for retrieval.tokenize: the one tokenizer shared by passages and questions."""
+"""Tests for retrieval.text.tokenize: the one tokenizer shared by passages and questions."""
 
 from __future__ import annotations
 
 import pytest
 
-from retrieval.answers import parse_question
-from retrieval.library import Library
-from retrieval.stopwords import ENGLISH, RUSSIAN
-from retrieval.tokenize import Tokenizer, clean_text
+from retrieval.answer.answers import parse_question
+from retrieval.answer.library import Library
+from retrieval.text.stopwords import ENGLISH, RUSSIAN
+from retrieval.text.tokenize import Tokenizer, clean_text
 
 CAPTION = "Александр Гущин: К итогам сочинской встречи"
 
@@ -154,7 +154,7 @@ def test_same_terms_for_index_and_query(library: Library) -> None:
     assert terms == ("kerri", "visit", "sochi", "us", "sanction")
     assert all(index.knows(t) for t in terms)
     # A fresh tokenizer (empty cache) agrees with the index's own.
-    fresh = Tokenizer(stem=index.settings.stem, stopwords=index.settings.stopwords)
+    fresh = Tokenizer.from_settings(library.settings.tokenizer)
     for src in library.sources:
         for para in src.paragraphs:
             assert fresh.tokenize(para.text) == index.tokenizer.tokenize(para.text)

@@ -1,0 +1,109 @@
+"""Typed shared state: `BotData` is the application's bot_data, `SourcebotContext` the
+context every handler gets, with the library and the state as typed properties.
+
+Wired by `ContextTypes(context=SourcebotContext, bot_data=BotData)` (PTB's
+contexttypesbot example), so no handler looks anything up by a string key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+
+from bot.config import Settings
+from bot.feedback import FeedbackStore
+from bot.gate import Gate
+from bot.memory import QuestionMemory
+from bot.stats import Stats
+from bot.transport import FaultLog
+from retrieval import Library
+
+log = logging.getLogger(__name__)
+
+
+class NotReadyError(RuntimeError):
+    """The library is not loaded yet (only possible before post_init finishes)."""
+
+
+@dataclass
+class BotData:
+    """Everything handlers share: settings, the library (once loaded), remembered questions.
+
+    python-telegram-bot makes it with no arguments; `build_application` configures it.
+    """
+
+    settings: Settings = field(default_factory=Settings)
+    library: Library | None = None
+    questions: QuestionMemory = field(default_factory=QuestionMemory)
+    rebuild: Callable[[], Library] | None = None
+    stats: Stats = field(default_factory=Stats)
+    faults: FaultLog = field(default_factory=FaultLog)
+    feedback: FeedbackStore | None = None
+    gate: Gate = field(default_factory=lambda: Gate(Settings()))
+    _reloading: asyncio.Lock | None = None
+
+    def configure(
+        self,
+        settings: Settings,
+        faults: FaultLog,
+        rebuild: Callable[[], Library] | None,
+        feedback: FeedbackStore | None,
+    ) -> None:
+        """Set what the factory decides: settings, the fault log, how to reload, votes."""
+        self.settings = settings
+        self.faults = faults
+        self.rebuild = rebuild
+        self.feedback = feedback
+        self.gate = Gate(settings)
+
+    async def reload(self) -> Library:
+        """Rebuild the library off the event loop and swap it in when it is ready.
+
+        Questions keep being answered from the old library meanwhile: a handler takes the
+        library once, at its start, so no question is dropped or answered twice. Reloads
+        requested while one runs wait for it and then run once more.
+        """
+        if self.rebuild is None:
+            raise NotReadyError("this bot cannot reload its sources")
+        if self._reloading is None:
+            self._reloading = asyncio.Lock()
+        async with self._reloading:
+            started = time.perf_counter()
+            library = await asyncio.to_thread(self.rebuild)
+            self.library = library
+            log.info(
+                "reloaded: %d sources, %d passages in %.1f s",
+                len(library.sources),
+                library.passage_total,
+                time.perf_counter() - started,
+            )
+            return library
+
+
+class SourcebotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """The context of every handler: the shared state and the loaded library, typed."""
+
+    @property
+    def state(self) -> BotData:
+        """Return the bot's shared state."""
+        return self.bot_data
+
+    @property
+    def library(self) -> Library:
+        """Return the loaded library; NotReadyError before the sources are loaded."""
+        library = self.bot_data.library
+        if library is None:
+            raise NotReadyError("the sources are still loading")
+        return library
+
+
+CONTEXT_TYPES = ContextTypes(
+    context=SourcebotContext, bot_data=BotData, user_data=dict, chat_data=dict
+)
+App = Application[Any, SourcebotContext, dict[Any, Any], dict[Any, Any], BotData, Any]

@@ -1,0 +1,67 @@
+"""Admins' commands: /stats (what was asked) and /reload (re-read the sources), and the
+reload that SIGHUP asks for. Anyone not in `access.admins` is refused in one line."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from telegram import Message
+
+from bot.context import BotData, SourcebotContext
+from bot.handlers.base import MessageHandlerFn, Outcome, on_message
+from bot.render_html import esc, render_stats
+from retrieval import SourcebotError
+
+log = logging.getLogger("sourcebot.updates")
+
+
+def admins_only(command: str) -> Callable[[MessageHandlerFn], MessageHandlerFn]:
+    """Refuse the command to anyone not in access.admins, in one line."""
+
+    def wrap(handler: MessageHandlerFn) -> MessageHandlerFn:
+        async def checked(message: Message, context: SourcebotContext) -> Outcome | None:
+            user = message.from_user
+            if user is None or user.id not in context.state.settings.access.admins:
+                await message.reply_text(
+                    f"Only the bot's admins can use /{command} (access.admins)."
+                )
+                return Outcome(f"{command}-refused")
+            return await handler(message, context)
+
+        return checked
+
+    return wrap
+
+
+@on_message
+@admins_only("stats")
+async def on_stats(message: Message, context: SourcebotContext) -> Outcome:
+    """Show admins what was asked: counts, not-found rate, frequent unanswered questions."""
+    state = context.state
+    await message.reply_text(render_stats(state.stats, state.settings.privacy.log_questions))
+    return Outcome("stats")
+
+
+@on_message
+@admins_only("reload")
+async def on_reload(message: Message, context: SourcebotContext) -> Outcome:
+    """Re-read the sources (admins only), answering from the old ones until it is done."""
+    await message.reply_text("Reloading the sources; I keep answering meanwhile.")
+    try:
+        library = await context.state.reload()
+    except SourcebotError as exc:
+        await message.reply_text(esc(f"Reload failed, still using the old sources: {exc}"))
+        return Outcome("reload-failed")
+    await message.reply_text(
+        f"Reloaded: {len(library.sources)} sources, {library.passage_total} passages."
+    )
+    return Outcome("reload")
+
+
+async def reload_on_signal(state: BotData) -> None:
+    """Reload on SIGHUP; a failure is logged and the old sources stay in use."""
+    try:
+        await state.reload()
+    except Exception:
+        log.exception("reload on SIGHUP failed; still answering from the old sources")

@@ -1,0 +1,88 @@
+"""The commands everyone has: /start, /help, /sources, /summary, and the replies to
+commands the bot does not know and to messages that are not text."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import Message
+from telegram.constants import ChatType
+
+from bot.context import SourcebotContext
+from bot.handlers.base import Outcome, on_message
+from bot.keyboards import example_keyboard, sources_keyboard
+from bot.render_html import esc, render_help, render_sources, render_start, render_summary
+
+SUMMARY_USAGE = "Usage: /summary, /summary N (a number from /sources), or /summary <topic>"
+NOT_TEXT = "I can only read text. Send me a question as a message, or see /help for what I can do."
+
+
+@on_message
+async def on_start(message: Message, context: SourcebotContext) -> Outcome:
+    """Say what the bot knows, how to ask, and offer an example question."""
+    library = context.library
+    example = library.example_question()
+    await message.reply_text(
+        render_start(library.sources, example), reply_markup=example_keyboard(example)
+    )
+    return Outcome("start")
+
+
+@on_message
+async def on_help(message: Message, context: SourcebotContext) -> Outcome:
+    """List every command with one line each."""
+    await message.reply_text(render_help())
+    return Outcome("help")
+
+
+@on_message
+async def on_sources(message: Message, context: SourcebotContext) -> Outcome:
+    """List the sources with a summary button for each."""
+    library = context.library
+    await message.reply_text(
+        render_sources(library.source_rows()), reply_markup=sources_keyboard(library.sources)
+    )
+    return Outcome("sources")
+
+
+@on_message
+async def on_summary(message: Message, context: SourcebotContext) -> Outcome:
+    """Summarise all sources, one source (number, file or title words) or a topic."""
+    library = context.library
+    arg = " ".join(context.args or []).strip()
+    request = library.resolve_summary(arg)
+    if request.problem == "no-source":
+        count = len(library.sources)
+        await message.reply_text(
+            esc(f"There is no source {arg}: /sources lists {count}. {SUMMARY_USAGE}")
+        )
+        return Outcome("summary-usage")
+    if request.problem is not None:
+        await message.reply_text(esc(SUMMARY_USAGE))
+        return Outcome("summary-usage")
+    summary = await asyncio.to_thread(library.summarize, request.source, request.topic)
+    await message.reply_text(render_summary(summary))
+    return Outcome("summary", size=len(arg), found=bool(summary.sentences))
+
+
+@on_message
+async def on_unknown_command(message: Message, context: SourcebotContext) -> Outcome | None:
+    """Point to /help for a command this bot does not have (ignore other bots' commands)."""
+    if not message.text:
+        return None
+    command = message.text.split()[0]
+    _, _, target = command.partition("@")
+    username = (message.get_bot().username or "").casefold()
+    if target and target.casefold() != username:
+        return None  # meant for another bot
+    if message.chat.type != ChatType.PRIVATE and not target:
+        return None  # a bare unknown command in a group is probably for another bot
+    await message.reply_text(f"I don't know {esc(command)}. /help lists what I can do.")
+    return Outcome("unknown-command")
+
+
+@on_message
+async def on_other(message: Message, context: SourcebotContext) -> Outcome:
+    """Answer photos, stickers, voice, files, locations... with what the bot can do."""
+    await message.reply_text(esc(NOT_TEXT))
+    return Outcome("not-text")

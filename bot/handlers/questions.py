@@ -1,0 +1,114 @@
+"""Questions: every text message in private chats, /ask, and messages addressed to the bot
+in groups (a mention or a reply to it). The answer is quoted passages with buttons."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from telegram import Message, MessageEntity
+from telegram.constants import ChatAction, ChatType
+from telegram.error import TelegramError
+from telegram.ext import filters
+
+from bot.context import SourcebotContext
+from bot.handlers.base import Outcome, on_message
+from bot.keyboards import answer_keyboard
+from bot.render_html import esc, render_answer
+from retrieval import Answer
+
+log = logging.getLogger("sourcebot.updates")
+T = TypeVar("T")
+
+ASK_USAGE = "Usage: /ask <question>, e.g. /ask What was said about sanctions?"
+
+
+def cited(answer: Answer) -> tuple[str, ...]:
+    """Return the passages an answer cites, as "source#paragraph"."""
+    return tuple(f"{h.passage.source}#{h.passage.paragraph}" for h in answer.hits)
+
+
+async def with_typing(message: Message, delay_ms: int, work: Callable[..., T], *args: Any) -> T:
+    """Run work off the event loop; show "typing…" if it takes longer than delay_ms.
+
+    Telegram asks bots to send a chat action when a reply will take a noticeable time;
+    most answers take milliseconds, and an action sent for those would only cost a
+    round trip per question (and could arrive after the reply).
+    """
+    task = asyncio.ensure_future(asyncio.to_thread(work, *args))
+    if delay_ms > 0:
+        done, _ = await asyncio.wait({task}, timeout=delay_ms / 1000)
+        if done:
+            return task.result()
+    try:
+        await message.get_bot().send_chat_action(message.chat_id, ChatAction.TYPING)
+    except TelegramError as exc:  # the answer matters more than the indicator
+        log.warning("typing action failed: %s", exc)
+    return await task
+
+
+async def reply_answer(
+    message: Message, context: SourcebotContext, question: str, kind: str
+) -> Outcome:
+    """Answer a question in reply to message, with buttons; return what to log."""
+    library = context.library  # once: a reload meanwhile must not mix two libraries
+    state = context.state
+    answer = await with_typing(
+        message, state.settings.telegram.typing_delay_ms, library.answer, question
+    )
+    privacy = state.settings.privacy
+    state.stats.record(question, answer.found, keep_text=privacy.log_questions)
+    votes = privacy.feedback and bool(answer.hits)
+    qid = state.questions.remember(question, cited(answer)) if answer.more or votes else None
+    page = len(answer.hits) or 1
+    await message.reply_text(
+        render_answer(answer),
+        reply_markup=answer_keyboard(answer, qid, page, votes),
+        do_quote=message.chat.type != ChatType.PRIVATE,
+    )
+    shown = question if privacy.log_questions else None
+    return Outcome(kind, size=len(question), found=answer.found, text=shown)
+
+
+def _strip_mention(message: Message) -> str:
+    """Return the message text without the @mention of this bot."""
+    text = message.text or ""
+    username = message.get_bot().username
+    for value in message.parse_entities([MessageEntity.MENTION]).values():
+        if value.lstrip("@").casefold() == (username or "").casefold():
+            text = text.replace(value, " ", 1)
+    return text.strip()
+
+
+@on_message
+async def on_text(message: Message, context: SourcebotContext) -> Outcome | None:
+    """Answer a text message: every message in private, mentions and replies in groups."""
+    if message.text is None:
+        return None
+    question = _strip_mention(message) if message.chat.type != ChatType.PRIVATE else message.text
+    return await reply_answer(message, context, question, "question")
+
+
+@on_message
+async def on_ask(message: Message, context: SourcebotContext) -> Outcome:
+    """Answer /ask <question>."""
+    question = " ".join(context.args or [])
+    if not question.strip():
+        await message.reply_text(esc(ASK_USAGE))
+        return Outcome("ask-usage")
+    return await reply_answer(message, context, question, "ask")
+
+
+class AddressedToBot(filters.MessageFilter):
+    """Messages that mention this bot by @username or reply to one of its messages."""
+
+    def filter(self, message: Message) -> bool:
+        bot = message.get_bot()
+        reply = message.reply_to_message
+        if reply is not None and reply.from_user is not None and reply.from_user.id == bot.id:
+            return True
+        username = (bot.username or "").casefold()
+        mentions = message.parse_entities([MessageEntity.MENTION]).values()
+        return any(m.lstrip("@").casefold() == username for m in mentions)

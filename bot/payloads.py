@@ -1,0 +1,102 @@
+"""Inline-button payloads: short strings within Telegram's 64-byte callback_data limit.
+
+  m:<qid>:<offset>     More: the next hits for a remembered question
+  c:<source>:<para>    Context: a paragraph with its neighbours (needs no memory)
+  s:<source>           Summary of one source
+  x:<n>                Ask example question n from /start
+  v:<qid>:<1|0>        Vote an answer up (1) or down (0), when feedback is on
+
+Each kind has its prefix, and python-telegram-bot routes a press by it: one
+`CallbackQueryHandler(..., pattern=pattern(Kind))` a kind (bot/handlers/__init__.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+MAX_CALLBACK_BYTES = 64
+
+
+@dataclass(frozen=True)
+class More:
+    prefix: ClassVar[str] = "m"
+    qid: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class Context:
+    prefix: ClassVar[str] = "c"
+    source: int
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    prefix: ClassVar[str] = "s"
+    source: int
+
+
+@dataclass(frozen=True)
+class Example:
+    prefix: ClassVar[str] = "x"
+    number: int
+
+
+@dataclass(frozen=True)
+class Vote:
+    prefix: ClassVar[str] = "v"
+    qid: str
+    up: bool
+
+
+Payload = More | Context | SourceSummary | Example | Vote
+KINDS: tuple[type[Payload], ...] = (More, Context, SourceSummary, Example, Vote)
+
+
+def pattern(kind: type[Payload]) -> str:
+    """Return the callback_data pattern of one payload kind, for CallbackQueryHandler."""
+    return f"^{kind.prefix}:"
+
+
+def encode(payload: Payload) -> str:
+    """Return the callback_data string for a payload."""
+    fields: tuple[str, ...]
+    match payload:
+        case More(qid, offset):
+            fields = (qid, str(offset))
+        case Context(source, paragraph):
+            fields = (str(source), str(paragraph))
+        case SourceSummary(source):
+            fields = (str(source),)
+        case Example(number):
+            fields = (str(number),)
+        case Vote(qid, up):
+            fields = (qid, str(int(up)))
+    data = ":".join((payload.prefix, *fields))
+    if len(data.encode()) > MAX_CALLBACK_BYTES:  # pragma: no cover - ids are short
+        raise ValueError(f"callback data too long: {data!r}")
+    return data
+
+
+def decode(data: str | None) -> Payload | None:
+    """Return the payload of a callback_data string, or None when it is not ours."""
+    if not data:
+        return None
+    kind, _, rest = data.partition(":")
+    parts = rest.split(":")
+    try:
+        if kind == More.prefix and len(parts) == 2:
+            return More(parts[0], int(parts[1]))
+        if kind == Context.prefix and len(parts) == 2:
+            return Context(int(parts[0]), int(parts[1]))
+        if kind == SourceSummary.prefix and len(parts) == 1:
+            return SourceSummary(int(parts[0]))
+        if kind == Example.prefix and len(parts) == 1:
+            return Example(int(parts[0]))
+        if kind == Vote.prefix and len(parts) == 2 and parts[1] in ("0", "1"):
+            return Vote(parts[0], parts[1] == "1")
+    except ValueError:
+        return None
+    return None

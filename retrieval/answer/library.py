@@ -1,0 +1,157 @@
+"""The one object the bot and the CLI talk to: the index, answers, summaries, source lookup.
+
+Built once (from sources or later from a saved index) and then only read, so every
+handler can share it. Nothing here knows about Telegram or terminals.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from pathlib import Path
+
+from retrieval.answer.answers import Answerer
+from retrieval.answer.summaries import summarize
+from retrieval.index.search import SearchIndex
+from retrieval.index.storage import load_index
+from retrieval.index.update import build_index, update_index
+from retrieval.model import (
+    Answer,
+    ParagraphContext,
+    Source,
+    SourceRow,
+    Summary,
+    SummaryRequest,
+)
+from retrieval.settings import RetrievalSettings
+
+_WORD = re.compile(r"[^\W_]+")
+_NAME = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]{3,})\b")
+
+
+class Library:
+    """Answers and summaries over one set of sources."""
+
+    def __init__(self, index: SearchIndex, settings: RetrievalSettings) -> None:
+        self.index = index
+        self.settings = settings
+        self.answerer = Answerer(index, settings.answers)
+
+    @classmethod
+    def load(cls, settings: RetrievalSettings, index_dir: Path | None = None) -> Library:
+        """Load the saved index in index_dir (or sources.index_dir), else index the sources."""
+        folder = index_dir or settings.sources.index_dir
+        if folder is not None:
+            return cls(load_index(folder, settings), settings)
+        return cls(build_index(settings), settings)
+
+    @classmethod
+    def rebuild(cls, settings: RetrievalSettings, index_dir: Path | None = None) -> Library:
+        """Re-read the sources (only the changed files when there is a saved index)."""
+        folder = index_dir or settings.sources.index_dir
+        if folder is not None:
+            return cls(update_index(settings, folder).index, settings)
+        return cls(build_index(settings), settings)
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """Return the sources, numbered 1..n."""
+        return self.index.sources
+
+    @property
+    def passage_total(self) -> int:
+        """Return how many passages all sources were cut into."""
+        return len(self.index)
+
+    @property
+    def page_size(self) -> int:
+        """Return how many hits an answer (and each More page) shows."""
+        return self.settings.answers.top_k
+
+    def source_rows(self) -> tuple[SourceRow, ...]:
+        """Return each source with its passage count, in number order (for /sources)."""
+        return tuple(SourceRow(s, self.index.passage_count(s.file)) for s in self.sources)
+
+    def answer(self, question: str, top_k: int | None = None, offset: int = 0) -> Answer:
+        """Return the best quoted passages for a question."""
+        return self.answerer.answer(question, top_k=top_k, offset=offset)
+
+    def summarize(
+        self,
+        source: Source | None = None,
+        topic: str | None = None,
+        max_sentences: int | None = None,
+    ) -> Summary:
+        """Return a summary of one source, all sources, or a topic."""
+        return summarize(
+            self.sources,
+            self.index.tokenizer,
+            self.settings.summaries,
+            source=source,
+            topic=topic,
+            max_sentences=max_sentences,
+        )
+
+    def context(self, number: int, paragraph: int) -> ParagraphContext | None:
+        """Return paragraph `paragraph` of source `number` with its neighbours, if it exists."""
+        source = next((s for s in self.sources if s.number == number), None)
+        if source is None or not 1 <= paragraph <= len(source.paragraphs):
+            return None
+        paras = source.paragraphs
+        return ParagraphContext(
+            meta=source.meta,
+            paragraph=paras[paragraph - 1],
+            before=paras[paragraph - 2] if paragraph > 1 else None,
+            after=paras[paragraph] if paragraph < len(paras) else None,
+        )
+
+    def find_source(self, ref: str) -> Source | None:
+        """Return the source a user means by a number, a file name or words of its title."""
+        ref = ref.strip()
+        if not ref:
+            return None
+        if ref.isdecimal() and len(ref) <= 9:  # not "²" (a digit int() refuses), nor 10^5000
+            number = int(ref)
+            return next((s for s in self.sources if s.number == number), None)
+        folded = ref.casefold()
+        for source in self.sources:
+            if folded in (source.file.casefold(), source.file.rsplit("/", 1)[-1].casefold()):
+                return source
+        words = set(_WORD.findall(folded))
+        if not words:
+            return None
+        matches = [
+            s
+            for s in self.sources
+            if words <= set(_WORD.findall(f"{s.meta.title} {s.file}".casefold()))
+        ]
+        return matches[0] if len(matches) == 1 else None
+
+    def resolve_summary(self, arg: str) -> SummaryRequest:
+        """Return what a summary argument asks for: all sources (""), the source a number,
+        file name or title words name, or else a topic across the sources."""
+        arg = arg.strip()
+        if not arg:
+            return SummaryRequest()
+        source = self.find_source(arg)
+        if source is not None:
+            return SummaryRequest(source=source)
+        if arg.isdigit():
+            return SummaryRequest(problem="no-source")
+        if not self.index.tokenizer.tokenize(arg):
+            return SummaryRequest(problem="no-words")
+        return SummaryRequest(topic=arg)
+
+    @functools.cached_property
+    def _example(self) -> str:
+        names: Counter[str] = Counter()
+        for passage in self.index.passages[:2000]:
+            names.update(n for n in _NAME.findall(passage.text) if self.index.tokenizer.tokenize(n))
+        if not names:
+            return "What is the main point of the sources?"
+        return f"What do the sources say about {names.most_common(1)[0][0]}?"
+
+    def example_question(self) -> str:
+        """Return a question these sources can answer, about the name they mention most."""
+        return self._example

@@ -1,0 +1,385 @@
+"""`sourcebot bench`: our engine against tantivy, bm25s and rank-bm25 on one synthetic corpus.
+
+One run generates the corpus and questions once (`retrieval.bench.synthetic`), then runs each
+system in its own child process (`retrieval.bench.worker`), one after another, on the same
+files: the peak RSS is each system's alone and no two systems share the cores. A row gives
+build and load time, peak RSS, index size on disk, question latency p50/p95/p99, recall@10
+of each question's source passage (a sanity check, not a quality measure) and the ratios
+of build time and latency to tantivy's. rank-bm25 scores every passage for every question,
+so it runs only up to `RANK_BM25_MAX_PASSAGES` and on a sample of the questions.
+
+`format_table` prints the rows and whether sourcebot meets its targets.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from retrieval.bench.synthetic import SyntheticCorpus, SyntheticQuestion, write_questions
+from retrieval.bench.worker import (
+    SystemResult,
+    SystemRunner,
+    run_bm25s,
+    run_rank_bm25,
+    run_sourcebot,
+    run_tantivy,
+    runner_path,
+)
+from retrieval.evaluate.metrics import recall_at_k
+
+__all__ = [
+    "RANK_BM25_MAX_PASSAGES",
+    "RANK_BM25_QUESTIONS",
+    "REFERENCE",
+    "SYSTEMS",
+    "BenchData",
+    "BenchRow",
+    "SystemResult",
+    "SystemRunner",
+    "TargetCheck",
+    "check_targets",
+    "format_table",
+    "generate_data",
+    "percentile",
+    "ratio",
+    "run_bench",
+    "run_systems",
+    "with_ratios",
+]
+
+log = logging.getLogger(__name__)
+
+SYSTEMS: dict[str, SystemRunner] = {
+    "tantivy": run_tantivy,
+    "bm25s": run_bm25s,
+    "rank-bm25": run_rank_bm25,
+    "sourcebot": run_sourcebot,
+}
+REFERENCE = "tantivy"
+RANK_BM25_MAX_PASSAGES = 100_000
+RANK_BM25_QUESTIONS = 100
+_MB = 1024 * 1024
+
+# Sourcebot's targets: (label, row field, limit, unit); units starting "x" are ratios.
+_TARGETS = (
+    ("build", "build_s", 60.0, "s"),
+    ("build", "build_ratio", 2.0, "x tantivy"),
+    ("peak RSS", "peak_rss_mb", 2048.0, "MB"),
+    ("p50", "p50_ms", 10.0, "ms"),
+    ("p99", "p99_ms", 50.0, "ms"),
+    ("p50", "p50_ratio", 1.5, "x tantivy"),
+)
+
+
+@dataclass(frozen=True)
+class BenchData:
+    """The files every system reads, and what generating them took."""
+
+    corpus_path: Path
+    questions: tuple[SyntheticQuestion, ...]
+    passages: int
+    generation_seconds: float
+
+
+@dataclass(frozen=True)
+class BenchRow:
+    """One system's line of the table; None where it was not measured (skipped, n/a)."""
+
+    system: str
+    passages: int
+    questions: int
+    build_s: float | None
+    load_s: float | None
+    peak_rss_mb: float | None
+    index_mb: float | None
+    p50_ms: float | None
+    p95_ms: float | None
+    p99_ms: float | None
+    recall_at_10: float | None
+    build_ratio: float | None = None
+    p50_ratio: float | None = None
+    p99_ratio: float | None = None
+    note: str = ""
+
+    @property
+    def ran(self) -> bool:
+        return self.build_s is not None
+
+
+@dataclass(frozen=True)
+class TargetCheck:
+    """One target for one system: the measured value, the limit, and whether it is met."""
+
+    label: str
+    value: float | None
+    limit: float
+    unit: str
+
+    @property
+    def met(self) -> bool | None:
+        """Say whether the value is within the limit; None when it was not measured."""
+        return None if self.value is None else self.value <= self.limit
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Return the q-th percentile of values, interpolating linearly (numpy's default)."""
+    if not values:
+        raise ValueError("percentile of no values")
+    if not 0 <= q <= 100:
+        raise ValueError(f"percentile {q} is not in 0..100")
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q / 100
+    lo, hi = math.floor(pos), math.ceil(pos)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def ratio(value: float | None, reference: float | None) -> float | None:
+    """Return value / reference, or None when either is unknown or the reference is 0."""
+    if value is None or reference is None or reference <= 0:
+        return None
+    return value / reference
+
+
+def generate_data(passages: int, questions: int, seed: int, workdir: Path) -> BenchData:
+    """Write the synthetic corpus and questions into workdir; time the generation."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    corpus = SyntheticCorpus(passages, seed)
+    corpus_path = workdir / "corpus.jsonl"
+    corpus.write_jsonl(corpus_path)
+    asked = tuple(corpus.questions(questions))
+    write_questions(asked, workdir / "questions.jsonl")
+    seconds = time.perf_counter() - start
+    log.info("generated %d passages and %d questions in %.1f s", passages, questions, seconds)
+    return BenchData(corpus_path, asked, passages, seconds)
+
+
+def run_systems(
+    data: BenchData,
+    workdir: Path,
+    systems: Sequence[str] = tuple(SYSTEMS),
+    runners: Mapping[str, SystemRunner] | None = None,
+    rank_bm25_max_passages: int = RANK_BM25_MAX_PASSAGES,
+    rank_bm25_questions: int = RANK_BM25_QUESTIONS,
+    timeout: float | None = None,
+) -> list[BenchRow]:
+    """Run each system in its own process on data; return one row per system, in order.
+
+    `runners` replaces or adds systems, e.g. {"sourcebot": run_saved_index}; each must be a
+    module-level function, as the child process imports it by name.
+    """
+    table = {**SYSTEMS, **(runners or {})}
+    unknown = [s for s in systems if s not in table]
+    if unknown:
+        raise ValueError(
+            f"unknown system {', '.join(map(repr, unknown))}: choose from {', '.join(table)}"
+        )
+    rows: list[BenchRow] = []
+    for system in systems:
+        asked, used = data.questions, data
+        if system == "rank-bm25":
+            # O(passages) per question: on the first rank_bm25_max_passages of the same data.
+            if data.passages > rank_bm25_max_passages:
+                used = _prefix(data, rank_bm25_max_passages, workdir / "prefix")
+                asked = used.questions
+            asked = asked[:rank_bm25_questions]
+        log.info("running %s on %d passages, %d questions", system, used.passages, len(asked))
+        rows.append(_run_one(system, table[system], used, asked, workdir / system, timeout))
+    return with_ratios(rows)
+
+
+def _prefix(data: BenchData, passages: int, workdir: Path) -> BenchData:
+    """Return the first `passages` passages of data and the questions about them."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = workdir / "corpus.jsonl"
+    with data.corpus_path.open(encoding="utf-8") as source, path.open("w", encoding="utf-8") as out:
+        for _, line in zip(range(passages), source, strict=False):
+            out.write(line)
+    asked = tuple(q for q in data.questions if q.passage_id < passages)
+    return BenchData(path, asked, passages, 0.0)
+
+
+def run_bench(
+    passages: int,
+    questions: int = 1000,
+    seed: int = 0,
+    workdir: Path | None = None,
+    systems: Sequence[str] = tuple(SYSTEMS),
+    runners: Mapping[str, SystemRunner] | None = None,
+    timeout: float | None = None,
+) -> list[BenchRow]:
+    """Generate a corpus of `passages` passages and `questions` questions, run every system."""
+    if workdir is not None:
+        data = generate_data(passages, questions, seed, workdir)
+        return run_systems(data, workdir, systems, runners, timeout=timeout)
+    with tempfile.TemporaryDirectory(prefix="sourcebot-bench-") as tmp:
+        data = generate_data(passages, questions, seed, Path(tmp))
+        return run_systems(data, Path(tmp), systems, runners, timeout=timeout)
+
+
+def _run_one(
+    system: str,
+    runner: SystemRunner,
+    data: BenchData,
+    asked: Sequence[SyntheticQuestion],
+    workdir: Path,
+    timeout: float | None,
+) -> BenchRow:
+    # A fresh folder: tantivy would add to an index left by an earlier run.
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    questions_file = workdir / "questions.json"
+    questions_file.write_text(json.dumps([q.text for q in asked]), encoding="utf-8")
+    out = workdir / "result.json"
+    command = [
+        sys.executable,
+        "-m",
+        "retrieval.bench.worker",
+        runner_path(runner),
+        str(data.corpus_path),
+        str(questions_file),
+        str(workdir),
+        str(out),
+    ]
+    # The child must import `retrieval` even when it is not installed.
+    package_root = str(Path(__file__).resolve().parents[1])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, env=env, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return _empty_row(system, data.passages, f"failed: no result within {timeout:.0f} s")
+    if done.returncode != 0 or not out.is_file():
+        lines = done.stderr.strip().splitlines() or ["no output"]
+        log.error("%s failed:\n%s", system, done.stderr)
+        return _empty_row(system, data.passages, f"failed (exit {done.returncode}): {lines[-1]}")
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    result = SystemResult.from_json(payload)
+    return _row(system, data.passages, asked, result, int(payload["peak_rss_bytes"]))
+
+
+def _row(
+    system: str,
+    passages: int,
+    asked: Sequence[SyntheticQuestion],
+    result: SystemResult,
+    peak_rss: int,
+) -> BenchRow:
+    """Return the row for one system's result: percentiles and recall computed here."""
+    lat = result.latencies_ms
+    recall = [
+        recall_at_k([str(i) for i in ranking], {str(q.passage_id): 1}, 10)
+        for q, ranking in zip(asked, result.rankings, strict=True)
+    ]
+    return BenchRow(
+        system=system,
+        passages=passages,
+        questions=len(asked),
+        build_s=result.build_seconds,
+        load_s=result.load_seconds,
+        peak_rss_mb=peak_rss / _MB,
+        index_mb=None if result.index_bytes is None else result.index_bytes / _MB,
+        p50_ms=percentile(lat, 50) if lat else None,
+        p95_ms=percentile(lat, 95) if lat else None,
+        p99_ms=percentile(lat, 99) if lat else None,
+        recall_at_10=sum(recall) / len(recall) if recall else None,
+        note=result.note,
+    )
+
+
+def _empty_row(system: str, passages: int, note: str) -> BenchRow:
+    return BenchRow(system, passages, 0, None, None, None, None, None, None, None, None, note=note)
+
+
+def with_ratios(rows: Sequence[BenchRow], reference: str = REFERENCE) -> list[BenchRow]:
+    """Return rows with build time and p50/p99 latency as ratios to the reference system's."""
+    ref = next((r for r in rows if r.system == reference and r.ran), None)
+    return [
+        replace(
+            row,
+            build_ratio=ratio(row.build_s, ref.build_s if ref else None),
+            p50_ratio=ratio(row.p50_ms, ref.p50_ms if ref else None),
+            p99_ratio=ratio(row.p99_ms, ref.p99_ms if ref else None),
+        )
+        for row in rows
+    ]
+
+
+def check_targets(rows: Sequence[BenchRow], system: str = "sourcebot") -> list[TargetCheck]:
+    """Return sourcebot's targets with its measured values (None where it did not run)."""
+    row = next((r for r in rows if r.system == system), None)
+    return [
+        TargetCheck(label, None if row is None else getattr(row, field), limit, unit)
+        for label, field, limit, unit in _TARGETS
+    ]
+
+
+_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    # (header, BenchRow field, format)
+    ("system", "system", "s"),
+    ("passages", "passages", ",d"),
+    ("questions", "questions", ",d"),
+    ("build s", "build_s", ".1f"),
+    ("load s", "load_s", ".2f"),
+    ("peak RSS MB", "peak_rss_mb", ",.0f"),
+    ("index MB", "index_mb", ",.1f"),
+    ("p50 ms", "p50_ms", ".2f"),
+    ("p95 ms", "p95_ms", ".2f"),
+    ("p99 ms", "p99_ms", ".2f"),
+    ("recall@10", "recall_at_10", ".3f"),
+    ("build/tantivy", "build_ratio", ".2f"),
+    ("p50/tantivy", "p50_ratio", ".2f"),
+    ("p99/tantivy", "p99_ratio", ".2f"),
+)
+
+
+def _cell(value: object, fmt: str) -> str:
+    if value is None:
+        return "n/a"
+    return format(value, fmt)
+
+
+def format_table(rows: Sequence[BenchRow], system: str = "sourcebot") -> str:
+    """Return the rows as an aligned text table, notes under it, then the targets line."""
+    header = [h for h, _, _ in _COLUMNS]
+    body = [[_cell(getattr(r, f), fmt) for _, f, fmt in _COLUMNS] for r in rows]
+    widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
+
+    def line(cells: Sequence[str]) -> str:
+        # Text left-aligned, numbers right-aligned.
+        first = cells[0].ljust(widths[0])
+        return "  ".join([first, *(c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))])
+
+    out = [line(header), "  ".join("-" * w for w in widths)]
+    out += [line(cells) for cells in body]
+    out += [f"{r.system}: {r.note}" for r in rows if r.note]
+    if any(r.system == system for r in rows):
+        out.append(format_targets(check_targets(rows, system), system))
+    return "\n".join(out)
+
+
+def format_targets(checks: Sequence[TargetCheck], system: str = "sourcebot") -> str:
+    """Return one line saying which targets the system met and missed."""
+    parts: list[str] = []
+    for c in checks:
+        # A ratio reads "1.40x <= 2x tantivy"; an amount "12.3 s <= 60 s".
+        is_ratio = c.unit.startswith("x")
+        value_unit, limit_unit = ("x", c.unit) if is_ratio else (f" {c.unit}", f" {c.unit}")
+        digits = 0 if c.value is not None and c.value >= 100 else 2
+        value = "n/a" if c.value is None else f"{c.value:,.{digits}f}{value_unit}"
+        verdict = {True: "met", False: "MISSED", None: "unknown"}[c.met]
+        parts.append(f"{c.label} {value} <= {c.limit:g}{limit_unit}: {verdict}")
+    return f"targets ({system}): " + "; ".join(parts)

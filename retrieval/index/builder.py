@@ -1,0 +1,283 @@
+"""Build an index from cleaned sources, or carry unchanged sources over from an old index.
+
+The builder appends each source's paragraphs, passages and term ids to flat columns
+(see tables.py), so memory stays near the size of the text itself. The vocabulary only
+grows: carried-over sources keep their term ids, which is what makes an incremental
+rebuild a copy of arrays plus tokenizing only the files that changed.
+"""
+
+from __future__ import annotations
+
+from array import array
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.index.parts import Columns, Forward, IndexParts, SourceRecord, make_engine
+from retrieval.index.tables import NO_VALUE, ParagraphTable, PassageTable
+from retrieval.index.term_counts import TermCounter
+from retrieval.index.vocabulary import Vocabulary
+from retrieval.ingest.passages import passage_spans
+from retrieval.model import Source
+from retrieval.settings import RetrievalSettings
+from retrieval.text.tokenize import Tokenizer
+
+COUNT_BATCH = 1 << 20  # piece codes gathered before they are counted (see term_counts)
+
+
+class IndexBuilder:
+    """Accumulates sources into flat columns, then makes the engine once at the end."""
+
+    def __init__(
+        self,
+        settings: RetrievalSettings,
+        tokenizer: Tokenizer,
+        vocab: Vocabulary | None = None,
+        counter: TermCounter | None = None,
+        spill: Path | None = None,
+    ) -> None:
+        self.settings = settings
+        self.tokenizer = tokenizer
+        self.vocab = vocab or Vocabulary.empty()
+        self.records: list[SourceRecord] = []
+        # Paragraph text: in memory, or appended to a spill file when building to disk, so
+        # a large build does not hold all of its text in RAM.
+        self._blob = bytearray()
+        self._blob_size = 0
+        self._spill_path = spill
+        self._spill = spill.open("wb") if spill is not None else None
+        self._par_offsets = array("q", [0])
+        self._par_source = array("i")
+        self._par_number = array("i")
+        self._par_section = array("i")
+        self._par_page = array("i")
+        self._sections: list[str] = []
+        self._section_ids: dict[str, int] = {}
+        self._pas_paragraph = array("i")
+        self._pas_part = array("i")
+        self._pas_start = array("i")
+        self._pas_end = array("i")
+        self._fwd = array("i")
+        self._fwd_tfs = array("i")
+        self._fwd_offsets = array("q", [0])
+        self._cache_terms: dict[str, list[int]] = {}
+        # Text -> term ids, with its caches; a worker shares one across its chunks.
+        self._counter = counter or TermCounter(tokenizer, self.vocab)
+        if self._counter.vocab is not self.vocab:
+            raise ValueError("the term counter must add to the builder's vocabulary")
+        # Passages not yet counted: their piece codes end to end, and where each ends.
+        self._stream: list[int] = []
+        self._stream_ends = array("q")
+
+    @property
+    def passage_count(self) -> int:
+        """Return how many passages have been added so far."""
+        return len(self._pas_part)
+
+    def _extra_ids(self, text: str | None, weight: int) -> list[int]:
+        if not text or weight <= 0:
+            return []
+        key = f"{weight}\x00{text}"
+        cached = self._cache_terms.get(key)
+        if cached is None:
+            cached = self._counter.ids(text, clean=False) * weight
+            if len(self._cache_terms) > 100_000:
+                self._cache_terms.clear()
+            self._cache_terms[key] = cached
+        return cached
+
+    def _section_id(self, section: str | None) -> int:
+        if section is None:
+            return NO_VALUE
+        sid = self._section_ids.get(section)
+        if sid is None:
+            sid = self._section_ids[section] = len(self._sections)
+            self._sections.append(section)
+        return sid
+
+    def add(self, source: Source, origin: str) -> None:
+        """Append a cleaned source, tokenizing its passages."""
+        opts = self.settings.index
+        max_chars = self.settings.sources.max_passage_chars
+        row_source = len(self.records)
+        first_paragraph, first_passage = len(self._par_number), len(self._pas_part)
+        title_ids = self._extra_ids(source.meta.title, opts.title_weight)
+        stream, ends, add_codes = self._stream, self._stream_ends, self._counter.add_codes
+        for para in source.paragraphs:
+            text = para.text
+            row = len(self._par_number)
+            self._write_text(text.encode("utf-8"))
+            self._par_offsets.append(self._blob_size)
+            self._par_source.append(row_source)
+            self._par_number.append(para.number)
+            self._par_section.append(self._section_id(para.section))
+            self._par_page.append(NO_VALUE if para.page is None else para.page)
+            extra = self._extra_ids(para.section, opts.section_weight) + title_ids
+            for part, (start, end) in enumerate(passage_spans(text, max_chars), start=1):
+                self._pas_paragraph.append(row)
+                self._pas_part.append(part)
+                self._pas_start.append(start)
+                self._pas_end.append(end)
+                add_codes(stream, text[start:end])
+                if extra:
+                    stream.extend(extra)
+                ends.append(len(stream))
+            if len(stream) >= COUNT_BATCH:
+                self._count_pending()
+        self.records.append(
+            SourceRecord(
+                meta=source.meta,
+                first_paragraph=first_paragraph,
+                paragraphs=len(self._par_number) - first_paragraph,
+                first_passage=first_passage,
+                passages=len(self._pas_part) - first_passage,
+                origin=origin,
+            )
+        )
+
+    def _count_pending(self) -> None:
+        """Count the passages added since the last call into forward index rows."""
+        if not self._stream_ends:
+            return
+        terms, tfs, lengths = self._counter.count_rows(self._stream, self._stream_ends)
+        base = len(self._fwd)
+        _append(self._fwd, terms)
+        _append(self._fwd_tfs, tfs)
+        _append(self._fwd_offsets, np.cumsum(lengths) + base)
+        self._stream.clear()
+        del self._stream_ends[:]
+        self._counter.trim()
+
+    def adopt(self, old: IndexParts, record: SourceRecord) -> None:
+        """Copy one unchanged source's rows from an old index (same vocabulary ids)."""
+        self._count_pending()
+        row_source = len(self.records)
+        p0, pn = record.first_paragraph, record.paragraphs
+        q0, qn = record.first_passage, record.passages
+        paras, passages = old.paragraphs, old.passages
+        shift_par = len(self._par_number) - p0
+        lo, hi = int(paras.offsets[p0]), int(paras.offsets[p0 + pn])
+        base = self._blob_size
+        self._write_text(bytes(paras.text_blob[lo:hi]))
+        self._par_offsets.extend((paras.offsets[p0 + 1 : p0 + pn + 1] - lo + base).tolist())
+        self._par_source.extend([row_source] * pn)
+        self._par_number.extend(paras.number[p0 : p0 + pn].tolist())
+        self._par_section.extend(self._section_id(paras.section_of(r)) for r in range(p0, p0 + pn))
+        self._par_page.extend(paras.page[p0 : p0 + pn].tolist())
+        self._pas_paragraph.extend((passages.paragraph[q0 : q0 + qn] + shift_par).tolist())
+        self._pas_part.extend(passages.part[q0 : q0 + qn].tolist())
+        self._pas_start.extend(passages.start[q0 : q0 + qn].tolist())
+        self._pas_end.extend(passages.end[q0 : q0 + qn].tolist())
+        f_lo, f_hi = int(old.forward.offsets[q0]), int(old.forward.offsets[q0 + qn])
+        base_fwd = len(self._fwd)
+        self._fwd.extend(old.forward.terms[f_lo:f_hi].tolist())
+        self._fwd_tfs.extend(old.forward.tfs[f_lo:f_hi].tolist())
+        self._fwd_offsets.extend(
+            (old.forward.offsets[q0 + 1 : q0 + qn + 1] - f_lo + base_fwd).tolist()
+        )
+        self.records.append(
+            SourceRecord(
+                meta=record.meta,
+                first_paragraph=len(self._par_number) - pn,
+                paragraphs=pn,
+                first_passage=len(self._pas_part) - qn,
+                passages=qn,
+                origin=record.origin,
+            )
+        )
+
+    def _write_text(self, data: bytes) -> None:
+        if self._spill is not None:
+            self._spill.write(data)
+        else:
+            self._blob += data
+        self._blob_size += len(data)
+
+    def close(self) -> None:
+        """Close the spill file, if any (the tables made from it stay readable)."""
+        if self._spill is not None:
+            self._spill.close()
+
+    def _text_array(self) -> np.ndarray:
+        if self._spill is None or self._spill_path is None:
+            return np.frombuffer(self._blob, dtype=np.uint8)
+        if not self._spill.closed:
+            self._spill.flush()
+        if self._blob_size == 0:
+            return np.zeros(0, np.uint8)
+        return np.memmap(self._spill_path, dtype=np.uint8, mode="r", shape=(self._blob_size,))
+
+    def columns(self) -> Columns:
+        """Return the rows added so far as tables (zero-copy views of the build buffers)."""
+        self._count_pending()
+        files = [r.meta.file for r in self.records]
+        paragraphs = ParagraphTable(
+            text=self._text_array(),
+            offsets=np.frombuffer(self._par_offsets, dtype=np.int64),
+            source=np.frombuffer(self._par_source, dtype=np.int32),
+            number=np.frombuffer(self._par_number, dtype=np.int32),
+            section=np.frombuffer(self._par_section, dtype=np.int32),
+            page=np.frombuffer(self._par_page, dtype=np.int32),
+            sections=self._sections,
+            files=files,
+        )
+        passages = PassageTable(
+            paragraphs,
+            paragraph=np.frombuffer(self._pas_paragraph, dtype=np.int32),
+            part=np.frombuffer(self._pas_part, dtype=np.int32),
+            start=np.frombuffer(self._pas_start, dtype=np.int32),
+            end=np.frombuffer(self._pas_end, dtype=np.int32),
+        )
+        forward = Forward(
+            terms=np.frombuffer(self._fwd, dtype=np.int32),
+            tfs=np.frombuffer(self._fwd_tfs, dtype=np.int32),
+            offsets=np.frombuffer(self._fwd_offsets, dtype=np.int64),
+        )
+        return Columns(tuple(self.records), paragraphs, passages, forward)
+
+    def merge(self, chunk: Columns, term_map: np.ndarray) -> None:
+        """Append every row of a chunk built elsewhere; term_map turns its term ids into ours."""
+        self._count_pending()
+        par, pas, fwd = chunk.paragraphs, chunk.passages, chunk.forward
+        base_src, base_par, base_pas = len(self.records), len(self._par_number), len(self._pas_part)
+        base_blob, base_fwd = self._blob_size, len(self._fwd)
+        sections = np.array([self._section_id(s) for s in par.sections] + [NO_VALUE], np.int32)
+        self._write_text(par.text_blob.tobytes())
+        _append(self._par_offsets, par.offsets[1:] + base_blob)
+        _append(self._par_source, par.source + base_src)
+        _append(self._par_number, par.number)
+        _append(self._par_section, sections[par.section])  # NO_VALUE (-1) maps to the last
+        _append(self._par_page, par.page)
+        _append(self._pas_paragraph, pas.paragraph + base_par)
+        _append(self._pas_part, pas.part)
+        _append(self._pas_start, pas.start)
+        _append(self._pas_end, pas.end)
+        _append(self._fwd, term_map[fwd.terms])
+        _append(self._fwd_tfs, fwd.tfs)
+        _append(self._fwd_offsets, fwd.offsets[1:] + base_fwd)
+        for r in chunk.records:
+            self.records.append(
+                SourceRecord(
+                    meta=r.meta,
+                    first_paragraph=r.first_paragraph + base_par,
+                    paragraphs=r.paragraphs,
+                    first_passage=r.first_passage + base_pas,
+                    passages=r.passages,
+                    origin=r.origin,
+                )
+            )
+
+    def finish(self) -> IndexParts:
+        """Return the tables, vocabulary, forward index and engine built so far."""
+        cols = self.columns()
+        self._counter.clear()
+        self._cache_terms.clear()
+        engine = make_engine(self.settings, self.vocab, cols.forward)
+        return IndexParts(
+            cols.records, cols.paragraphs, cols.passages, self.vocab, cols.forward, engine
+        )
+
+
+def _append(target: array[int], values: np.ndarray) -> None:
+    """Append numpy values to an array.array of the same item size, in C."""
+    target.frombytes(np.ascontiguousarray(values, dtype=np.dtype(target.typecode)).tobytes())

@@ -1,0 +1,119 @@
+"""The search index: sources, their paragraphs and passages, the tokenizer and a BM25 engine.
+
+A passage is indexed as its own terms plus its section heading's and its source title's
+terms, each repeated as many times as `index.section_weight` / `index.title_weight` say,
+so headings and titles count toward a match. Built once (or loaded from disk) and then
+only read, so one index serves any number of concurrent questions.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from retrieval.index.parts import IndexParts
+from retrieval.model import Passage, Source, SourceMeta
+from retrieval.settings import RetrievalSettings
+from retrieval.text.tokenize import Tokenizer
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A passage and its BM25 score for one query."""
+
+    passage: Passage
+    score: float
+
+
+class SearchIndex:
+    """Passages of the loaded sources behind one BM25 engine."""
+
+    def __init__(
+        self,
+        parts: IndexParts,
+        tokenizer: Tokenizer,
+        settings: RetrievalSettings,
+        warnings: Sequence[str] = (),
+    ) -> None:
+        self.parts = parts
+        self.passages: Sequence[Passage] = parts.passages
+        self.tokenizer = tokenizer
+        self.engine = parts.engine
+        self.vocab = parts.vocab
+        self.settings = settings.index
+        self.retrieval_settings = settings
+        self.warnings = tuple(warnings)
+        self._rows = {r.meta.file: (n, r) for n, r in enumerate(parts.records, start=1)}
+
+    @functools.cached_property
+    def sources(self) -> tuple[Source, ...]:
+        """Return the sources, numbered 1..n (made on first use: 0.2 s at 50,000 sources)."""
+        return self.parts.sources()
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+    def meta(self, source: str) -> SourceMeta:
+        """Return the metadata of the source with this file name."""
+        return self._rows[source][1].meta
+
+    def source_number(self, source: str) -> int:
+        """Return the number (1..n) of the source with this file name."""
+        return self._rows[source][0]
+
+    def passage_count(self, source: str) -> int:
+        """Return how many passages the source with this file name was cut into."""
+        return self._rows[source][1].passages
+
+    def _row(self, source: str, number: int) -> int | None:
+        row = self._rows.get(source)
+        if row is None or not 1 <= number <= row[1].paragraphs:
+            return None
+        return row[1].first_paragraph + number - 1
+
+    def paragraph_text(self, source: str, number: int) -> str:
+        """Return the whole text of a paragraph."""
+        row = self._row(source, number)
+        if row is None:
+            raise KeyError((source, number))
+        return self.parts.paragraphs.text(row)
+
+    def has_paragraph(self, source: str, number: int) -> bool:
+        """Say whether the source has a paragraph with this number."""
+        return self._row(source, number) is not None
+
+    def surface_words(self) -> dict[str, int]:
+        """Return each indexed word as written in the sources, with its document frequency."""
+        words: dict[str, int] = {}
+        for term, word in zip(self.vocab.terms, self.vocab.surface, strict=True):
+            df = self.engine.doc_freq(term)
+            if df > words.get(word, 0):
+                words[word] = df
+        return words
+
+    def idf(self, term: str) -> float:
+        """Return the term's weight for matching questions (Lucene idf; unseen terms weigh most)."""
+        n = len(self.passages)
+        df = self.engine.doc_freq(term)
+        return math.log1p((n - df + 0.5) / (df + 0.5))
+
+    def knows(self, term: str) -> bool:
+        """Say whether any passage contains the term."""
+        return self.engine.doc_freq(term) > 0
+
+    def indexed_terms(self, passage: Passage) -> set[str]:
+        """Return the terms a passage is indexed under (its text, section and title)."""
+        forward = self.parts.forward
+        lo, hi = int(forward.offsets[passage.id]), int(forward.offsets[passage.id + 1])
+        terms = self.vocab.terms
+        return {terms[i] for i in forward.terms[lo:hi].tolist()}
+
+    def search(self, terms: Iterable[str], k: int) -> list[Scored]:
+        """Return the k best passages for the terms, best first."""
+        results = self.engine.search(list(terms), k)
+        return [
+            Scored(self.passages[int(i)], float(s))
+            for i, s in zip(results.ids, results.scores, strict=True)
+        ]

@@ -1,0 +1,315 @@
+"""Save an index to a folder and load it back memory-mapped, without reading the sources.
+
+Layout: `<dir>/CURRENT` names the live version folder `<dir>/v<N>/`, which holds
+`manifest.json` (format, settings fingerprint, sources and the files they came from),
+`terms.json` (vocabulary and surface forms), and numpy arrays for the tables, the forward
+index and the engine. A new version is written beside the old one and CURRENT is replaced
+atomically, so a reader never sees half an index; old versions are then removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from collections.abc import Sequence
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from retrieval.errors import IndexLoadError
+from retrieval.index.engines import SparseEngine
+from retrieval.index.parts import Forward, IndexParts, SourceRecord, make_engine
+from retrieval.index.search import SearchIndex
+from retrieval.index.tables import ParagraphTable, PassageTable
+from retrieval.index.vocabulary import Vocabulary
+from retrieval.model import SourceMeta
+from retrieval.settings import RetrievalSettings
+from retrieval.text.tokenize import Tokenizer
+
+FORMAT = 3
+CURRENT = "CURRENT"
+_ARRAYS = {
+    "par_offsets": ("paragraphs", "offsets"),
+    "par_source": ("paragraphs", "source"),
+    "par_number": ("paragraphs", "number"),
+    "par_section": ("paragraphs", "section"),
+    "par_page": ("paragraphs", "page"),
+    "pas_paragraph": ("passages", "paragraph"),
+    "pas_part": ("passages", "part"),
+    "pas_start": ("passages", "start"),
+    "pas_end": ("passages", "end"),
+    "fwd_terms": ("forward", "terms"),
+    "fwd_tfs": ("forward", "tfs"),
+    "fwd_offsets": ("forward", "offsets"),
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, re.Pattern):
+        return value.pattern
+    if isinstance(value, Path):
+        return str(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in sorted(value.items())}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def fingerprint(settings: RetrievalSettings) -> str:
+    """Return a hash of every setting that changes what the index holds."""
+    relevant = {
+        "sources": {
+            "extensions": settings.sources.extensions,
+            "metadata": settings.sources.metadata,
+            "max_passage_chars": settings.sources.max_passage_chars,
+        },
+        "cleaning": settings.cleaning,
+        "index": settings.index,
+        "format": FORMAT,
+    }
+    blob = json.dumps(_plain(relevant), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def current_version(folder: Path) -> Path | None:
+    """Return the live version folder of a saved index, or None when there is none."""
+    marker = folder / CURRENT
+    if not marker.is_file():
+        return None
+    version = folder / marker.read_text(encoding="utf-8").strip()
+    return version if version.is_dir() else None
+
+
+class Tables(Protocol):
+    """The row tables and forward index of an index, with or without its engine."""
+
+    @property
+    def paragraphs(self) -> ParagraphTable: ...
+
+    @property
+    def passages(self) -> PassageTable: ...
+
+    @property
+    def forward(self) -> Forward: ...
+
+
+def new_version(folder: Path) -> Path:
+    """Return a new, empty version folder under folder (not live until save_index)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    old = current_version(folder)
+    number = int(old.name[1:]) + 1 if old is not None and old.name[1:].isdigit() else 1
+    target = folder / f"v{number}"
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir()
+    return target
+
+
+def write_tables(tables: Tables, target: Path) -> None:
+    """Write the paragraph text, the row tables and the forward index into a version folder.
+
+    The engine is not needed for these, so a build writes them while it makes the engine.
+    """
+    text = tables.paragraphs.text_blob
+    if isinstance(text, np.memmap) and text.filename is not None:
+        # A build that spilled its text to disk: copy file to file, not through our memory.
+        shutil.copyfile(text.filename, target / "par_text.bin")
+    else:
+        np.asarray(text, dtype=np.uint8).tofile(target / "par_text.bin")
+    for name, (group, attr) in _ARRAYS.items():
+        np.save(target / f"{name}.npy", np.asarray(getattr(getattr(tables, group), attr)))
+
+
+def save_index(
+    index: SearchIndex,
+    folder: Path,
+    files: dict[str, dict[str, Any]] | None = None,
+    *,
+    version: Path | None = None,
+) -> Path:
+    """Write the index as a new version under folder and make it the live one.
+
+    `version`: a folder from new_version that write_tables already filled with this
+    index's tables; only the engine, vocabulary and manifest are left to write.
+    """
+    target = version
+    if target is None:
+        target = new_version(folder)
+        write_tables(index.parts, target)
+    parts = index.parts
+    engine = parts.engine
+    if isinstance(engine, SparseEngine):
+        np.save(target / "eng_indptr.npy", engine.indptr)
+        np.save(target / "eng_docs.npy", engine.doc_ids)
+        np.save(target / "eng_weights.npy", engine.weights)
+    (target / "terms.json").write_text(
+        json.dumps(
+            {"terms": parts.vocab.terms, "surface": parts.vocab.surface}, ensure_ascii=False
+        ),
+        encoding="utf-8",
+    )
+    manifest = {
+        "format": FORMAT,
+        "fingerprint": fingerprint(index.retrieval_settings),
+        "engine": engine.name,
+        "sections": list(parts.paragraphs.sections),
+        "warnings": list(index.warnings),
+        "files": files or {},
+        "sources": [
+            {
+                "file": r.meta.file,
+                "title": r.meta.title,
+                "author": r.meta.author,
+                "publisher": r.meta.publisher,
+                "date": r.meta.date,
+                "url": r.meta.url,
+                "first_paragraph": r.first_paragraph,
+                "paragraphs": r.paragraphs,
+                "first_passage": r.first_passage,
+                "passages": r.passages,
+                "origin": r.origin,
+            }
+            for r in parts.records
+        ],
+    }
+    (target / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False), encoding="utf-8"
+    )
+    tmp = folder / f"{CURRENT}.tmp"
+    tmp.write_text(target.name, encoding="utf-8")
+    os.replace(tmp, folder / CURRENT)
+    for stale in folder.glob("v*"):
+        if stale.is_dir() and stale != target:
+            shutil.rmtree(stale, ignore_errors=True)
+    return target
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """Return the live manifest of a saved index, or None when there is none."""
+    version = current_version(folder)
+    if version is None:
+        return None
+    try:
+        data = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexLoadError(
+            f"the index in {folder} is damaged ({exc}): run `sourcebot index` to rebuild it"
+        ) from exc
+    if not isinstance(data, dict):
+        raise IndexLoadError(f"the index in {folder} is damaged: run `sourcebot index`")
+    return data
+
+
+def load_index(folder: Path, settings: RetrievalSettings) -> SearchIndex:
+    """Return the index saved in folder, memory-mapped; IndexLoadError says what to do."""
+    manifest = read_manifest(folder)
+    version = current_version(folder)
+    if manifest is None or version is None:
+        raise IndexLoadError(
+            f"no index in {folder}: build one with `sourcebot index --index-dir {folder}`"
+        )
+    if manifest.get("format") != FORMAT or manifest.get("fingerprint") != fingerprint(settings):
+        raise IndexLoadError(
+            f"the index in {folder} was built with other settings (the config changed since): "
+            f"run `sourcebot index --index-dir {folder}` again"
+        )
+    try:
+        return _load(version, manifest, settings)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexLoadError(
+            f"the index in {folder} is damaged ({exc}): run `sourcebot index` to rebuild it"
+        ) from exc
+
+
+def _load(version: Path, manifest: dict[str, Any], settings: RetrievalSettings) -> SearchIndex:
+    records = tuple(
+        SourceRecord(
+            meta=SourceMeta(
+                file=s["file"],
+                title=s["title"],
+                author=s["author"],
+                publisher=s["publisher"],
+                date=s["date"],
+                url=s["url"],
+            ),
+            first_paragraph=s["first_paragraph"],
+            paragraphs=s["paragraphs"],
+            first_passage=s["first_passage"],
+            passages=s["passages"],
+            origin=s["origin"],
+        )
+        for s in manifest["sources"]
+    )
+    words = json.loads((version / "terms.json").read_text(encoding="utf-8"))
+    terms: list[str] = words["terms"]
+    vocab = Vocabulary(terms, {t: i for i, t in enumerate(terms)}, words["surface"])
+    return _open(
+        version,
+        records,
+        manifest["sections"],
+        vocab,
+        manifest["engine"],
+        settings,
+        manifest.get("warnings", []),
+    )
+
+
+def reopen(index: SearchIndex, version: Path) -> SearchIndex:
+    """Return the index just saved in version, memory-mapped like load_index gives it, but
+    with the sources and vocabulary already in memory (not read back from the files)."""
+    parts = index.parts
+    return _open(
+        version,
+        parts.records,
+        list(parts.paragraphs.sections),
+        parts.vocab,
+        parts.engine.name,
+        index.retrieval_settings,
+        index.warnings,
+    )
+
+
+def _open(
+    version: Path,
+    records: tuple[SourceRecord, ...],
+    sections: list[str],
+    vocab: Vocabulary,
+    engine_name: str,
+    settings: RetrievalSettings,
+    warnings: Sequence[str],
+) -> SearchIndex:
+    def arr(name: str) -> Any:
+        return np.load(version / f"{name}.npy", mmap_mode="r")
+
+    text_path = version / "par_text.bin"
+    size = text_path.stat().st_size
+    paragraphs = ParagraphTable(
+        text=np.memmap(text_path, dtype=np.uint8, mode="r") if size else np.zeros(0, np.uint8),
+        offsets=arr("par_offsets"),
+        source=arr("par_source"),
+        number=arr("par_number"),
+        section=arr("par_section"),
+        page=arr("par_page"),
+        sections=sections,
+        files=[r.meta.file for r in records],
+    )
+    passages = PassageTable(
+        paragraphs, arr("pas_paragraph"), arr("pas_part"), arr("pas_start"), arr("pas_end")
+    )
+    forward = Forward(arr("fwd_terms"), arr("fwd_tfs"), arr("fwd_offsets"))
+    if engine_name == "sparse" and settings.index.engine == "sparse":
+        engine: Any = SparseEngine(
+            vocab.ids, arr("eng_indptr"), arr("eng_docs"), arr("eng_weights"), len(passages)
+        )
+    else:
+        engine = make_engine(settings, vocab, forward)
+    parts = IndexParts(records, paragraphs, passages, vocab, forward, engine)
+    return SearchIndex(parts, Tokenizer.from_settings(settings.tokenizer), settings, warnings)

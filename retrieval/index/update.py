@@ -1,0 +1,272 @@
+"""Build or update a saved index from source files, redoing only the files that changed.
+
+A file whose size and modification time match the saved index is unchanged; one whose
+stamp moved but whose content hash is the same is unchanged too. Unchanged files' rows
+are copied from the saved index (term ids stay valid: the vocabulary only grows); new and
+changed files are read, cleaned and tokenized; removed files are dropped. The BM25
+weights depend on the whole corpus, so the engine is always rebuilt from the forward
+index, which is array work, not text work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from retrieval.errors import IndexLoadError
+from retrieval.index.builder import IndexBuilder
+from retrieval.index.parallel import Job, ParallelAdder, Progress, jobs, worker_count
+from retrieval.index.parts import IndexParts, SourceRecord
+from retrieval.index.search import SearchIndex
+from retrieval.index.storage import (
+    fingerprint,
+    load_index,
+    new_version,
+    read_manifest,
+    reopen,
+    save_index,
+    write_tables,
+)
+from retrieval.index.vocabulary import Vocabulary
+from retrieval.ingest.documents import file_sources
+from retrieval.ingest.files import SourceFile, find_source_files
+from retrieval.ingest.formats import read_documents
+from retrieval.ingest.policy import SourcePolicy
+from retrieval.settings import RetrievalSettings
+from retrieval.text.tokenize import Tokenizer
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What an indexing run did."""
+
+    index: SearchIndex
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+    unchanged: list[str]
+    warnings: list[str]
+    seconds: float
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _stamp(path: Path) -> dict[str, Any]:
+    stat = path.stat()
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+PARALLEL_MIN_BYTES = 32 << 20  # below this, starting worker processes costs more than it saves
+
+
+@dataclass(frozen=True)
+class Step:
+    """One file's part of a build: read it anew, or carry its sources over unchanged."""
+
+    file: SourceFile
+    keep: tuple[SourceRecord, ...] = ()  # non-empty: adopt these from the old index
+
+
+def add_file(
+    builder: IndexBuilder, file: SourceFile, settings: RetrievalSettings, policy: SourcePolicy
+) -> None:
+    """Read, clean and add every document of one file; a bad file is skipped or raised."""
+    origin = str(file.path.resolve())
+    first = len(builder.records) + 1
+    for source in file_sources(
+        file.path, file.name, settings.sources, settings.cleaning, policy, first
+    ):
+        builder.add(source, origin=origin)
+
+
+def _jobs(
+    steps: Sequence[Step], settings: RetrievalSettings, policy: SourcePolicy
+) -> Iterator[Job | Step]:
+    """Turn steps into work for the pool: JSONL files are read here and cut into chunks,
+    other files are read by a worker; kept files stay steps, run here in their turn."""
+    for step in steps:
+        origin = str(step.file.path.resolve())
+        if step.keep:
+            yield step
+        elif step.file.path.suffix.lower() == ".jsonl":
+            with policy.guard():
+                max_bytes = settings.sources.max_file_mb << 20
+                docs = read_documents(step.file.path, step.file.name, policy, max_bytes=max_bytes)
+                yield from jobs((origin, d) for d in docs)
+        else:
+            yield Job(origin, path=step.file.path, name=step.file.name)
+
+
+def fill(
+    builder: IndexBuilder,
+    steps: Sequence[Step],
+    settings: RetrievalSettings,
+    policy: SourcePolicy,
+    old: IndexParts | None = None,
+    progress: Progress | None = None,
+) -> None:
+    """Add every step's sources to the builder, in order; warnings go to the policy."""
+    to_read = sum(s.file.path.stat().st_size for s in steps if not s.keep)
+    workers = worker_count()
+    if workers > 1 and to_read >= PARALLEL_MIN_BYTES:
+        adder = ParallelAdder(builder, workers, lambda step: _keep(builder, old, step), policy)
+        adder.run(_jobs(steps, settings, policy), progress)
+        return
+    for done, step in enumerate(steps, start=1):
+        if step.keep:
+            _keep(builder, old, step)
+        else:
+            add_file(builder, step.file, settings, policy)
+        if progress:
+            progress(done, len(steps), builder.passage_count)
+
+
+def _keep(builder: IndexBuilder, old: IndexParts | None, step: Step) -> None:
+    if old is None:  # pragma: no cover - steps with records come from an old index
+        raise ValueError("no old index to keep sources from")
+    for record in step.keep:
+        builder.adopt(old, record)
+
+
+def build_index(
+    settings: RetrievalSettings,
+    paths: Sequence[Path] | None = None,
+    progress: Progress | None = None,
+) -> SearchIndex:
+    """Return a fresh in-memory index over the given (or configured) sources."""
+    policy = SourcePolicy(settings.sources.on_error)
+    files = find_source_files(settings.sources, policy, paths)
+    tokenizer = Tokenizer.from_settings(settings.tokenizer)
+    builder = IndexBuilder(settings, tokenizer)
+    fill(builder, [Step(f) for f in files], settings, policy, progress=progress)
+    if not builder.records:
+        raise policy.nothing_usable()
+    return SearchIndex(builder.finish(), tokenizer, settings, policy.warnings)
+
+
+def update_index(
+    settings: RetrievalSettings,
+    folder: Path,
+    paths: Sequence[Path] | None = None,
+    progress: Progress | None = None,
+) -> IndexReport:
+    """Bring the saved index in folder up to date with the sources; return what changed."""
+    started = time.perf_counter()
+    policy = SourcePolicy(settings.sources.on_error)
+    files = find_source_files(settings.sources, policy, paths)
+    old: SearchIndex | None = None
+    try:
+        manifest = read_manifest(folder)
+    except IndexLoadError:
+        manifest = None  # damaged: rebuild from scratch
+    if manifest is not None and manifest.get("fingerprint") == fingerprint(settings):
+        try:
+            old = load_index(folder, settings)
+        except IndexLoadError:
+            old = None  # damaged: rebuild from scratch
+    old_files: dict[str, dict[str, Any]] = (manifest or {}).get("files", {}) if old else {}
+    tokenizer = Tokenizer.from_settings(settings.tokenizer)
+    vocab = (
+        Vocabulary(list(old.vocab.terms), dict(old.vocab.ids), list(old.vocab.surface))
+        if old
+        else None
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    spill = folder / f"build-{os.getpid()}.text"
+    builder = IndexBuilder(settings, tokenizer, vocab, spill=spill)
+    try:
+        return _update(
+            settings,
+            folder,
+            files,
+            old,
+            old_files,
+            builder,
+            tokenizer,
+            progress,
+            started,
+            policy,
+        )
+    finally:
+        builder.close()
+        spill.unlink(missing_ok=True)
+
+
+def _update(
+    settings: RetrievalSettings,
+    folder: Path,
+    files: Sequence[SourceFile],
+    old: SearchIndex | None,
+    old_files: dict[str, dict[str, Any]],
+    builder: IndexBuilder,
+    tokenizer: Tokenizer,
+    progress: Progress | None,
+    started: float,
+    policy: SourcePolicy,
+) -> IndexReport:
+    added: list[str] = []
+    changed: list[str] = []
+    kept: list[str] = []
+    by_origin: dict[str, list[SourceRecord]] = {}
+    if old is not None:
+        for record in old.parts.records:
+            by_origin.setdefault(record.origin, []).append(record)
+    seen: dict[str, dict[str, Any]] = {}
+    steps: list[Step] = []
+    hashes: dict[str, str | Future[str]] = {}
+    # New files are hashed on a thread while the build reads them (hashlib lets go of the GIL).
+    with ThreadPoolExecutor(1, thread_name_prefix="sha256") as hasher:
+        for file in files:
+            origin = str(file.path.resolve())
+            stamp = _stamp(file.path)
+            before = old_files.get(origin)
+            unchanged = before is not None and all(before.get(k) == v for k, v in stamp.items())
+            sha = before.get("sha256") if unchanged and before else None
+            if before is not None and not unchanged:
+                sha = _sha256(file.path)
+                unchanged = sha == before.get("sha256")
+            if unchanged and origin in by_origin:
+                steps.append(Step(file, tuple(by_origin[origin])))
+                kept.append(file.name)
+            else:
+                steps.append(Step(file))
+                (changed if before is not None else added).append(file.name)
+            seen[origin] = stamp
+            hashes[origin] = sha or hasher.submit(_sha256, file.path)
+        fill(builder, steps, settings, policy, old.parts if old else None, progress)
+        for origin, sha_or_future in hashes.items():
+            done = sha_or_future if isinstance(sha_or_future, str) else sha_or_future.result()
+            seen[origin]["sha256"] = done
+    removed = sorted(Path(o).name for o in old_files if o not in seen and o in by_origin)
+    if not builder.records:
+        raise policy.nothing_usable()
+    version = new_version(folder)
+    # The tables go to disk on a thread while the engine is made: both are mostly C that
+    # lets go of the GIL (file writes; numpy), and neither changes what the other reads.
+    with ThreadPoolExecutor(1, thread_name_prefix="write-tables") as pool:
+        tables = pool.submit(write_tables, builder.columns(), version)
+        parts: IndexParts = builder.finish()
+        tables.result()
+    built = SearchIndex(parts, tokenizer, settings, policy.warnings)
+    save_index(built, folder, seen, version=version)
+    return IndexReport(
+        index=reopen(built, version),
+        added=added,
+        changed=changed,
+        removed=removed,
+        unchanged=kept,
+        warnings=list(policy.warnings),
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,132 @@
+"""Find the source files: every supported file under the configured folders, in path order.
+
+A file that cannot be used is skipped with a warning naming it, or is an error, as the
+SourcePolicy (`sources.on_error`) says. Finding the files is where
+hostile folders are met: links to folders are not followed (they may loop), links to files
+outside the folder are not read, nor pipes and devices, names that are not UTF-8, or files
+over `sources.max_file_mb`, all before a byte of them is read.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from retrieval.errors import SourceError
+from retrieval.ingest.policy import SourcePolicy
+from retrieval.settings import SourceSettings
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file to read and the name its sources are cited by."""
+
+    name: str
+    path: Path
+
+
+def find_source_files(
+    settings: SourceSettings, policy: SourcePolicy, paths: Sequence[Path] | None = None
+) -> list[SourceFile]:
+    """Return the files to read: given files, and supported files under the given folders.
+
+    Without paths, the configured folders. Folders are walked without following links to
+    folders; a link to a file outside its folder, anything but a regular file, a file name
+    that is not UTF-8 and a file over sources.max_file_mb are skipped with a warning naming
+    them (a SourceError when sources.on_error is "error"), before anything is read.
+    """
+    wanted = {e.lower() for e in settings.extensions}
+    found: list[SourceFile] = []
+    skipped = len(policy.warnings)
+    for path in paths or settings.folders:
+        if path.is_dir():
+            found += _walk(path, wanted, settings, policy)
+        elif path.is_file() or path.is_symlink():
+            if _usable(path, path.name, None, settings, policy):
+                found.append(SourceFile(path.name, path))
+        elif paths:
+            raise SourceError(f"{path} does not exist: give source files or folders")
+        else:
+            raise SourceError(
+                f"source folder {path} does not exist: create it and put articles in it, "
+                "or set sources.folders in the config"
+            )
+    if not found and len(policy.warnings) > skipped:
+        raise policy.nothing_usable()
+    if not found:
+        where = ", ".join(str(f) for f in paths or settings.folders)
+        kinds = "/".join(sorted(wanted))
+        raise SourceError(f"no {kinds} files in {where}: add articles there and try again")
+    return found
+
+
+def _walk(
+    folder: Path, wanted: set[str], settings: SourceSettings, policy: SourcePolicy
+) -> list[SourceFile]:
+    """Return the supported files under folder, in path order, links to folders not followed."""
+    root = folder.resolve()
+
+    def unreadable(exc: OSError) -> None:
+        policy.skip(f"cannot read folder {exc.filename}: {exc.strerror}")
+
+    found: list[SourceFile] = []
+    for here, dirs, files in os.walk(folder, onerror=unreadable):
+        dirs.sort()  # walk, warn and fail in path order, whatever the file system's order
+        for name in dirs:
+            if os.path.islink(os.path.join(here, name)):
+                # A link to a folder may loop (to a parent) or lead out of the folder.
+                link = Path(here, name)
+                policy.skip(
+                    f"{_shown(link)} is a link to a folder, which sourcebot does not follow: "
+                    "move or copy the files themselves into the source folder"
+                )
+        for name in sorted(files):
+            path = Path(here, name)
+            if path.suffix.lower() not in wanted:
+                continue
+            relative = path.relative_to(folder).as_posix()
+            if _usable(path, relative, root, settings, policy):
+                found.append(SourceFile(relative, path))
+    return sorted(found, key=lambda f: f.path)
+
+
+def _usable(
+    path: Path, name: str, root: Path | None, settings: SourceSettings, policy: SourcePolicy
+) -> bool:
+    """Say whether a found file may be read; warn (or raise) naming it when it may not."""
+    if _shown(name) != name:
+        # Not UTF-8 on disk: the name could be neither cited nor saved.
+        return policy.skip(f"{_shown(path)}: the file name is not UTF-8; rename it")
+    if root is not None and path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # RuntimeError: a loop of links (Python < 3.13)
+            return policy.skip(
+                f"{path} is a link to a missing file or a loop of links: remove or fix it"
+            )
+        if not target.is_relative_to(root):
+            return policy.skip(
+                f"{path} is a link to a file outside the source folder {root}: not read; "
+                "copy the file into the folder if it is meant to be a source"
+            )
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return policy.skip(f"cannot read {path}: {exc.strerror or exc}")
+    if not stat.S_ISREG(info.st_mode):
+        return policy.skip(f"{path} is not a regular file (a pipe, socket or device): remove it")
+    limit = settings.max_file_mb << 20
+    if info.st_size > limit and path.suffix.lower() != ".jsonl":  # .jsonl: limit per line
+        return policy.skip(
+            f"{path} is {info.st_size / (1 << 20):,.0f} MB, over sources.max_file_mb "
+            f"({settings.max_file_mb} MB): split it into smaller files, or raise the limit"
+        )
+    return True
+
+
+def _shown(path: Path | str) -> str:
+    """Return a path as text that can be printed and saved (undecodable bytes as U+FFFD)."""
+    return os.fsencode(path).decode("utf-8", "replace")
