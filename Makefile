@@ -22,6 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check bot retrieval tests
 	$(BIN)/ruff format --check bot retrieval tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # pytest exits 5 when it collected no tests: treat that as a failure like any other.
 test: lint

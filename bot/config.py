@@ -30,8 +30,8 @@ from retrieval import (
     RetrievalSettings,
     SourcebotError,
     SourceSettings,
+    setting,
 )
-from retrieval.settings import setting
 
 DEFAULT_CONFIG = Path("config/bot.yaml")
 

@@ -50,6 +50,7 @@ from retrieval.settings import (
     SourceSettings,
     SummarySettings,
     TokenizerSettings,
+    setting,
 )
 
 __all__ = [
@@ -84,5 +85,6 @@ __all__ = [
     "SummarySettings",
     "TokenizerSettings",
     "index_fingerprint",
+    "setting",
     "update_index",
 ]

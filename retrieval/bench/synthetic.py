@@ -36,6 +36,22 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from retrieval.bench.words import (
+    CAPITAL,
+    CAST_SHARE,
+    CLASS_SHARES,
+    COMMA,
+    COMMA_RATE,
+    CONTENT,
+    NAME,
+    PLACE,
+    PLAIN,
+    STOP,
+    TOPIC_MIN_RANK,
+    TOPIC_SHARE,
+    Vocabulary,
+)
+
 __all__ = [
     "DEFAULT_PASSAGES",
     "DEFAULT_QUESTIONS",
@@ -54,70 +70,12 @@ DEFAULT_QUESTIONS = 1_000
 IntArray = npt.NDArray[np.int64]
 
 # Random streams, one per purpose, so adding draws to one never shifts another.
-_LAYOUT, _ARTICLE, _QUESTIONS, _NAMES = 1, 2, 3, 4
+_LAYOUT, _ARTICLE, _QUESTIONS = 1, 2, 3  # 4: the names (words.NAMES_STREAM)
 
 _ARTICLE_PASSAGES = (10, 30)
 _PASSAGE_TOKENS = (40, 90)
 _SENTENCE_TOKENS = (6, 18)
 _QUESTION_WORDS = (3, 7)
-
-# Token classes and their shares of running text.
-_STOP, _CONTENT, _NAME, _PLACE, _NUMBER, _YEAR = range(6)
-_CLASS_SHARES = (0.45, 0.41, 0.05, 0.03, 0.03, 0.03)
-_TOPIC_SHARE = 0.25  # of content words, drawn from the article's own topic words
-_CAST_SHARE = 0.7  # of names and places, drawn from the article's own people and places
-# Zipf exponent per class: function words flatter ("the" is ~6% of English, not 15%),
-# years flatter still, most recent first.
-_CLASS_EXPONENTS = (0.8, 1.0, 0.9, 1.0, 1.0, 0.5)
-_COMMA_RATE = 0.07
-_TOPIC_MIN_RANK = 300  # topic words are distinctive, not "time" or "people"
-
-# Surface forms of a vocabulary entry: plain, sentence-initial, sentence-final, both, comma.
-_PLAIN, _CAPITAL, _PERIOD, _CAPITAL_PERIOD, _COMMA = range(5)
-
-# English function words, the stopwords of the generated text (question framing included).
-_FUNCTION_WORDS = frozenset(
-    """
-    a about above after again against all also an and any are as at be because been before
-    being between both but by can could did do does during each few for from had has have
-    he her here him his how i if in into is it its itself just me more most my no nor not
-    now of off on once only or other our out over own same she should so some such than
-    that the their them then there these they this those through to too under until up very
-    was we were what when where which while who whom why will with would you your
-    """.split()
-)
-_FIRST_NAMES = tuple(
-    """
-    Maria John Anna David Elena James Sofia Michael Laura Robert Olga Daniel Sarah Peter
-    Irina Thomas Emma Paul Julia Mark Nina Andrew Alice Victor Clara Igor Helen Samuel Vera
-    George Rosa Martin Lena Oscar Marta Hugo Eva Leon Ruth Karl Diana Felix Agnes Ivan Nora
-    Pablo Greta Omar Lucia Anton Hana Tariq Amara Kenji Priya Chen Fatima Mateo Ingrid
-    """.split()
-)
-_PLACES = tuple(
-    """
-    London Paris Berlin Moscow Tokyo Cairo Lagos Lima Oslo Vienna Prague Madrid Rome Athens
-    Delhi Mumbai Beijing Seoul Sydney Toronto Chicago Boston Denver Dallas Houston Miami
-    Geneva Zurich Warsaw Kyiv Minsk Riga Tallinn Vilnius Dublin Lisbon Istanbul Tehran Baghdad
-    Nairobi Accra Dakar Havana Bogota Quito Santiago Caracas Manila Jakarta Hanoi Bangkok
-    Kabul Tbilisi Yerevan Baku Almaty Tashkent Helsinki Stockholm Brussels Amsterdam
-    """.split()
-)
-_SYLLABLES = tuple(
-    """
-    ka lo mi ra ven dor tel sa ni mar bel ko ri an vo len ta shi gor ul da fe zan per bru
-    mo ha li sto vik el tor nes ga bi ru lan dre ok cha ze pol fin ar ber ast ion ma
-    """.split()
-)
-_SURNAME_ENDINGS = ("", "", "ov", "son", "ez", "er", "ski", "ini", "ard", "man", "ic")
-_PLACE_ENDINGS = ("burg", "ford", "ton", "grad", "polis", "vale", "mouth", "field", "port")
-# Many rare names and places: in news text most rare words are proper nouns, and they give
-# the vocabulary its long tail (about 80,000 index terms at 1M passages, not 30,000).
-_N_SURNAMES = 60_000
-_N_FULL_NAMES = 100_000
-_N_NEW_PLACES = 10_000
-_N_NUMBERS = 1_000
-_YEARS = (1850, 2025)
 
 # Question frames: {0} is the first part of the words, {1} the rest.
 _FRAMES = (
@@ -172,98 +130,7 @@ class _Draw:
     ids: IntArray  # vocabulary id of every token, all passages concatenated
     classes: npt.NDArray[np.intp]  # token class of every token
     bounds: IntArray  # passage i is tokens bounds[i]:bounds[i + 1]
-    forms: IntArray  # surface form of every token (_PLAIN, _CAPITAL, ...)
-
-
-def _zipf_cdf(n: int, exponent: float) -> npt.NDArray[np.float64]:
-    """Return the cumulative distribution of ranks 1..n with weight 1 / rank**exponent."""
-    weights = 1.0 / np.arange(1, n + 1, dtype=np.float64) ** exponent
-    cdf = np.cumsum(weights)
-    cdf /= cdf[-1]
-    return cdf
-
-
-def _sample(cdf: npt.NDArray[np.float64], u: npt.NDArray[np.float64]) -> IntArray:
-    """Return the ranks (0-based) that uniform draws u fall on."""
-    return np.minimum(np.searchsorted(cdf, u, side="right"), cdf.size - 1).astype(np.int64)
-
-
-def _coined(rng: np.random.Generator, count: int, endings: tuple[str, ...]) -> list[str]:
-    """Return count distinct capitalised made-up words of 2-3 syllables and an ending."""
-    seen: set[str] = set()
-    words: list[str] = []
-    while len(words) < count:
-        batch = 2 * (count - len(words)) + 16
-        parts = rng.integers(0, len(_SYLLABLES), size=(batch, 3)).tolist()
-        sizes = rng.integers(2, 4, size=batch).tolist()
-        ends = rng.integers(0, len(endings), size=batch).tolist()
-        for syllables, size, end in zip(parts, sizes, ends, strict=True):
-            word = "".join(_SYLLABLES[i] for i in syllables[:size]) + endings[end]
-            word = word.capitalize()
-            if word not in seen:
-                seen.add(word)
-                words.append(word)
-                if len(words) == count:
-                    break
-    return words
-
-
-class _Vocabulary:
-    """Every word the generator can write, by class, with its five surface forms."""
-
-    def __init__(self, seed: int) -> None:
-        from wordfreq import top_n_list
-
-        rng = np.random.default_rng([seed, _NAMES])
-        ranked = [w for w in top_n_list("en", 30_000) if re.fullmatch(r"[a-z]+", w)]
-        stop = [w for w in ranked if w in _FUNCTION_WORDS]
-        content = [w for w in ranked if w not in _FUNCTION_WORDS and len(w) > 1]
-        surnames = _coined(rng, _N_SURNAMES, _SURNAME_ENDINGS)
-        # A full name's first name is Zipf-distributed, its surname uniform.
-        firsts = _sample(_zipf_cdf(len(_FIRST_NAMES), 1.0), rng.random(_N_FULL_NAMES))
-        self.surname_of = rng.integers(0, _N_SURNAMES, size=_N_FULL_NAMES)
-        full_names = [
-            f"{_FIRST_NAMES[int(f)]} {surnames[int(s)]}"
-            for f, s in zip(firsts, self.surname_of, strict=True)
-        ]
-        places = list(_PLACES) + [
-            p for p in _coined(rng, _N_NEW_PLACES, _PLACE_ENDINGS) if p not in _PLACES
-        ]
-        numbers = sorted(
-            {str(int(n)) for n in np.unique(np.round(rng.pareto(1.2, 4 * _N_NUMBERS) * 10))}
-            | {f"{int(n):,}" for n in rng.integers(1_000, 1_000_000, size=_N_NUMBERS // 4)}
-        )[:_N_NUMBERS]
-        years = [str(y) for y in range(_YEARS[1], _YEARS[0] - 1, -1)]
-        classes = (stop, content, full_names + surnames, places, numbers, years)
-        words: list[str] = [w for group in classes for w in group]
-        self.offsets = np.cumsum([0, *(len(g) for g in classes)]).astype(np.int64)
-        self.sizes = np.diff(self.offsets)
-        self.n_full_names = len(full_names)
-        self.words = words
-        capital = [w[0].upper() + w[1:] for w in words]
-        forms = (words, capital, [w + "." for w in words], [w + "." for w in capital])
-        self.forms = np.array(
-            [w for group in forms for w in group] + [w + "," for w in words], dtype=object
-        )
-        self.cdfs = [
-            _zipf_cdf(int(n), e) for n, e in zip(self.sizes, _CLASS_EXPONENTS, strict=True)
-        ]
-        self.class_cdf = np.cumsum(_CLASS_SHARES) / sum(_CLASS_SHARES)
-
-    def first(self, cls: int) -> int:
-        """Return the vocabulary id of the first word of a class."""
-        return int(self.offsets[cls])
-
-    def draw(self, rng: np.random.Generator, cls: int, n: int, min_rank: int = 0) -> IntArray:
-        """Return n Zipf-distributed vocabulary ids of a class, of rank >= min_rank."""
-        cdf = self.cdfs[cls]
-        low = cdf[min_rank - 1] if min_rank > 0 else 0.0
-        u = low + (1.0 - low) * rng.random(n)
-        return self.first(cls) + _sample(cdf, u)
-
-    def surface(self, vocab_id: int, form: int = _PLAIN) -> str:
-        """Return one surface form of a vocabulary entry."""
-        return str(self.forms[form * len(self.words) + vocab_id])
+    forms: IntArray  # surface form of every token (PLAIN, CAPITAL, ...)
 
 
 class SyntheticCorpus:
@@ -284,8 +151,8 @@ class SyntheticCorpus:
         self._sizes = np.diff(np.append(self._starts, passages))
 
     @cached_property
-    def _vocab(self) -> _Vocabulary:
-        return _Vocabulary(self.seed)
+    def _vocab(self) -> Vocabulary:
+        return Vocabulary(self.seed)
 
     @property
     def n_articles(self) -> int:
@@ -363,7 +230,7 @@ class SyntheticCorpus:
         draw = self._draw(article)
         i = passage_id - int(self._starts[article])
         lo, hi = int(draw.bounds[i]), int(draw.bounds[i + 1])
-        ids = draw.ids[lo:hi][draw.classes[lo:hi] != _STOP]
+        ids = draw.ids[lo:hi][draw.classes[lo:hi] != STOP]
         distinct = ids[np.sort(np.unique(ids, return_index=True)[1])]
         want = int(rng.integers(_QUESTION_WORDS[0], _QUESTION_WORDS[1] + 1))
         if distinct.size > want:
@@ -394,20 +261,20 @@ class SyntheticCorpus:
         bounds = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
 
         # The article's own topic words, people and places.
-        topic = vocab.draw(rng, _CONTENT, int(rng.integers(12, 25)), min_rank=_TOPIC_MIN_RANK)
+        topic = vocab.draw(rng, CONTENT, int(rng.integers(12, 25)), min_rank=TOPIC_MIN_RANK)
         cast = rng.choice(vocab.n_full_names, size=int(rng.integers(2, 6)), replace=False)
         # A person is named in full or by surname alone.
-        people = vocab.first(_NAME) + np.concatenate(
+        people = vocab.first(NAME) + np.concatenate(
             (cast, vocab.n_full_names + vocab.surname_of[cast])
         )
-        places = vocab.draw(rng, _PLACE, int(rng.integers(1, 4)))
+        places = vocab.draw(rng, PLACE, int(rng.integers(1, 4)))
 
         classes = np.searchsorted(vocab.class_cdf, rng.random(total), side="right")
-        classes = np.minimum(classes, len(_CLASS_SHARES) - 1)
+        classes = np.minimum(classes, len(CLASS_SHARES) - 1)
         ids = np.empty(total, np.int64)
-        local_pools = {_CONTENT: (topic, _TOPIC_SHARE), _NAME: (people, _CAST_SHARE)}
-        local_pools[_PLACE] = (places, _CAST_SHARE)
-        for cls in range(len(_CLASS_SHARES)):
+        local_pools = {CONTENT: (topic, TOPIC_SHARE), NAME: (people, CAST_SHARE)}
+        local_pools[PLACE] = (places, CAST_SHARE)
+        for cls in range(len(CLASS_SHARES)):
             where = np.flatnonzero(classes == cls)
             ids[where] = vocab.draw(rng, cls, where.size)
             if cls in local_pools:
@@ -440,15 +307,15 @@ def _sentence_forms(
     start[0] = True
     start[1:] = end[:-1]
     forms = start.astype(np.int64) + 2 * end.astype(np.int64)
-    comma = (forms == _PLAIN) & (classes != _STOP) & (rng.random(total) < _COMMA_RATE)
-    forms[comma & (remaining >= 2)] = _COMMA
+    comma = (forms == PLAIN) & (classes != STOP) & (rng.random(total) < COMMA_RATE)
+    forms[comma & (remaining >= 2)] = COMMA
     return forms
 
 
-def _title(vocab: _Vocabulary, rng: np.random.Generator, topic: IntArray, places: IntArray) -> str:
+def _title(vocab: Vocabulary, rng: np.random.Generator, topic: IntArray, places: IntArray) -> str:
     """Return an article title made of its topic words, sometimes with a place."""
     n = int(rng.integers(2, 5))
-    words = [vocab.surface(int(v), _CAPITAL) for v in topic[:n]]
+    words = [vocab.surface(int(v), CAPITAL) for v in topic[:n]]
     title = " ".join(words[:-1]) + (" and " if rng.random() < 0.3 else " ") + words[-1]
     if rng.random() < 0.5:
         title += " in " + vocab.surface(int(places[0]))
