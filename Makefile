@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test chat lint bench loadtest clean
+.PHONY: run test test-fast chat lint bench loadtest clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,13 +28,17 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest -q
 
+# The fast loop: everything but the end-to-end runs of the bot (about a third of the time).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not e2e"
+
 # The scale benchmark: 1,000,000 synthetic passages, sourcebot beside its peers.
 bench: $(STAMP)
 	$(BIN)/sourcebot bench --passages 1000000
 
 # 50 users asking at once through the real bot and the local Bot API stand-in.
 loadtest: $(STAMP)
-	$(BIN)/python -m tests.load_test --users 50 --questions 20
+	$(BIN)/python -m tests.support.load_test --users 50 --questions 20
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,13 @@
-"""Shared fixtures: the project's real settings and library, and tiny corpora on disk.
+"""Shared fixtures: the project's real settings and library, and tiny corpora on disk; and
+the markers that let a fast loop leave the slow kinds out.
 
 Every fixture returns a real object (no mocks), in the spirit of sqlite-utils' `fresh_db`.
 Paths are taken from the repository root, so the suite runs from any working directory.
+
+The tests are split by kind, and each kind's folder marks its tests: `unit` (pure functions
+and the library in process), `e2e` (the real bot against the Bot API stand-in, or the
+command in a subprocess), `hostile` (inputs nobody should send, fuzzed), `evaluation` (quality
+thresholds on the seed questions and the dev sets). `pytest -m "not e2e"` is the fast loop.
 """
 
 from __future__ import annotations
@@ -17,8 +23,7 @@ import pytest
 from bot.config import Settings, load_settings
 from retrieval.answer.library import Library
 from retrieval.settings import RetrievalSettings
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from tests.support.paths import REPO_ROOT
 
 # files: name -> text (written as UTF-8) or bytes (written as is); keyword arguments replace
 # fields of SourceSettings (on_error, max_passage_chars, metadata, ...).
@@ -67,3 +72,15 @@ def tiny_corpus(tmp_path: Path, settings: Settings) -> TinyCorpus:
         return dataclasses.replace(settings.retrieval, sources=source_settings)
 
     return make
+
+
+KINDS = ("unit", "e2e", "hostile", "evaluation")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test with its kind, the name of the folder it is in under tests/."""
+    tests = REPO_ROOT / "tests"
+    for item in items:
+        kind = item.path.relative_to(tests).parts[0]
+        if kind in KINDS:
+            item.add_marker(getattr(pytest.mark, kind))

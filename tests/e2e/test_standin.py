@@ -18,7 +18,7 @@ from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, T
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 from telegram.request import HTTPXRequest
 
-from tests.botapi_standin import (
+from tests.support.standin import (
     DEFAULT_USER_ID,
     BotApiStandin,
     DelayFault,
@@ -29,7 +29,12 @@ from tests.botapi_standin import (
     RetryAfterFault,
     UploadedFile,
 )
-from tests.telegram_html import HtmlEntity, TelegramHtmlError, parse_telegram_html, utf16_len
+from tests.support.telegram_html import (
+    HtmlEntity,
+    TelegramHtmlError,
+    parse_telegram_html,
+    utf16_len,
+)
 
 CHAT = DEFAULT_USER_ID
 

@@ -15,11 +15,12 @@ from pathlib import Path
 from bot.app import build_application
 from bot.config import Settings, load_settings
 from retrieval.answer.library import Library
-from tests.botapi_standin import DEFAULT_USER_ID, BotApiStandin
-from tests.botrun import start_bot_process
-from tests.configs import write_config
+from tests.support.botrun import start_bot_process
+from tests.support.configs import write_config
+from tests.support.paths import REPO_ROOT
+from tests.support.standin import DEFAULT_USER_ID, BotApiStandin
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO_ROOT
 ADMIN = DEFAULT_USER_ID
 OUTSIDER = 2002
 NEW_ARTICLE = (

@@ -16,8 +16,8 @@ from bot.config import Settings
 from retrieval.answer.library import Library
 from retrieval.evaluate.beir import evaluate_beir
 from retrieval.evaluate.questions import QuestionSetReport, evaluate_questions
+from tests.support.paths import MSMARCO_5K
 
-MSMARCO_5K = Path(__file__).resolve().parents[2] / "shared" / "data" / "msmarco-5k"
 BM25S_PEER_NDCG10 = 0.7264
 RANK_BM25_WHITESPACE_NDCG10 = 0.4937
 

@@ -10,7 +10,7 @@ import yaml
 from retrieval.answer.library import Library
 from retrieval.evaluate.summaries import RougeRow, compare, lead_n
 from retrieval.model import Summary, SummarySentence
-from tests.seed_facts import FURNITURE, SEED_000
+from tests.support.seed_facts import FURNITURE, SEED_000
 
 HEADINGS = (
     "Core Differences",

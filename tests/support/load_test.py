@@ -1,6 +1,6 @@
 """Load test: many users asking at once through the real Application and the stand-in.
 
-    .venv/bin/python -m tests.load_test [--users 50] [--questions 20]   (or: make loadtest)
+    .venv/bin/python -m tests.support.load_test [--users 50] [--questions 20]   (or: make loadtest)
 
 Each simulated user asks a question, waits for the reply, and asks the next, all users at
 once. Prints questions answered per second, reply latency percentiles, and how many
@@ -19,11 +19,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.botapi_standin import BotApiStandin
-from tests.botrun import start_bot_process
-from tests.configs import write_config
+from tests.support.botrun import start_bot_process
+from tests.support.configs import write_config
+from tests.support.paths import REPO_ROOT
+from tests.support.standin import BotApiStandin
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO_ROOT
 QUESTIONS = (
     "Was Crimea discussed?",
     "Will the sanctions be lifted?",

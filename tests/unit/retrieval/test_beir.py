@@ -10,8 +10,7 @@ import pytest
 
 from retrieval.errors import SourcebotError
 from retrieval.evaluate.beir import BeirDataset, BeirDoc, DatasetError, load_beir
-
-MSMARCO_5K = Path(__file__).resolve().parents[2] / "shared" / "data" / "msmarco-5k"
+from tests.support.paths import MSMARCO_5K
 
 CORPUS: list[dict[str, object]] = [
     {"_id": "d1", "title": "Cats", "text": "Cats purr.", "metadata": {}},

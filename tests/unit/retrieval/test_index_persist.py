@@ -18,6 +18,7 @@ from retrieval.index import update as indexing
 from retrieval.index.storage import current_version, load_index
 from retrieval.index.update import update_index
 from retrieval.settings import RetrievalSettings
+from tests.support.paths import REPO_ROOT
 
 QUESTIONS = [
     "Was Crimea discussed?",
@@ -171,7 +172,7 @@ def test_parallel_build_equals_sequential_build(
 ) -> None:
     folder = tmp_path / "mixed"
     folder.mkdir()
-    for seed in sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt")):
+    for seed in sorted((REPO_ROOT / "seeds").glob("*.txt")):
         (folder / seed.name).write_bytes(seed.read_bytes())
     rows = [
         {

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.cli import main
+from tests.support.paths import MSMARCO_5K
 
 SEED_000 = "000_db2147d2a0a50ea2.txt"
 SEED_004 = "004_d7ba4bda41c5698a.txt"
@@ -238,9 +239,6 @@ def test_eval_questions_json(
     assert data["top1"] >= 0.9
     assert data["not_found_accuracy"] == 1.0
     assert data["unanswerable"] >= 5
-
-
-MSMARCO_5K = Path(__file__).resolve().parents[2] / "shared" / "data" / "msmarco-5k"
 
 
 def test_eval_beir_json(capsys: pytest.CaptureFixture[str], config: str) -> None:

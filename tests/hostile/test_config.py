@@ -34,7 +34,7 @@ from retrieval.settings import (
     SourceSettings,
     SummarySettings,
 )
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 FUZZ = settings(
     max_examples=120,

@@ -1,6 +1,6 @@
 """Print a real exchange with the bot: the Application against the local Bot API stand-in.
 
-    .venv/bin/python -m tests.make_transcript
+    .venv/bin/python -m tests.support.make_transcript
 
 Every command, a question, a misspelled one, one the sources cannot answer, the More and
 Context buttons, a group mention and an inline query; the bot's replies are shown as
@@ -10,14 +10,14 @@ Telegram renders them (tags dropped, links kept in brackets), with their buttons
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from bot.config import load_settings
 from retrieval.answer.library import Library
-from tests.botapi_standin import DEFAULT_USER_ID, SentMessage
-from tests.botrun import running_bot
+from tests.support.botrun import running_bot
+from tests.support.paths import REPO_ROOT
+from tests.support.standin import DEFAULT_USER_ID, SentMessage
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO_ROOT
 GROUP = -100500
 
 

@@ -14,7 +14,7 @@ from telegram.ext import Application
 from bot.app import build_application, polling_error_callback
 from bot.config import Settings
 from retrieval.answer.library import Library
-from tests.botapi_standin import BotApiStandin
+from tests.support.standin import BotApiStandin
 
 Running = tuple[BotApiStandin, Application]  # type: ignore[type-arg]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.load_test import run_load
+from tests.support.load_test import run_load
 
 
 async def test_concurrent_users_each_get_every_reply_exactly_once(tmp_path: Path) -> None:

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from bot.secrets import TokenError, bot_token, read_dotenv
-from tests.botapi_standin import DEFAULT_USER_ID, BotApiStandin
+from tests.support.paths import REPO_ROOT
+from tests.support.standin import DEFAULT_USER_ID, BotApiStandin
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO_ROOT
 SOURCEBOT = [sys.executable, "-m", "bot.cli"]
 
 

@@ -32,7 +32,7 @@ from retrieval.model import (
     SummarySentence,
 )
 from retrieval.text.tokenize import Tokenizer, clean_text
-from tests.telegram_html import parse_telegram_html, utf16_len
+from tests.support.telegram_html import parse_telegram_html, utf16_len
 
 FUZZ = settings(
     max_examples=150,

@@ -19,7 +19,7 @@ from retrieval.model import Source
 from retrieval.settings import CleaningRules, RetrievalSettings
 from retrieval.text.repeats import repeat_key
 from retrieval.text.sentences import split_sentences
-from tests.seed_facts import FURNITURE, SEED_000, SEED_004
+from tests.support.seed_facts import FURNITURE, SEED_000, SEED_004
 
 TinyCorpus = Callable[..., RetrievalSettings]  # the `tiny_corpus` fixture
 

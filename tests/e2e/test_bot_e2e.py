@@ -22,11 +22,12 @@ from bot.app import COMMANDS
 from bot.config import Settings, load_settings
 from bot.logs import install_redaction
 from retrieval.answer.library import Library
-from tests.botapi_standin import DEFAULT_USER_ID, ApiRequest, BotApiStandin, SentMessage
-from tests.botrun import running_bot
-from tests.telegram_html import parse_telegram_html, utf16_len
+from tests.support.botrun import running_bot
+from tests.support.paths import REPO_ROOT
+from tests.support.standin import DEFAULT_USER_ID, ApiRequest, BotApiStandin, SentMessage
+from tests.support.telegram_html import parse_telegram_html, utf16_len
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO_ROOT
 GROUP = -100200300
 Running = tuple[BotApiStandin, Application]  # type: ignore[type-arg]
 

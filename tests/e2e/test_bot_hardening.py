@@ -21,7 +21,10 @@ import pytest
 from bot.cli import main
 from bot.config import Settings
 from retrieval.answer.library import Library
-from tests.botapi_standin import (
+from tests.support.botrun import running_bot, start_bot_process
+from tests.support.configs import write_config
+from tests.support.paths import REPO_ROOT
+from tests.support.standin import (
     DEFAULT_USER_ID,
     ApiRequest,
     BotApiStandin,
@@ -32,10 +35,8 @@ from tests.botapi_standin import (
     MalformedJsonFault,
     RetryAfterFault,
 )
-from tests.botrun import running_bot, start_bot_process
-from tests.configs import write_config
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO_ROOT
 QUESTION = "Was Crimea discussed?"
 OUTSIDER = 666
 GROUP = -1007

@@ -1,0 +1,60 @@
+"""The gate's rules on their own: duplicates, allowlists and the per-user limit."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from bot.config import AccessSettings, LimitSettings, Settings
+from bot.gate import SEEN_CAPACITY, WINDOW_SECONDS, Gate
+
+
+def gate(**access: object) -> Gate:
+    limits = LimitSettings(questions_per_minute=3)
+    return Gate(Settings(access=AccessSettings(**access), limits=limits))  # type: ignore[arg-type]
+
+
+def test_an_update_seen_before_is_a_duplicate() -> None:
+    g = gate()
+    assert not g.duplicate(1)
+    assert g.duplicate(1)
+    assert not g.duplicate(2)
+
+
+def test_seen_updates_are_bounded() -> None:
+    g = gate()
+    for update_id in range(SEEN_CAPACITY + 10):
+        g.duplicate(update_id)
+    assert len(g.seen) == SEEN_CAPACITY
+    assert not g.duplicate(0)  # the oldest was forgotten
+
+
+def test_empty_allowlists_let_everyone_in() -> None:
+    assert gate().allowed(7, 7)
+    assert gate().allowed(None, None)
+
+
+def test_allowlists() -> None:
+    g = gate(allowed_users=(1,), allowed_chats=(-100,))
+    assert g.allowed(1, -100)
+    assert not g.allowed(2, -100)  # not an allowed user
+    assert not g.allowed(1, -200)  # not an allowed chat
+    assert not g.allowed(None, -100)  # no user at all
+
+
+def test_admins_pass_every_list() -> None:
+    g = gate(allowed_users=(1,), allowed_chats=(-100,), admins=(9,))
+    assert g.allowed(9, -200)
+
+
+def test_limit_counts_per_user_within_the_window() -> None:
+    g = gate()
+    assert [g.over_limit(1, t) for t in (0.0, 1.0, 2.0, 3.0)] == [False, False, False, True]
+    assert not g.over_limit(2, 3.0)  # another user has a budget of their own
+    assert not g.over_limit(1, 1.0 + WINDOW_SECONDS + 0.1)  # the first questions expired
+
+
+def test_admins_and_a_zero_limit_are_never_limited() -> None:
+    g = gate(admins=(5,))
+    assert not any(g.over_limit(5, float(t)) for t in range(50))
+    off = Gate(dataclasses.replace(g.settings, limits=LimitSettings(questions_per_minute=0)))
+    assert not any(off.over_limit(1, float(t)) for t in range(50))
