@@ -65,18 +65,33 @@ def _logged(
     return handle
 
 
+X = TypeVar("X")
 MessageHandlerFn = Callable[[Message, SourcebotContext], Awaitable[Outcome | None]]
+InlineHandlerFn = Callable[[InlineQuery, SourcebotContext], Awaitable[Outcome]]
 
 
-def on_message(handler: MessageHandlerFn) -> Callback:
-    """Wrap a handler of messages and commands: it gets the message; its outcome is logged."""
+def _given(
+    part: Callable[[Update], X | None],
+) -> Callable[[Callable[[X, SourcebotContext], Awaitable[Outcome | None]]], Callback]:
+    """Return a wrapper that hands a handler `part` of its update (ignoring an update without
+    it) and logs the handler's outcome."""
 
-    @functools.wraps(handler)
-    async def run(update: Update, context: SourcebotContext) -> Outcome | None:
-        message = update.effective_message
-        return None if message is None else await handler(message, context)
+    def wrap(handler: Callable[[X, SourcebotContext], Awaitable[Outcome | None]]) -> Callback:
+        @functools.wraps(handler)
+        async def run(update: Update, context: SourcebotContext) -> Outcome | None:
+            given = part(update)
+            return None if given is None else await handler(given, context)
 
-    return _logged(run)
+        return _logged(run)
+
+    return wrap
+
+
+on_message = _given(lambda update: update.effective_message)
+"""Wrap a handler of messages and commands: it gets the message; its outcome is logged."""
+
+on_inline = _given(lambda update: update.inline_query)
+"""Wrap a handler of inline queries: it gets the query; its outcome is logged."""
 
 
 ButtonHandlerFn = Callable[[CallbackQuery, Message, P, SourcebotContext], Awaitable[Outcome]]
@@ -102,20 +117,6 @@ def on_button(kind: type[P]) -> Callable[[ButtonHandlerFn[P]], Callback]:
         return _logged(run)
 
     return wrap
-
-
-InlineHandlerFn = Callable[[InlineQuery, SourcebotContext], Awaitable[Outcome]]
-
-
-def on_inline(handler: InlineHandlerFn) -> Callback:
-    """Wrap a handler of inline queries: it gets the query; its outcome is logged."""
-
-    @functools.wraps(handler)
-    async def run(update: Update, context: SourcebotContext) -> Outcome | None:
-        query = update.inline_query
-        return None if query is None else await handler(query, context)
-
-    return _logged(run)
 
 
 async def stale_button(update: Update, context: SourcebotContext) -> None:

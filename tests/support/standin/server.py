@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import functools
 import json
 import time
 from http import HTTPStatus
@@ -30,11 +31,9 @@ from tests.support.standin.faults import (
     RetryAfterFault,
 )
 from tests.support.standin.records import (
-    BOT_USERNAME,
     BUTTON_ACTIONS,
     CHAT_ACTIONS,
     COMMAND_NAME,
-    DEFAULT_TOKEN,
     MAX_CALLBACK_DATA_BYTES,
     MAX_INLINE_RESULTS,
     NOT_DELIVERED_BY_DEFAULT,
@@ -63,22 +62,12 @@ class BotApiStandin(StandinState):
     .base_url(standin.base_url).base_file_url(standin.base_file_url)``.
     """
 
-    def __init__(
-        self,
-        token: str = DEFAULT_TOKEN,
-        *,
-        bot_username: str = BOT_USERNAME,
-        bot_first_name: str = "SourceBot",
-        privacy_mode: bool = True,
-    ) -> None:
-        super().__init__(
-            token,
-            bot_username=bot_username,
-            bot_first_name=bot_first_name,
-            privacy_mode=privacy_mode,
-        )
-        self._runner: web.AppRunner | None = None
-        self._port: int | None = None
+    _runner: web.AppRunner | None = None
+    _port: int | None = None
+
+    @functools.cached_property
+    def _handlers(self) -> dict[str, tuple[str, Handler]]:
+        """Return each Bot API method this stand-in answers, by its lowercased name."""
         methods: dict[str, Handler] = {
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
@@ -96,7 +85,7 @@ class BotApiStandin(StandinState):
             "close": self._true,
             "logOut": self._true,
         }
-        self._handlers = {name.lower(): (name, handler) for name, handler in methods.items()}
+        return {name.lower(): (name, handler) for name, handler in methods.items()}
 
     # --- lifecycle ---------------------------------------------------------------------------
 
