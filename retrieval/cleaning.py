@@ -1,9 +1,11 @@
 """Turn a raw article into clean, numbered paragraphs with sections.
 
-Joins hard-wrapped lines, drops page furniture by the rules in config (widgets, polls,
-menus, credits, boilerplate), takes a title line and a byline out of the body, turns short
-heading lines into the section of the paragraphs below them, and drops repeated paragraphs
-and pull-quotes or captions that repeat text found elsewhere in the same source.
+Applies the config rules (lines and blocks dropped, the article's end), splits blocks
+into lines where they are lists and joins hard-wrapped ones (retrieval/boilerplate.py),
+keeps the lines the line model reads as article text, takes the title, byline and date
+from above the article (retrieval/metadata.py), turns short heading lines into the section
+of the paragraphs below them, and drops repeated paragraphs and pull-quotes or captions
+that repeat text found elsewhere in the same source.
 """
 
 from __future__ import annotations
@@ -12,24 +14,27 @@ import functools
 import re
 from dataclasses import dataclass
 
+from retrieval.boilerplate import PageLine, article_mask, page_lines
+from retrieval.metadata import Header, byline_author, find_header, is_date_line, reads_as_heading
 from retrieval.settings import CleaningRules
 from retrieval.tokenize import clean_text
 
-_TERMINAL = (".", ",", ";", ":", "!", "…")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
 _KEY_EDGES = ".,;:!?\"'“”‘’«»()[]—–- "
 
 
 @dataclass(frozen=True)
 class CleanDocument:
-    """A cleaned article: its title and byline if it has them, and its paragraphs."""
+    """A cleaned article: its title, byline and date if it shows them, and its paragraphs."""
 
     title: str | None
     author: str | None
     paragraphs: tuple[tuple[str | None, str], ...]  # (section, text), in order
+    date: str | None = None
 
 
-def _blocks(text: str) -> list[list[str]]:
+def text_blocks(text: str) -> list[list[str]]:
+    """Return the blank-line separated blocks of a text, each a list of stripped lines."""
     blocks: list[list[str]] = []
     current: list[str] = []
     for line in text.split("\n"):
@@ -44,13 +49,6 @@ def _blocks(text: str) -> list[list[str]]:
     return blocks
 
 
-def _join_lines(lines: list[str]) -> str:
-    out = lines[0]
-    for line in lines[1:]:
-        out = out[:-1] + line if out.endswith("\u00ad") else f"{out} {line}"
-    return out
-
-
 @functools.lru_cache(maxsize=64)
 def _combined(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
     # One alternation instead of a loop over patterns: one C call per line.
@@ -62,16 +60,6 @@ def _combined(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
 def _matches(patterns: tuple[re.Pattern[str], ...], line: str) -> bool:
     combined = _combined(patterns)
     return combined is not None and combined.search(line) is not None
-
-
-def _reads_as_heading(text: str, max_words: int) -> bool:
-    # Cheapest tests first: this runs on every paragraph, and few are headings.
-    return (
-        0 < len(text) <= 100
-        and not text.endswith(_TERMINAL)
-        and (text[0].isupper() or text[0].isdigit())
-        and len(text.split()) <= max_words
-    )
 
 
 def repeat_key(text: str) -> str:
@@ -153,44 +141,123 @@ def _contained(keys: list[str], min_chars: int) -> set[int]:
     return inside
 
 
-def clean_document(raw: str, rules: CleaningRules) -> CleanDocument:
-    """Return the cleaned paragraphs, title and byline of one article's raw text."""
-    text = clean_text(raw.replace("\r\n", "\n").replace("\r", "\n")).replace("\u00a0", " ")
-    title: str | None = None
-    author: str | None = None
-    section: str | None = None
-    items: list[tuple[str | None, str]] = []
-    blocks = _blocks(text)
-    for index, block in enumerate(blocks):
-        if _matches(rules.truncate_at, block[0]):
+def _rule_blocks(text: str, rules: CleaningRules) -> list[list[str]]:
+    """Return the blocks left by the config rules: truncation, dropped blocks and lines.
+
+    A truncate_at match ends the article only on a line of two words or more: a one-word
+    "Comments" button or "Related" label in the middle of an article is no end.
+    """
+    blocks: list[list[str]] = []
+    for block in text_blocks(text):
+        first = block[0]
+        if " " in first.strip() and _matches(rules.truncate_at, first):
             break
         if any(_matches(rules.drop_blocks_with, line) for line in block):
             continue
         lines = [line for line in block if not _matches(rules.drop_lines, line)]
-        if not lines:
+        if lines:
+            blocks.append(lines)
+    return blocks
+
+
+def _markdown_heading(line: PageLine) -> str | None:
+    if line.bullet or not line.text.startswith("#"):
+        return None
+    found = _MARKDOWN_HEADING.match(line.text)
+    return found.group(1) if found and found.group(1) else None
+
+
+def clean_document(
+    raw: str,
+    rules: CleaningRules,
+    *,
+    find_furniture: bool = True,
+    folder_repeats: frozenset[str] = frozenset(),
+) -> CleanDocument:
+    """Return the cleaned paragraphs, title, byline and date of one article's raw text.
+
+    find_furniture: judge each line as article text or page furniture (a page copy);
+    False for text that is an article already (trafilatura's output, a PDF's layout).
+    folder_repeats: keys of lines that stand in other files of the same folder.
+    """
+    text = clean_text(raw.replace("\r\n", "\n").replace("\r", "\n")).replace("\u00a0", " ")
+    lines = page_lines(_rule_blocks(text, rules))
+    if not lines:
+        return CleanDocument(None, None, ())
+    keep = article_mask(lines, folder_repeats) if find_furniture else [True] * len(lines)
+    marked = [_markdown_heading(line) for line in lines]
+    texts = [m or line.text for m, line in zip(marked, lines, strict=True)]
+    start = _article_start(lines, texts, marked, keep, rules)
+    body = [texts[i] for i in range(start, len(lines)) if keep[i]][:3]
+    header = find_header(texts, start, body, rules.title_max_words)
+    if rules.byline is not None and header.author is None:
+        header = _configured_byline(texts, start, header, rules.byline)
+    section: str | None = None
+    # The line just above the article that is neither title nor byline is its first heading.
+    above = start - 1
+    if (
+        above >= 0
+        and above not in header.used
+        and not lines[above].bullet
+        and not lines[above].joined
+        and (marked[above] or reads_as_heading(texts[above], rules.heading_max_words))
+    ):
+        section = texts[above]
+    items: list[tuple[str | None, str]] = []
+    last = max((i for i, k in enumerate(keep) if k), default=-1)
+    for i in range(start, last + 1):
+        line = lines[i]
+        following = i + 1 <= last and keep[i + 1] and marked[i + 1] is None
+        if marked[i] is not None:
+            section = marked[i]
             continue
-        joined = _join_lines(lines)
-        markdown = _MARKDOWN_HEADING.match(joined) if len(lines) == 1 else None
-        if markdown:
-            joined = markdown.group(1)
-        single = len(lines) == 1
-        first = not items and title is None and section is None and single
-        if first and (markdown or _reads_as_heading(joined, rules.title_max_words)):
-            title = joined
-            continue
-        if rules.byline is not None and author is None and not items and single:
-            by = rules.byline.match(joined)
-            if by:
-                author = by.group(1).strip()
-                continue
-        is_last = index == len(blocks) - 1
         if (
-            single
-            and not is_last
-            and (markdown or _reads_as_heading(joined, rules.heading_max_words))
+            not line.bullet
+            and not line.joined
+            and following
+            and reads_as_heading(texts[i], rules.heading_max_words, 1 if keep[i] else 2)
         ):
-            section = joined
+            section = texts[i]
             continue
-        items.append((section, joined))
+        if not keep[i]:
+            continue
+        items.append((section, line.shown))
     kept = _drop_repeats(items, rules.min_repeat_chars)
-    return CleanDocument(title, author, tuple(items[i] for i in kept))
+    return CleanDocument(
+        header.title, header.author, tuple(items[i] for i in kept), date=header.date
+    )
+
+
+def _article_start(
+    lines: list[PageLine],
+    texts: list[str],
+    marked: list[str | None],
+    keep: list[bool],
+    rules: CleaningRules,
+) -> int:
+    """Return the index of the article's first line of text: kept, and no heading,
+    date or byline."""
+    for i, line in enumerate(lines):
+        if not keep[i] or marked[i] is not None:
+            continue
+        text = texts[i]
+        if line.bullet or not (
+            reads_as_heading(text, rules.title_max_words)
+            or is_date_line(text)
+            or byline_author(text)
+            or (rules.byline is not None and rules.byline.match(text))
+        ):
+            return i
+    return len(lines)
+
+
+def _configured_byline(
+    texts: list[str], start: int, header: Header, byline: re.Pattern[str]
+) -> Header:
+    """Return the header with the author from the configured byline rule, if a line
+    above the article matches it."""
+    for i in range(start):
+        found = byline.match(texts[i])
+        if found and i not in header.used:
+            return Header(header.title, found.group(1).strip(), header.date, header.used | {i})
+    return header

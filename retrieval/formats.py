@@ -28,7 +28,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, Protocol
 
 from retrieval.cleaning import clean_document, repeat_key
+from retrieval.decoding import Decoded, decode
 from retrieval.errors import SourceError
+from retrieval.markdown import markdown_text
+from retrieval.metadata import label, name_or_none
 from retrieval.model import Paragraph, Source, SourceMeta
 from retrieval.settings import MAX_FILE_MB, CleaningRules, MetaOverride, OnError
 
@@ -43,7 +46,7 @@ SUPPORTED: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf", ".jsonl")
 Warn = Callable[[str], None]
 MAX_BYTES = MAX_FILE_MB << 20
 _SNIFF_BYTES = 8192  # a NUL byte this near the start means binary data, not text
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")  # UTF-32 LE starts as 16 LE
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -54,6 +57,9 @@ class RawDocument:
     name: str  # file name relative to its folder, or "corpus.jsonl#42" for a JSONL line
     pages: tuple[tuple[int | None, str], ...]  # (page number, or None when unpaged; text)
     meta: MetaOverride = field(default_factory=MetaOverride)  # None fields: not found
+    # What the text is: "page" (a page copy, a .md, a JSONL text: furniture is looked for)
+    # or "article" (trafilatura's or the PDF layout's output: the article already).
+    kind: str = "page"
 
 
 def read_documents(
@@ -84,28 +90,50 @@ def _one(
     elif suffix == ".pdf":
         yield _read_pdf(path, name, on_error, warn, max_bytes)
     else:
-        yield RawDocument(name=name, pages=((None, read_text(path, max_bytes)),))
+        decoded = read_decoded(path, max_bytes)
+        if decoded.encoding != "utf-8":
+            warn(f"{path} is not UTF-8: read as {decoded.encoding}")
+        text = markdown_text(decoded.text) if suffix == ".md" else decoded.text
+        yield RawDocument(name=name, pages=((None, text),))
 
 
 def to_source(
-    number: int, raw: RawDocument, given: MetaOverride | None, rules: CleaningRules
+    number: int,
+    raw: RawDocument,
+    given: MetaOverride | None,
+    rules: CleaningRules,
+    folder_repeats: frozenset[str] = frozenset(),
 ) -> Source:
-    """Return one cleaned source; SourceError when it has no text left after cleaning."""
-    doc = clean_document(_mended(_joined_pages(raw.pages)), rules)
+    """Return one cleaned source; SourceError when it has no text left after cleaning.
+
+    folder_repeats: lines standing in other page copies of the same folder (furniture).
+    """
+    doc = clean_document(
+        _mended(_joined_pages(raw.pages)),
+        rules,
+        find_furniture=raw.kind == "page",
+        folder_repeats=folder_repeats,
+    )
     if not doc.paragraphs:
         raise SourceError(f"{raw.name} has no text left after cleaning: is it empty?")
     given = given or MetaOverride()
     found = raw.meta
     base, hash_, fragment = raw.name.partition("#")
+    author = _mended_or_none(given.author or name_or_none(found.author) or doc.author)
+    publisher = _mended_or_none(given.publisher or found.publisher)
+    date = _mended_or_none(given.date or found.date or doc.date)
+    title = given.title or found.title or doc.title
+    titled = title is not None
+    if title is None:
+        title, titled = label(author, publisher, date, Path(base).name + hash_ + fragment)
     meta = SourceMeta(
         file=raw.name,
-        title=_mended(
-            given.title or found.title or doc.title or Path(base).name + hash_ + fragment
-        ),
-        author=_mended_or_none(given.author or found.author or doc.author),
-        publisher=_mended_or_none(given.publisher or found.publisher),
-        date=_mended_or_none(given.date or found.date),
+        title=_mended(title),
+        author=author,
+        publisher=publisher,
+        date=date,
         url=_mended_or_none(given.url or found.url),
+        titled=titled,
     )
     pages = _paragraph_pages(raw.pages, [text for _, text in doc.paragraphs])
     paragraphs = tuple(
@@ -163,20 +191,24 @@ def _is_binary(head: bytes) -> bool:
 
 
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
-    """Return a file's text, decoded as UTF-8; SourceError says which file and why not."""
+    """Return a file's text (retrieval/decoding.py); SourceError says which file and why not."""
+    return read_decoded(path, max_bytes).text
+
+
+def read_decoded(path: Path, max_bytes: int = MAX_BYTES) -> Decoded:
+    """Return a file's text and the encoding it was read in; SourceError when it has none."""
     data = _read_bytes(path, max_bytes)
     if _is_binary(data):
         raise SourceError(
             f"{path} is binary data, not text: remove it, or give it the extension of "
             "its real format"
         )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+    decoded = decode(data)
+    if decoded is None:
         raise SourceError(
-            f"{path} is not UTF-8 text (bad byte at offset {exc.start}): "
-            "convert it to UTF-8 or remove it"
-        ) from exc
+            f"{path} is not text in any encoding sourcebot knows: convert it to UTF-8 or remove it"
+        )
+    return decoded
 
 
 # --- HTML --------------------------------------------------------------------------------
@@ -227,7 +259,8 @@ def _read_html(path: Path, name: str, max_bytes: int) -> RawDocument:
         raise SourceError(f"{path} cannot be read as HTML ({exc}): is it a web page?") from exc
     body: _XmlElement | None = found.body if isinstance(found, Document) else None
     blocks = list(_xml_blocks(body)) if body is not None else []
-    if not isinstance(found, Document) or not blocks:
+    if not isinstance(found, Document) or all(len(block.split()) <= 3 for block in blocks):
+        # Nothing but a few words (a menu, a "Home" link): no article on this page.
         raise SourceError(
             f"{path}: no article text found in this HTML page; save the article page "
             "itself, or its text as .txt"
@@ -238,7 +271,7 @@ def _read_html(path: Path, name: str, max_bytes: int) -> RawDocument:
         date=_nonblank(found.date),
         url=_nonblank(found.url),
     )
-    return RawDocument(name=name, pages=((None, "\n\n".join(blocks)),), meta=meta)
+    return RawDocument(name=name, pages=((None, "\n\n".join(blocks)),), meta=meta, kind="article")
 
 
 def _nonblank(value: object) -> str | None:
@@ -354,7 +387,9 @@ def _read_pdf(path: Path, name: str, on_error: OnError, warn: Warn, max_bytes: i
         )
     if title is not None and _JUNK_PDF_TITLE.match(title):
         title = None
-    return RawDocument(name=name, pages=pages, meta=MetaOverride(title=title, author=author))
+    return RawDocument(
+        name=name, pages=pages, meta=MetaOverride(title=title, author=author), kind="article"
+    )
 
 
 def _extract_lines(

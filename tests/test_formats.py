@@ -497,7 +497,8 @@ def test_jsonl_every_line_is_a_document_named_after_its_id(tmp_path: Path) -> No
     assert docs[1].meta == MetaOverride(url="https://example.org/b")
     assert docs[2].meta == MetaOverride(date="2024-01-02")
     titles = [to_source(i, d, None, RULES).meta.title for i, d in enumerate(docs, 1)]
-    assert titles == ["Tides", "corpus.jsonl#b2", "corpus.jsonl#7"]
+    # Without a title a source is called by what is known of it: here only its date.
+    assert titles == ["Tides", "corpus.jsonl#b2", "corpus.jsonl#7, 2024-01-02"]
 
 
 def test_jsonl_bad_lines_are_skipped_with_a_warning_naming_file_and_line(
@@ -572,19 +573,39 @@ def test_jsonl_is_streamed_not_read_at_once(tmp_path: Path) -> None:
 
 
 def test_text_file_is_one_unpaged_document(tmp_path: Path) -> None:
-    path = tmp_path / "notes.md"
+    path = tmp_path / "notes.txt"
     path.write_bytes("\ufeff# Tides\n\nThe tide rises twice a day.\n".encode())
     raw = read_one(path)
     assert raw == RawDocument(
-        name="notes.md", pages=((None, "# Tides\n\nThe tide rises twice a day.\n"),)
+        name="notes.txt", pages=((None, "# Tides\n\nThe tide rises twice a day.\n"),)
     )
 
 
-def test_non_utf8_text_is_a_source_error_naming_the_file(tmp_path: Path) -> None:
-    path = tmp_path / "latin1.txt"
-    path.write_bytes("Caf\xe9 au lait.".encode("latin-1"))
-    with pytest.raises(SourceError, match=r"latin1\.txt is not UTF-8 text"):
-        read_all(path)
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [
+        ("cp1251", "Прилив поднимается дважды в день, и рыбаки знают его часы наизусть."),
+        ("cp1252", "Café crème: la marée monte deux fois par jour, même en été, à Saint-Malo."),
+        ("utf-16", "The tide rises twice a day — and the fishermen know its hours."),
+    ],
+)
+def test_non_utf8_text_is_decoded_and_the_encoding_named(
+    tmp_path: Path, encoding: str, text: str
+) -> None:
+    path = tmp_path / "old.txt"
+    path.write_bytes(text.encode(encoding))
+    warnings: list[str] = []
+    (raw,) = read_all(path, warnings=warnings)
+    assert raw.pages == ((None, text),)
+    assert warnings == [f"{path} is not UTF-8: read as {encoding}"]
+
+
+def test_utf8_text_reads_without_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "new.txt"
+    path.write_text("Прилив. Café.", encoding="utf-8")
+    warnings: list[str] = []
+    assert read_all(path, warnings=warnings)[0].pages == ((None, "Прилив. Café."),)
+    assert warnings == []
 
 
 def test_unsupported_extension_is_a_source_error_listing_the_supported_ones(
