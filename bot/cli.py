@@ -1,7 +1,7 @@
 """The `sourcebot` command: argument parsing only; the work happens in retrieval/ and bot/.
 
-Subcommands: ask, summary, sources, eval, chat, run. Every domain error is turned into one
-line on stderr and exit code 2 here, and nowhere else.
+Subcommands: ask, summary, sources, show, eval, chat, index, bench, feedback, run. Every
+domain error is turned into one line on stderr and exit code 2 here, and nowhere else.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from typing import Any, TextIO
 
 from bot.config import DEFAULT_CONFIG, Settings, load_settings, project_root
 from bot.progress import ProgressBar
-from bot.render_terminal import render_answer, render_sources, render_summary
+from bot.render_terminal import render_answer, render_source, render_sources, render_summary
 from retrieval.engines import ENGINES
 from retrieval.errors import SourcebotError
 from retrieval.library import Library
-from retrieval.model import Answer, Summary
+from retrieval.model import Answer, Source, Summary
 from retrieval.persist import fingerprint
 
 EXIT_USAGE = 2
@@ -61,6 +61,23 @@ def summary_json(summary: Summary) -> dict[str, Any]:
         "sentences": [
             {"text": s.text, "source": s.source, "paragraph": s.paragraph}
             for s in summary.sentences
+        ],
+    }
+
+
+def source_json(source: Source) -> dict[str, Any]:
+    """Return the public JSON shape of one cleaned source (see README, `sourcebot show`)."""
+    meta = source.meta
+    return {
+        "source": source.file,
+        "title": meta.title if meta.titled else None,
+        "author": meta.author,
+        "publisher": meta.publisher,
+        "date": meta.date,
+        "url": meta.url,
+        "paragraphs": [
+            {"paragraph": p.number, "section": p.section, "page": p.page, "text": p.text}
+            for p in source.paragraphs
         ],
     }
 
@@ -119,11 +136,20 @@ def build_parser() -> argparse.ArgumentParser:
     sources = sub.add_parser("sources", parents=[common, loaded], help="list the sources")
     sources.add_argument("--json", action="store_true", help="print JSON")
 
-    ev = sub.add_parser("eval", parents=[common], help="measure retrieval quality")
-    ev.add_argument("dataset", type=Path, help="BEIR folder or YAML question file")
+    show = sub.add_parser("show", parents=[common, loaded], help="print one cleaned source")
+    show.add_argument("source", help="file name or number from `sources`")
+    show.add_argument("--json", action="store_true", help="print JSON")
+
+    ev = sub.add_parser("eval", parents=[common], help="measure retrieval or cleaning quality")
+    ev.add_argument(
+        "dataset", type=Path, help="BEIR folder, YAML question file, or extraction set folder"
+    )
     ev.add_argument("--json", action="store_true", help="print JSON")
     ev.add_argument(
         "--engine", choices=sorted(ENGINES), help="engine to measure instead of the configured one"
+    )
+    ev.add_argument(
+        "--pages", metavar="START:STOP", help="extraction sets: only these pages, in name order"
     )
 
     sub.add_parser("chat", parents=[common, loaded], help="ask questions in the terminal")
@@ -219,10 +245,46 @@ def cmd_sources(args: argparse.Namespace, library: Library, out: TextIO) -> int:
     return 0
 
 
+def cmd_show(args: argparse.Namespace, library: Library, out: TextIO) -> int:
+    source = library.find_source(args.source)
+    if source is None:
+        raise CliError(
+            f"no source {args.source!r}: give a file name or a number from `sourcebot sources`"
+        )
+    if args.json:
+        _print_json(source_json(source), out)
+    else:
+        out.write(render_source(source) + "\n")
+    return 0
+
+
+def _eval_extraction(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from retrieval.extraction_eval import evaluate_extraction
+
+    if args.engine:
+        raise CliError("--engine applies to BEIR folders, not to extraction sets")
+    report = evaluate_extraction(args.dataset, settings.retrieval, args.pages).as_json()
+    if args.json:
+        _print_json(report, out)
+        return 0
+    for form, scores in report.items():
+        out.write(f"{form} ({scores['pages']} pages)\n")
+        for key in ("precision", "recall", "f1", "median_f1", "titles_found"):
+            out.write(f"{key:>20}  {scores[key]:.4f}\n")
+        worst = ", ".join(f"{w['page'][:16]} {w['f1']:.2f}" for w in scores["worst"])
+        out.write(f"{'worst':>20}  {worst}\n")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from retrieval.evaluation import evaluate_beir, evaluate_questions
+    from retrieval.extraction_eval import is_extraction_set
 
     dataset: Path = args.dataset
+    if dataset.is_dir() and is_extraction_set(dataset):
+        return _eval_extraction(args, settings, out)
+    if args.pages:
+        raise CliError("--pages applies to extraction sets (a folder with ground-truth.json)")
     if dataset.is_dir():
         scores = evaluate_beir(dataset, settings.retrieval.index, engine=args.engine)
         result: dict[str, Any] = scores.as_json()
@@ -233,7 +295,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         result = report.as_json()
     else:
         raise CliError(
-            f"{dataset}: not a BEIR folder or a .yaml question file; see README, `sourcebot eval`"
+            f"{dataset}: not a BEIR folder, an extraction set or a .yaml question file; "
+            "see README, `sourcebot eval`"
         )
     if args.json:
         _print_json(result, out)
@@ -374,6 +437,8 @@ def dispatch(args: argparse.Namespace, out: TextIO) -> int:
         return cmd_summary(args, library, out)
     if args.command == "sources":
         return cmd_sources(args, library, out)
+    if args.command == "show":
+        return cmd_show(args, library, out)
     return cmd_chat(library, out)
 
 

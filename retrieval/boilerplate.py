@@ -146,10 +146,16 @@ def _continued(line: str, following: str) -> bool:
 
 
 def join_wrapped(lines: Sequence[str]) -> str:
-    """Return hard-wrapped lines as one: a soft hyphen at a line end joins the word."""
+    """Return hard-wrapped lines as one: a soft hyphen at a line end joins the word, and a
+    hyphen between letters ("Soekarno-" / "Hatta") joins a compound without a space."""
     out = lines[0]
     for line in lines[1:]:
-        out = out[:-1] + line if out.endswith("\u00ad") else f"{out} {line}"
+        if out.endswith("\u00ad"):
+            out = out[:-1] + line
+        elif out.endswith("-") and out[-2:-1].isalpha() and line[:1].isalpha():
+            out += line
+        else:
+            out = f"{out} {line}"
     return out
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass
 
-from retrieval.boilerplate import PageLine, article_mask, page_lines
+from retrieval.boilerplate import PageLine, article_mask, is_prose, line_key, page_lines
 from retrieval.metadata import Header, byline_author, find_header, is_date_line, reads_as_heading
 from retrieval.settings import CleaningRules
 from retrieval.tokenize import clean_text
@@ -185,62 +186,87 @@ def clean_document(
     if not lines:
         return CleanDocument(None, None, ())
     keep = article_mask(lines, folder_repeats) if find_furniture else [True] * len(lines)
-    marked = [_markdown_heading(line) for line in lines]
-    texts = [m or line.text for m, line in zip(marked, lines, strict=True)]
-    start = _article_start(lines, texts, marked, keep, rules)
-    body = [texts[i] for i in range(start, len(lines)) if keep[i]][:3]
-    header = find_header(texts, start, body, rules.title_max_words)
+    page = _Page(lines, keep, rules, find_furniture, folder_repeats)
+    start = _article_start(page)
+    body = [page.texts[i] for i in range(start, len(lines)) if keep[i]][:10]
+    header = find_header(page.texts, start, body, rules.title_max_words)
     if rules.byline is not None and header.author is None:
-        header = _configured_byline(texts, start, header, rules.byline)
+        header = _configured_byline(page.texts, start, header, rules.byline)
     section: str | None = None
     # The line just above the article that is neither title nor byline is its first heading.
-    above = start - 1
-    if (
-        above >= 0
-        and above not in header.used
-        and not lines[above].bullet
-        and not lines[above].joined
-        and (marked[above] or reads_as_heading(texts[above], rules.heading_max_words))
-    ):
-        section = texts[above]
+    if start > 0 and start - 1 not in header.used and page.heads(start - 1, start):
+        section = page.texts[start - 1]
     items: list[tuple[str | None, str]] = []
     last = max((i for i, k in enumerate(keep) if k), default=-1)
     for i in range(start, last + 1):
-        line = lines[i]
-        following = i + 1 <= last and keep[i + 1] and marked[i + 1] is None
-        if marked[i] is not None:
-            section = marked[i]
-            continue
-        if (
-            not line.bullet
-            and not line.joined
-            and following
-            and reads_as_heading(texts[i], rules.heading_max_words, 1 if keep[i] else 2)
-        ):
-            section = texts[i]
-            continue
-        if not keep[i]:
-            continue
-        items.append((section, line.shown))
+        if page.marked[i] is not None:
+            section = page.marked[i]
+        elif page.heads(i, i + 1 if i < last else None):
+            section = page.texts[i]
+        elif keep[i]:
+            items.append((section, lines[i].shown))
     kept = _drop_repeats(items, rules.min_repeat_chars)
     return CleanDocument(
         header.title, header.author, tuple(items[i] for i in kept), date=header.date
     )
 
 
-def _article_start(
-    lines: list[PageLine],
-    texts: list[str],
-    marked: list[str | None],
-    keep: list[bool],
-    rules: CleaningRules,
-) -> int:
+class _Page:
+    """A page's lines with what the cleaning knows of them: kept or not, Markdown headings."""
+
+    def __init__(
+        self,
+        lines: list[PageLine],
+        keep: list[bool],
+        rules: CleaningRules,
+        find_furniture: bool,
+        folder_repeats: frozenset[str],
+    ) -> None:
+        self.lines = lines
+        self.keep = keep
+        self.rules = rules
+        self.find_furniture = find_furniture
+        self.folder_repeats = folder_repeats
+        self.marked = [_markdown_heading(line) for line in lines]
+        self.texts = [m or line.text for m, line in zip(self.marked, lines, strict=True)]
+        self.counts = Counter(self.texts)
+
+    def heads(self, i: int, following: int | None) -> bool:
+        """Say whether line i is a section heading over line `following`.
+
+        A heading is one short line that reads as one (metadata.reads_as_heading: no date,
+        byline or credit); a line the line model dropped needs two words ("Related" and
+        "Shares" are labels). It heads the next line, kept; in a page copy a paragraph of
+        prose (after "Key Points" come bullets). It heads one part of one page: a line that
+        comes back in the page (an author's name over each comment) or in other files of
+        the folder ("Back to Gallery") is furniture, whatever its shape.
+        """
+        line, text = self.lines[i], self.texts[i]
+        if self.marked[i] is not None:
+            return True
+        if following is None or not self.keep[following] or self.marked[following] is not None:
+            return False
+        after = self.lines[following]
+        if self.find_furniture and (after.bullet or not is_prose(self.texts[following])):
+            return False
+        return (
+            not line.bullet
+            and not line.joined
+            and self.counts[text] == 1
+            and " | " not in text
+            and line_key(text) not in self.folder_repeats
+            and reads_as_heading(text, self.rules.heading_max_words, 1 if self.keep[i] else 2)
+        )
+
+
+def _article_start(page: _Page) -> int:
     """Return the index of the article's first line of text: kept, and no heading,
     date or byline."""
-    for i, line in enumerate(lines):
-        if not keep[i] or marked[i] is not None:
+    rules = page.rules
+    for i, line in enumerate(page.lines):
+        if not page.keep[i] or page.marked[i] is not None:
             continue
-        text = texts[i]
+        text = page.texts[i]
         if line.bullet or not (
             reads_as_heading(text, rules.title_max_words)
             or is_date_line(text)
@@ -248,7 +274,7 @@ def _article_start(
             or (rules.byline is not None and rules.byline.match(text))
         ):
             return i
-    return len(lines)
+    return len(page.lines)
 
 
 def _configured_byline(

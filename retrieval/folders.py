@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from retrieval.boilerplate import line_key, page_lines
+from retrieval.tokenize import clean_text
 
 MIN_FILES = 3
 PAGE_SUFFIXES = (".txt", ".md")
@@ -25,5 +26,7 @@ def repeated_lines(texts: Iterable[str]) -> frozenset[str]:
 
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update({line_key(line.text) for line in page_lines(text_blocks(text))})
+        # Normalised as clean_document does, so that the keys meet.
+        lines = page_lines(text_blocks(clean_text(text).replace("\u00a0", " ")))
+        counts.update({line_key(line.text) for line in lines})
     return frozenset(key for key, n in counts.items() if n >= MIN_FILES)

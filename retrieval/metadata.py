@@ -13,6 +13,7 @@ same tests keep dates, bylines, labels and captions from becoming section headin
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,6 +41,8 @@ _NAME_PARTICLES = frozenset(
      "la", "le", "bin", "ibn", "al", "el", "ter", "ten", "st.", "mc", "y"}
 )  # fmt: skip
 _TITLE_END = (".", ",", ";", ":")
+# A sentence ends inside the line: "... in 2002. (Photo by X)"; not "U.S. engagement".
+_SECOND_SENTENCE = re.compile(r"[^\W\d_]{2}[.!?]\s+[(\"“]?[^\W\d_]")
 
 
 def is_date_line(text: str, max_words: int = 12) -> bool:
@@ -48,10 +51,8 @@ def is_date_line(text: str, max_words: int = 12) -> bool:
         return False
     if _DATE.search(text):
         return True
-    # "15:23 2019", "Updated 9:24 PM ET": a time with a year or almost nothing else.
-    return bool(_TIME.search(text)) and (
-        re.search(rf"\b{_YEAR}\b", text) is not None or len(_WORD.findall(text)) <= 3
-    )
+    # "15:23 2019", "Updated 9:24 PM ET", "2 days ago at 07:52 am": a time in a short line.
+    return bool(_TIME.search(text)) and len(text.split()) <= 6
 
 
 def date_in(text: str) -> str | None:
@@ -121,12 +122,14 @@ def reads_as_heading(text: str, max_words: int, min_words: int = 1) -> bool:
     """Say whether a one-line block is a heading: short, no full stop, not a date, byline
     or credit (a line with a copyright), at least min_words long (2 keeps out labels such
     as "Advertisement" where nothing else vouches for the line)."""
-    if not (0 < len(text) <= 100) or text.endswith((*_TITLE_END, "!", "…")):
+    if not (0 < len(text) <= 100) or text.endswith((*_TITLE_END, "!", "…", "。", "！", "．")):
         return False
+    if _SECOND_SENTENCE.search(text) or "@" in text or "://" in text:
+        return False  # a caption ("Mr. X. (Photo by Y)"), a handle or an address
     if not (text[0].isupper() or text[0].isdigit() or _CJK.match(text)):
         return False
     count = words(text)
-    if not min_words <= count <= max_words:
+    if not min_words <= count <= max_words or not _WORD.search(text):
         return False
     return not ("©" in text or is_date_line(text) or byline_author(text))
 
@@ -145,7 +148,7 @@ class Header:
     used: frozenset[int] = frozenset()
 
 
-HEADER_LINES = 30  # how far above the article a headline is looked for
+HEADER_LINES = 40  # how far above the article a headline is looked for
 
 
 def find_header(
@@ -170,18 +173,23 @@ def find_header(
             used.add(i)
     opening = _content_words(" ".join(body))
     best: tuple[float, int] | None = None
-    seen: dict[str, int] = {}
-    for i in range(first, start):
-        seen[lines[i].casefold()] = seen.get(lines[i].casefold(), 0) + 1
+    seen = Counter(lines[i].casefold() for i in range(first, start))
     for i in range(first, start):
         text = lines[i]
         if i in used or not _title_shaped(text, title_max_words):
             continue
         mine = _content_words(text)
-        shared = len(mine & opening) / len(mine) if mine else 0.0
-        if shared == 0.0 and start - i > 3:
+        shared = len(mine & opening)
+        if shared == 0 and start - i > 3:
             continue
-        score = shared + 0.2 * (seen[text.casefold()] > 1) + 0.3 * (1 - (start - i) / HEADER_LINES)
+        # A headline shares several words with the article it heads, is seldom very short,
+        # often stands twice (breadcrumb and heading), and stands near the article.
+        score = (
+            shared * (1 + shared / max(1, len(mine)))
+            + min(words(text), 6) / 6
+            + 0.5 * (seen[text.casefold()] > 1)
+            + 0.5 * (1 - (start - i) / HEADER_LINES)
+        )
         if best is None or score >= best[0]:
             best = (score, i)
     title = None

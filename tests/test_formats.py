@@ -18,8 +18,9 @@ from typing import Any
 
 import pytest
 from fpdf import FPDF
+from pdfminer.pdfinterp import PDFPageInterpreter
 from PIL import Image
-from pypdf import PageObject, PdfWriter
+from pypdf import PdfWriter
 
 from retrieval.errors import SourceError
 from retrieval.formats import SUPPORTED, RawDocument, read_documents, to_source
@@ -387,15 +388,17 @@ def test_pdf_title_that_is_a_file_name_is_ignored(tmp_path: Path) -> None:
 
 @pytest.fixture
 def broken_page_two(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make pypdf fail on the text of page 2, as it does on some damaged content streams."""
-    extract = PageObject.extract_text
+    """Make pdfminer fail on page 2, as it does on some damaged content streams."""
+    process = PDFPageInterpreter.process_page
+    seen: list[object] = []
 
-    def failing(page: PageObject, *args: Any, **kwargs: Any) -> str:
-        if page.page_number == 1:
+    def failing(interpreter: PDFPageInterpreter, page: Any) -> None:
+        seen.append(page)
+        if len(seen) % 3 == 2:  # the second of the paper's three pages, in every read
             raise KeyError("/Font")
-        return extract(page, *args, **kwargs)
+        process(interpreter, page)
 
-    monkeypatch.setattr(PageObject, "extract_text", failing)
+    monkeypatch.setattr(PDFPageInterpreter, "process_page", failing)
 
 
 @pytest.mark.usefixtures("broken_page_two")
