@@ -59,6 +59,7 @@ SIZE_CAP = 50.0  # words: beyond this a line's evidence grows no more
 CLIP = 2.0  # log-odds: no single line outweighs a few ordinary ones
 KEEP_ABOVE = -1.0  # log-odds: a line inside the article below this is dropped
 SECOND_REGION = 0.35  # share of the best stretch's evidence another stretch needs
+NEAR_LINES = 5  # or any evidence, this close to a stretch taken
 
 
 @dataclass(frozen=True)
@@ -203,33 +204,33 @@ FEATURES = (
 
 # Fitted by retrieval/line_model_fit.py on the first 50 pages of web-dev (by file name).
 WEIGHTS: dict[str, float] = {
-    "length": 1.391,
-    "sentence_end": -1.142,
-    "stopwords": -1.788,
+    "length": 1.487,
+    "sentence_end": -1.209,
+    "stopwords": -1.483,
     "no_stoplist": 0.000,
-    "bullet": 2.763,
-    "copyright": -3.108,
-    "form_fields": -1.877,
-    "link_like": -0.776,
-    "capitalised": -1.979,
-    "digits": 1.146,
-    "repeated_in_page": -0.782,
-    "position": -0.840,
-    "separators": 1.520,
-    "one_or_two_words": -1.054,
-    "ends_with_colon": 2.385,
-    "repeated_in_folder": -2.221,
-    "prose_near": 1.601,
-    "bullets_near": 0.327,
-    "prose_around": 2.328,
-    "bullets_around": -2.407,
-    "bullet_sentence": -2.384,
-    "bullet_among_bullets": -2.398,
-    "stopwords_sentence": 2.285,
-    "length_sentence": 2.321,
-    "length_stopwords": 0.336,
+    "bullet": 2.081,
+    "copyright": -3.305,
+    "form_fields": -1.611,
+    "link_like": 2.207,
+    "capitalised": -1.878,
+    "digits": 1.747,
+    "repeated_in_page": -0.756,
+    "position": -0.851,
+    "separators": 1.598,
+    "one_or_two_words": -1.811,
+    "ends_with_colon": 2.681,
+    "repeated_in_folder": -1.880,
+    "prose_near": 1.462,
+    "bullets_near": -0.091,
+    "prose_around": 2.467,
+    "bullets_around": -1.983,
+    "bullet_sentence": -2.650,
+    "bullet_among_bullets": -0.579,
+    "stopwords_sentence": 2.491,
+    "length_sentence": 2.455,
+    "length_stopwords": 0.102,
     "length_sentence_no_stoplist": 0.000,
-    "bias": -1.756,
+    "bias": -2.108,
 }
 
 
@@ -376,7 +377,9 @@ def _best_span(values: FloatArray, start: int, end: int) -> tuple[int, int, floa
 
 
 def _regions(values: FloatArray) -> list[tuple[int, int]]:
-    """Return the best span, and the other spans with at least SECOND_REGION of its sum."""
+    """Return the best span, and the other spans with at least SECOND_REGION of its sum or
+    with any evidence at all, when at most NEAR_LINES lines part them from a span taken (an
+    article cut by a photo and its caption)."""
     lo, hi, best = _best_span(values, 0, len(values))
     if hi < lo:
         return []
@@ -387,7 +390,10 @@ def _regions(values: FloatArray) -> list[tuple[int, int]]:
         if end <= start:
             continue
         a, b, total = _best_span(values, start, end)
-        if b >= a and total >= SECOND_REGION * best:
+        if b < a:
+            continue
+        near = any(a - y <= NEAR_LINES + 1 and x - b <= NEAR_LINES + 1 for x, y in spans)
+        if total >= SECOND_REGION * best or near:
             spans.append((a, b))
             todo += [(start, a), (b + 1, end)]
     return sorted(spans)

@@ -193,9 +193,17 @@ def clean_document(
     if rules.byline is not None and header.author is None:
         header = _configured_byline(page.texts, start, header, rules.byline)
     section: str | None = None
-    # The line just above the article that is neither title nor byline is its first heading.
-    if start > 0 and start - 1 not in header.used and page.heads(start - 1, start):
-        section = page.texts[start - 1]
+    # The line just above the article that is neither title nor byline is its first heading:
+    # a Markdown heading, or in an article's own text (HTML, PDF) a short line; in a page
+    # copy that line is more often a label or a share button.
+    above = start - 1
+    if (
+        above >= 0
+        and above not in header.used
+        and (page.marked[above] is not None or not find_furniture)
+        and page.heads(above, start)
+    ):
+        section = page.texts[above]
     items: list[tuple[str | None, str]] = []
     last = max((i for i, k in enumerate(keep) if k), default=-1)
     for i in range(start, last + 1):
@@ -244,7 +252,12 @@ class _Page:
         line, text = self.lines[i], self.texts[i]
         if self.marked[i] is not None:
             return True
-        if following is None or not self.keep[following] or self.marked[following] is not None:
+        if (
+            following is None
+            or following >= len(self.lines)
+            or not self.keep[following]
+            or self.marked[following] is not None
+        ):
             return False
         after = self.lines[following]
         if self.find_furniture and (after.bullet or not is_prose(self.texts[following])):

@@ -34,7 +34,13 @@ from retrieval.persist import (
     write_tables,
 )
 from retrieval.settings import RetrievalSettings
-from retrieval.sources import SourceFile, find_source_files, load_file, no_usable_sources
+from retrieval.sources import (
+    SourceFile,
+    find_source_files,
+    load_file,
+    no_usable_sources,
+    with_folder_repeats,
+)
 from retrieval.tokenize import Tokenizer
 
 Progress = Callable[[int, int, int], None]  # files done, files in all, passages so far
@@ -83,7 +89,7 @@ def add_file(
     """Read, clean and add every document of one file; a bad file is skipped or raised."""
     first = len(builder.records) + 1
     for source in load_file(
-        file.name, file.path, first, settings.sources, settings.cleaning, warnings
+        file.name, file.path, first, settings.sources, settings.cleaning, warnings, file.repeats
     ):
         builder.add(source, origin=str(file.path.resolve()))
 
@@ -116,7 +122,7 @@ def _jobs(
                     raise
                 warn(f"skipped {exc}")
         else:
-            yield Job(origin, path=step.file.path, name=step.file.name)
+            yield Job(origin, path=step.file.path, name=step.file.name, repeats=step.file.repeats)
 
 
 def fill(
@@ -158,7 +164,9 @@ def build_index(
 ) -> tuple[SearchIndex, list[str]]:
     """Return a fresh in-memory index over the given (or configured) sources."""
     warnings: list[str] = []
-    files = find_source_files(settings.sources, warnings, paths)
+    files = with_folder_repeats(
+        find_source_files(settings.sources, warnings, paths), settings.sources
+    )
     tokenizer = make_tokenizer(settings)
     builder = IndexBuilder(settings, tokenizer)
     warnings += fill(builder, [Step(f) for f in files], settings, progress=progress)
@@ -176,7 +184,9 @@ def update_index(
     """Bring the saved index in folder up to date with the sources; return what changed."""
     started = time.perf_counter()
     found_warnings: list[str] = []
-    files = find_source_files(settings.sources, found_warnings, paths)
+    files = with_folder_repeats(
+        find_source_files(settings.sources, found_warnings, paths), settings.sources
+    )
     old: SearchIndex | None = None
     try:
         manifest = read_manifest(folder)
@@ -243,11 +253,16 @@ def _update(
             origin = str(file.path.resolve())
             stamp = _stamp(file.path)
             before = old_files.get(origin)
+            # A page copy is cleaned with the lines it shares with its folder: when those
+            # change (a file added beside it), it is read again.
+            stamp["repeats"] = file.repeats_digest
             unchanged = before is not None and all(before.get(k) == v for k, v in stamp.items())
             sha = before.get("sha256") if unchanged and before else None
             if before is not None and not unchanged:
                 sha = _sha256(file.path)
-                unchanged = sha == before.get("sha256")
+                unchanged = (
+                    sha == before.get("sha256") and before.get("repeats") == stamp["repeats"]
+                )
             if unchanged and origin in by_origin:
                 steps.append(Step(file, tuple(by_origin[origin])))
                 kept.append(file.name)

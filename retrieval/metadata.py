@@ -12,6 +12,7 @@ same tests keep dates, bylines, labels and captions from becoming section headin
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -41,6 +42,15 @@ _NAME_PARTICLES = frozenset(
      "la", "le", "bin", "ibn", "al", "el", "ter", "ten", "st.", "mc", "y"}
 )  # fmt: skip
 _TITLE_END = (".", ",", ";", ":")
+# Words that stand before a noun phrase, never first in a person's name.
+_ARTICLES = frozenset(
+    {"the", "a", "an", "le", "la", "les", "der", "die", "das", "el", "los", "il", "lo", "o", "os"}
+)
+_CALENDAR = frozenset(
+    name.casefold()
+    for name in (*calendar.day_name, *calendar.day_abbr, *calendar.month_name, *calendar.month_abbr)
+    if name
+)
 # A sentence ends inside the line: "... in 2002. (Photo by X)"; not "U.S. engagement".
 _SECOND_SENTENCE = re.compile(r"[^\W\d_]{2}[.!?]\s+[(\"“]?[^\W\d_]")
 
@@ -106,10 +116,21 @@ def byline_author(text: str) -> str | None:
 
 
 def name_or_none(text: str | None) -> str | None:
-    """Return an author field with its parts that are not names dropped ("Monday; November")."""
+    """Return an author field with its parts that are not names dropped.
+
+    trafilatura reads authors from bylines and markup, and sometimes takes a date or a
+    phrase along ("Jeff Foust Monday; November", "The Russian; Syrian defense ministries"):
+    weekdays and months are taken off each part, and a part that is then no name, or starts
+    with an article, goes.
+    """
     if text is None:
         return None
-    names = [part.strip() for part in text.split(";") if is_name(part.strip())]
+    names = []
+    for part in text.split(";"):
+        kept = " ".join(w for w in part.split() if w.strip(".,").casefold() not in _CALENDAR)
+        first = kept.split(" ", 1)[0].casefold()
+        if kept and first not in _ARTICLES and is_name(kept):
+            names.append(kept)
     return "; ".join(names) or None
 
 

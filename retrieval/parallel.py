@@ -40,6 +40,7 @@ class Job:
     documents: tuple[RawDocument, ...] = ()
     path: Path | None = None
     name: str = ""
+    repeats: frozenset[str] = frozenset()  # lines shared with the folder's other page copies
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,8 @@ def _run_job(job: Job) -> ChunkResult:
             documents = ()
     for raw in documents:
         try:
-            source = to_source(0, raw, settings.sources.metadata.get(raw.name), settings.cleaning)
+            given = settings.sources.metadata.get(raw.name)
+            source = to_source(0, raw, given, settings.cleaning, job.repeats)
         except SourceError as exc:
             if settings.sources.on_error == "error":
                 raise

@@ -11,6 +11,8 @@ over `sources.max_file_mb`, all before a byte of them is read.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import logging
 import os
 import stat
@@ -20,7 +22,9 @@ from pathlib import Path
 
 from retrieval.building import passage_spans
 from retrieval.errors import SourceError
-from retrieval.formats import read_documents, to_source
+from retrieval.folders import PAGE_SUFFIXES, repeated_lines
+from retrieval.formats import read_documents, read_text, to_source
+from retrieval.markdown import markdown_text
 from retrieval.model import Passage, Source
 from retrieval.settings import CleaningRules, SourceSettings
 
@@ -37,10 +41,40 @@ class LoadedSources:
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One file to read and the name its sources are cited by."""
+    """One file to read, the name its sources are cited by, and the lines it shares with
+    the other page copies of its folder (retrieval/folders.py)."""
 
     name: str
     path: Path
+    repeats: frozenset[str] = frozenset()
+
+    @property
+    def repeats_digest(self) -> str:
+        """Return a short fingerprint of the shared lines (a saved index compares it)."""
+        return hashlib.sha256("\n".join(sorted(self.repeats)).encode()).hexdigest()[:16]
+
+
+def with_folder_repeats(files: Sequence[SourceFile], settings: SourceSettings) -> list[SourceFile]:
+    """Return the files with the lines each shares with the page copies of its folder."""
+    texts: dict[Path, list[str]] = {}
+    for file in files:
+        suffix = file.path.suffix.lower()
+        if suffix not in PAGE_SUFFIXES:
+            continue
+        try:
+            text = read_text(file.path, settings.max_file_mb << 20)
+        except SourceError:
+            continue  # reading it for real says what is wrong
+        texts.setdefault(file.path.parent, []).append(
+            markdown_text(text) if suffix == ".md" else text
+        )
+    repeats = {folder: repeated_lines(found) for folder, found in texts.items()}
+    return [
+        dataclasses.replace(f, repeats=repeats[f.path.parent])
+        if f.path.suffix.lower() in PAGE_SUFFIXES and f.path.parent in repeats
+        else f
+        for f in files
+    ]
 
 
 def find_source_files(
@@ -181,8 +215,12 @@ def load_file(
     settings: SourceSettings,
     rules: CleaningRules,
     warnings: list[str],
+    repeats: frozenset[str] = frozenset(),
 ) -> list[Source]:
-    """Return the cleaned sources of one file; skip or raise on bad input as configured."""
+    """Return the cleaned sources of one file; skip or raise on bad input as configured.
+
+    repeats: the lines the file shares with the other page copies of its folder.
+    """
 
     def warn(message: str) -> None:
         warnings.append(message)
@@ -194,7 +232,8 @@ def load_file(
         for raw in read_documents(path, name, settings.on_error, warn, max_bytes=max_bytes):
             try:
                 number = first_number + len(sources)
-                sources.append(to_source(number, raw, settings.metadata.get(raw.name), rules))
+                given = settings.metadata.get(raw.name)
+                sources.append(to_source(number, raw, given, rules, repeats))
             except SourceError as exc:
                 if settings.on_error == "error":
                     raise
@@ -210,8 +249,11 @@ def load_sources(settings: SourceSettings, rules: CleaningRules) -> LoadedSource
     """Return every usable source under the configured folders."""
     sources: list[Source] = []
     warnings: list[str] = []
-    for file in find_source_files(settings, warnings):
-        sources += load_file(file.name, file.path, len(sources) + 1, settings, rules, warnings)
+    files = with_folder_repeats(find_source_files(settings, warnings), settings)
+    for file in files:
+        sources += load_file(
+            file.name, file.path, len(sources) + 1, settings, rules, warnings, file.repeats
+        )
     if not sources:
         raise no_usable_sources(warnings)
     return LoadedSources(tuple(sources), tuple(warnings))

@@ -89,7 +89,7 @@ def test_ask_json_shape(capsys: pytest.CaptureFixture[str], config: str) -> None
         assert isinstance(passage["paragraph"], int)
     first = data["passages"][0]
     assert (first["source"], first["paragraph"]) == (SEED_000, 16)
-    assert first["title"] == SEED_000
+    assert first["title"] == "Dmitry Danilov, RIAC"  # no title of its own: called by its author
     assert first["author"] == "Dmitry Danilov"
     assert first["section"] is None
 
@@ -225,7 +225,7 @@ def test_sources_json(capsys: pytest.CaptureFixture[str], config: str) -> None:
 def test_sources_text(capsys: pytest.CaptureFixture[str], config: str) -> None:
     code, out, err = run(capsys, "sources", "--config", config)
     assert (code, err) == (0, "")
-    assert out.startswith(f"1. {SEED_000} — Dmitry Danilov, RIAC\n")
+    assert out.startswith(f"1. Dmitry Danilov, RIAC\n   {SEED_000} · 16 paragraphs")
     assert "2. Kerry’s Visit To Sochi" in out
 
 
