@@ -89,12 +89,11 @@ def read_pages(path: Path, on_error: str, warn: Warn) -> list[PageLines]:
 
 
 def _layout_lines(layout: Any) -> Iterator[Line]:
-    """Yield the lines of pdfminer's page layout: box by box, as it orders them."""
+    """Yield the lines of pdfminer's page layout, box by box in reading order (`_ordered`)."""
     from pdfminer.layout import LTChar, LTTextBox
 
-    for box in layout:
-        if not isinstance(box, LTTextBox):
-            continue
+    boxes = [box for box in layout if isinstance(box, LTTextBox)]
+    for box in _ordered(boxes):
         for line in box:
             text = " ".join(line.get_text().split())
             if not text:
@@ -102,6 +101,36 @@ def _layout_lines(layout: Any) -> Iterator[Line]:
             sizes = [char.size for char in line if isinstance(char, LTChar)]
             size = statistics.median(sizes) if sizes else 0.0
             yield Line(text, float(line.y0), float(size))
+
+
+def _ordered(boxes: list[Any]) -> list[Any]:
+    """Return text boxes in reading order: column by column, top to bottom in each.
+
+    pdfminer's own order drifts on pages of several columns (the foot of a column can come
+    after the next one). A box much wider than most spans the columns (a title, a table):
+    it starts a band of its own, and the columns under it are read band by band. Columns
+    are the boxes' left edges, grouped where they lie within half a column width.
+    """
+    if len(boxes) < 2:
+        return boxes
+    widths = sorted(box.x1 - box.x0 for box in boxes)
+    column_width = widths[len(widths) // 2]
+    wide = [box for box in boxes if box.x1 - box.x0 > 1.6 * column_width]
+    lefts = sorted(box.x0 for box in boxes if box not in wide)
+    starts: list[float] = []
+    for x in lefts:
+        if not starts or x - starts[-1] > column_width / 2:
+            starts.append(x)
+
+    def key(box: Any) -> tuple[int, int, float]:
+        # Each wide box opens a band: what stands above it is read first.
+        above = sum(1 for w in wide if w is not box and w.y1 > box.y1)
+        if box in wide:
+            return above + 1, -1, -box.y1
+        column = max((i for i, x in enumerate(starts) if x <= box.x0 + column_width / 2), default=0)
+        return above, column, -box.y1
+
+    return sorted(boxes, key=key)
 
 
 def drop_page_furniture(pages: list[PageLines]) -> None:

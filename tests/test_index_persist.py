@@ -193,3 +193,40 @@ def test_parallel_build_equals_sequential_build(
     assert len(parallel.index) == len(sequential.index) == 29 + 600  # two paragraphs a note
     for q in ("Was Crimea discussed?", "copper harbour 17", "bridge over the river", "Lavorv"):
         assert answer_json(parallel.answer(q)) == answer_json(sequential.answer(q))
+
+
+def test_page_copies_are_read_again_when_the_lines_their_folder_shares_change(
+    settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    shared = "\n".join(f"  • {item}" for item in ("Home", "News", "Sport", "Weather", "Jobs"))
+
+    def copy(n: int) -> str:
+        story = (
+            f"The harbour of town {n} approved a new sea wall on Tuesday after two winters "
+            "of floods that left the lower town under water for weeks."
+        )
+        return f"{shared}\n\nBack to Gallery\n\n{story}\n\n{story} Work begins in spring.\n"
+
+    for n in (1, 2):
+        _write(folder, f"page{n}.txt", copy(n))
+    cfg = _settings_for(settings, folder)
+    first = update_index(cfg, tmp_path / "idx")
+    assert first.added == ["page1.txt", "page2.txt"]
+    again = update_index(cfg, tmp_path / "idx")
+    assert again.unchanged == ["page1.txt", "page2.txt"]
+    # A third copy makes "Back to Gallery" and the menu lines shared by three files: the
+    # first two are cleaned anew with them, as a fresh build would clean them.
+    _write(folder, "page3.txt", copy(3))
+    third = update_index(cfg, tmp_path / "idx")
+    assert (third.added, third.changed, third.unchanged) == (
+        ["page3.txt"],
+        ["page1.txt", "page2.txt"],
+        [],
+    )
+    fresh = Library.load(cfg)
+    saved = Library(third.index, cfg)
+    assert [[p.text for p in s.paragraphs] for s in saved.sources] == [
+        [p.text for p in s.paragraphs] for s in fresh.sources
+    ]

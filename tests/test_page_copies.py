@@ -74,8 +74,8 @@ HARBOUR = page(
 )
 
 
-def kept(text: str, **kwargs: frozenset[str]) -> list[str]:
-    return [t for _, t in clean_document(text, RULES, **kwargs).paragraphs]
+def kept(text: str) -> list[str]:
+    return [t for _, t in clean_document(text, RULES).paragraphs]
 
 
 # --- Lines -------------------------------------------------------------------------------
