@@ -165,6 +165,11 @@ def line_key(text: str) -> str:
     return _DIGITS.sub("#", " ".join(text.casefold().split()))
 
 
+def is_list_item(text: str) -> bool:
+    """Say whether a line starts with a list bullet or number."""
+    return _BULLET.match(text) is not None
+
+
 def is_prose(text: str) -> bool:
     """Say whether a line reads as a full sentence: long enough, ending like one."""
     return len(text) >= PROSE_CHARS and _SENTENCE_END.search(text) is not None

@@ -15,7 +15,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from retrieval.boilerplate import PageLine, article_mask, is_prose, line_key, page_lines
+from retrieval.boilerplate import (
+    PageLine,
+    article_mask,
+    is_list_item,
+    is_prose,
+    line_key,
+    page_lines,
+)
 from retrieval.metadata import Header, byline_author, find_header, is_date_line, reads_as_heading
 from retrieval.settings import CleaningRules
 from retrieval.tokenize import clean_text
@@ -161,6 +168,20 @@ def _rule_blocks(text: str, rules: CleaningRules) -> list[list[str]]:
     return blocks
 
 
+def _plain_prose(line: str) -> bool:
+    """Say whether a line is a paragraph of prose no cleaning step would touch: long (no
+    heading, date line or byline is), ending like a sentence, no list marker, Markdown
+    heading or placeholder."""
+    return (
+        len(line) > 100
+        and is_prose(line)
+        and "[" not in line
+        and not line.startswith("#")
+        and not is_list_item(line)
+        and len(line.split()) > 20
+    )
+
+
 def _markdown_heading(line: PageLine) -> str | None:
     if line.bullet or not line.text.startswith("#"):
         return None
@@ -182,14 +203,22 @@ def clean_document(
     folder_repeats: keys of lines that stand in other files of the same folder.
     """
     text = clean_text(raw.replace("\r\n", "\n").replace("\r", "\n")).replace("\u00a0", " ")
-    lines = page_lines(_rule_blocks(text, rules))
+    blocks = _rule_blocks(text, rules)
+    if blocks and all(len(block) == 1 and _plain_prose(block[0]) for block in blocks):
+        # Paragraphs of long sentences only (most .jsonl dumps): nothing is furniture, a
+        # heading, a title, a date or a byline, so the steps below would keep every one.
+        items: list[tuple[str | None, str]] = [(None, block[0]) for block in blocks]
+        return CleanDocument(
+            None, None, tuple(items[i] for i in _drop_repeats(items, rules.min_repeat_chars))
+        )
+    lines = page_lines(blocks)
     if not lines:
         return CleanDocument(None, None, ())
     keep = article_mask(lines, folder_repeats) if find_furniture else [True] * len(lines)
     page = _Page(lines, keep, rules, find_furniture, folder_repeats)
     start = _article_start(page)
-    body = [page.texts[i] for i in range(start, len(lines)) if keep[i]][:10]
-    header = find_header(page.texts, start, body, rules.title_max_words)
+    body = [page.texts[i] for i in range(start, len(lines)) if keep[i]][:10] if start else []
+    header = find_header(page.texts, start, body, rules.title_max_words) if start else Header()
     if rules.byline is not None and header.author is None:
         header = _configured_byline(page.texts, start, header, rules.byline)
     section: str | None = None
@@ -204,7 +233,7 @@ def clean_document(
         and page.heads(above, start)
     ):
         section = page.texts[above]
-    items: list[tuple[str | None, str]] = []
+    items = []
     last = max((i for i, k in enumerate(keep) if k), default=-1)
     for i in range(start, last + 1):
         if page.marked[i] is not None:
@@ -252,6 +281,9 @@ class _Page:
         line, text = self.lines[i], self.texts[i]
         if self.marked[i] is not None:
             return True
+        # Cheapest tests first: this runs on every line, and few are headings.
+        if len(text) > 100 or line.bullet or line.joined or self.counts[text] > 1:
+            return False
         if (
             following is None
             or following >= len(self.lines)
@@ -263,12 +295,9 @@ class _Page:
         if self.find_furniture and (after.bullet or not is_prose(self.texts[following])):
             return False
         return (
-            not line.bullet
-            and not line.joined
-            and self.counts[text] == 1
-            and " | " not in text
-            and line_key(text) not in self.folder_repeats
+            " | " not in text
             and reads_as_heading(text, self.rules.heading_max_words, 1 if self.keep[i] else 2)
+            and not (self.folder_repeats and line_key(text) in self.folder_repeats)
         )
 
 
@@ -280,11 +309,15 @@ def _article_start(page: _Page) -> int:
         if not page.keep[i] or page.marked[i] is not None:
             continue
         text = page.texts[i]
-        if line.bullet or not (
-            reads_as_heading(text, rules.title_max_words)
-            or is_date_line(text)
-            or byline_author(text)
-            or (rules.byline is not None and rules.byline.match(text))
+        if (
+            line.bullet
+            or len(text) > 300
+            or not (
+                reads_as_heading(text, rules.title_max_words)
+                or is_date_line(text)
+                or byline_author(text)
+                or (rules.byline is not None and rules.byline.match(text))
+            )
         ):
             return i
     return len(page.lines)
