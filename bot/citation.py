@@ -21,7 +21,7 @@ def cite(
     meta: SourceMeta, paragraph: int, section: str | None = None, page: int | None = None
 ) -> Citation:
     """Return the citation of one paragraph of a source."""
-    byline = ", ".join(x for x in (meta.author, meta.publisher, meta.date) if x)
+    byline = meta.byline
     place = [f"p. {page}"] if page is not None else []
     place.append(f"¶ {paragraph}")
     if section:
@@ -30,5 +30,6 @@ def cite(
 
 
 def source_line(meta: SourceMeta) -> str:
-    """Return a source's byline for listings: author, publisher, date as far as known."""
-    return ", ".join(x for x in (meta.author, meta.publisher, meta.date) if x)
+    """Return a source's byline for listings: author, publisher, date as far as known
+    (nothing when the source has no title and is called by them)."""
+    return meta.byline

@@ -1,7 +1,7 @@
 """The `sourcebot` command: argument parsing only; the work happens in retrieval/ and bot/.
 
-Subcommands: ask, summary, sources, eval, chat, run. Every domain error is turned into one
-line on stderr and exit code 2 here, and nowhere else.
+Subcommands: ask, summary, sources, show, eval, chat, index, bench, feedback, run. Every
+domain error is turned into one line on stderr and exit code 2 here, and nowhere else.
 """
 
 from __future__ import annotations
@@ -15,14 +15,19 @@ from pathlib import Path
 from typing import Any, TextIO, get_args
 
 from bot.config import DEFAULT_CONFIG, Settings, load_settings, project_root
+from bot.json_shapes import (
+    answer_json,
+    feedback_json,
+    source_json,
+    sources_json,
+    summary_json,
+)
 from bot.progress import ProgressBar
-from bot.render_terminal import render_answer, render_sources, render_summary
+from bot.render_terminal import render_answer, render_source, render_sources, render_summary
 from retrieval import (
-    Answer,
     EngineName,
     Library,
     SourcebotError,
-    Summary,
     index_fingerprint,
     update_index,
 )
@@ -32,41 +37,6 @@ EXIT_USAGE = 2
 
 class CliError(SourcebotError):
     """A command-line argument that cannot be used."""
-
-
-def answer_json(answer: Answer) -> dict[str, Any]:
-    """Return the public JSON shape of an answer (see README, `sourcebot ask --json`)."""
-    return {
-        "question": answer.question,
-        "found": answer.found,
-        "corrected_terms": answer.corrected_terms,
-        "passages": [
-            {
-                "rank": h.rank,
-                "source": h.passage.source,
-                "title": h.meta.title,
-                "author": h.meta.author,
-                "paragraph": h.passage.paragraph,
-                "section": h.passage.section,
-                "score": h.score,
-                "quote": h.quote.text,
-                "text": h.paragraph_text,
-            }
-            for h in answer.hits
-        ],
-    }
-
-
-def summary_json(summary: Summary) -> dict[str, Any]:
-    """Return the public JSON shape of a summary (see README, `sourcebot summary --json`)."""
-    return {
-        "source": summary.source,
-        "topic": summary.topic,
-        "sentences": [
-            {"text": s.text, "source": s.source, "paragraph": s.paragraph}
-            for s in summary.sentences
-        ],
-    }
 
 
 def _positive(text: str) -> int:
@@ -123,13 +93,22 @@ def build_parser() -> argparse.ArgumentParser:
     sources = sub.add_parser("sources", parents=[common, loaded], help="list the sources")
     sources.add_argument("--json", action="store_true", help="print JSON")
 
-    ev = sub.add_parser("eval", parents=[common], help="measure retrieval quality")
-    ev.add_argument("dataset", type=Path, help="BEIR folder or YAML question file")
+    show = sub.add_parser("show", parents=[common, loaded], help="print one cleaned source")
+    show.add_argument("source", help="file name or number from `sources`")
+    show.add_argument("--json", action="store_true", help="print JSON")
+
+    ev = sub.add_parser("eval", parents=[common], help="measure retrieval or cleaning quality")
+    ev.add_argument(
+        "dataset", type=Path, help="BEIR folder, YAML question file, or extraction set folder"
+    )
     ev.add_argument("--json", action="store_true", help="print JSON")
     ev.add_argument(
         "--engine",
         choices=sorted(get_args(EngineName)),
         help="engine to measure instead of the configured one",
+    )
+    ev.add_argument(
+        "--pages", metavar="START:STOP", help="extraction sets: only these pages, in name order"
     )
 
     sub.add_parser("chat", parents=[common, loaded], help="ask questions in the terminal")
@@ -203,32 +182,51 @@ def cmd_summary(args: argparse.Namespace, library: Library, out: TextIO) -> int:
 def cmd_sources(args: argparse.Namespace, library: Library, out: TextIO) -> int:
     rows = library.source_rows()
     if args.json:
-        _print_json(
-            [
-                {
-                    "number": s.number,
-                    "file": s.file,
-                    "title": s.meta.title,
-                    "author": s.meta.author,
-                    "publisher": s.meta.publisher,
-                    "date": s.meta.date,
-                    "url": s.meta.url,
-                    "paragraphs": len(s.paragraphs),
-                    "passages": n,
-                }
-                for s, n in rows
-            ],
-            out,
-        )
+        _print_json(sources_json(rows), out)
     else:
         out.write(render_sources(rows) + "\n")
     return 0
 
 
+def cmd_show(args: argparse.Namespace, library: Library, out: TextIO) -> int:
+    source = library.find_source(args.source)
+    if source is None:
+        raise CliError(
+            f"no source {args.source!r}: give a file name or a number from `sourcebot sources`"
+        )
+    if args.json:
+        _print_json(source_json(source), out)
+    else:
+        out.write(render_source(source) + "\n")
+    return 0
+
+
+def _eval_extraction(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from retrieval.evaluate import evaluate_extraction
+
+    if args.engine:
+        raise CliError("--engine applies to BEIR folders, not to extraction sets")
+    report = evaluate_extraction(args.dataset, settings.retrieval, args.pages).as_json()
+    if args.json:
+        _print_json(report, out)
+        return 0
+    for form, scores in report.items():
+        out.write(f"{form} ({scores['pages']} pages)\n")
+        for key in ("precision", "recall", "f1", "median_f1", "titles_found"):
+            out.write(f"{key:>20}  {scores[key]:.4f}\n")
+        worst = ", ".join(f"{w['page'][:16]} {w['f1']:.2f}" for w in scores["worst"])
+        out.write(f"{'worst':>20}  {worst}\n")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from retrieval.evaluate import evaluate_beir, evaluate_questions
+    from retrieval.evaluate import evaluate_beir, evaluate_questions, is_extraction_set
 
     dataset: Path = args.dataset
+    if dataset.is_dir() and is_extraction_set(dataset):
+        return _eval_extraction(args, settings, out)
+    if args.pages:
+        raise CliError("--pages applies to extraction sets (a folder with ground-truth.json)")
     if dataset.is_dir():
         scores = evaluate_beir(dataset, settings.retrieval, engine=args.engine)
         result: dict[str, Any] = scores.as_json()
@@ -239,7 +237,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         result = report.as_json()
     else:
         raise CliError(
-            f"{dataset}: not a BEIR folder or a .yaml question file; see README, `sourcebot eval`"
+            f"{dataset}: not a BEIR folder, an extraction set or a .yaml question file; "
+            "see README, `sourcebot eval`"
         )
     if args.json:
         _print_json(result, out)
@@ -334,16 +333,7 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings, out: TextIO) -> i
     path = settings.privacy.feedback_file
     summary = FeedbackStore(path).summary(args.top)
     if args.json:
-        _print_json(
-            {
-                "file": str(path),
-                "up": summary.up,
-                "down": summary.down,
-                "passages_down": [{"passage": p, "votes": n} for p, n in summary.passages_down],
-                "questions_down": [{"question": q, "votes": n} for q, n in summary.questions_down],
-            },
-            out,
-        )
+        _print_json(feedback_json(summary, path), out)
         return 0
     if not settings.privacy.feedback and summary.up + summary.down == 0:
         out.write("no votes: feedback is off (privacy.feedback: false in the config)\n")
@@ -382,6 +372,8 @@ def dispatch(args: argparse.Namespace, out: TextIO) -> int:
         return cmd_summary(args, library, out)
     if args.command == "sources":
         return cmd_sources(args, library, out)
+    if args.command == "show":
+        return cmd_show(args, library, out)
     return cmd_chat(library, out)
 
 

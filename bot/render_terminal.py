@@ -104,3 +104,29 @@ def render_sources(rows: Sequence[tuple[Source, int]]) -> str:
         detail = f"   {source.file} · {len(source.paragraphs)} paragraphs · {passages} passages"
         lines += [_safe(line), _safe(detail + (f" · {meta.url}" if meta.url else ""))]
     return "\n".join(lines)
+
+
+def render_source(source: Source) -> str:
+    """Return one cleaned source as the bot knows it: its metadata, then every paragraph
+    with its number, section and page (`sourcebot show`)."""
+    meta = source.meta
+    lines = [_safe(f"{source.number}. {meta.title}" + ("" if meta.titled else " (no title)"))]
+    lines += [
+        _safe(f"   {key}: {value}")
+        for key, value in (
+            ("file", source.file),
+            ("author", meta.author),
+            ("publisher", meta.publisher),
+            ("date", meta.date),
+            ("url", meta.url),
+        )
+        if value
+    ]
+    section: str | None = None
+    for para in source.paragraphs:
+        if para.section and para.section != section:
+            lines += ["", _safe(f"## {para.section}")]
+        section = para.section
+        place = f"¶ {para.number}" + (f" · p. {para.page}" if para.page is not None else "")
+        lines += ["", place, _safe(para.text)]
+    return "\n".join(lines)

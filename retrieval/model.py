@@ -22,6 +22,14 @@ class SourceMeta:
     publisher: str | None = None
     date: str | None = None
     url: str | None = None
+    titled: bool = True  # False: `title` is a label made of author, publisher and date
+
+    @property
+    def byline(self) -> str:
+        """Return author, publisher and date as far as known, unless the title holds them."""
+        if not self.titled:
+            return ""
+        return ", ".join(x for x in (self.author, self.publisher, self.date) if x)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 beir.py       BEIR folders (corpus, queries, graded qrels): nDCG@10, recall, MRR
 questions.py  YAML question sets over the configured sources: top-1/top-3, not-found accuracy
+extraction.py cleaning on extraction sets (web-dev layout): token P/R/F1 against the article
+line_model_fit.py  refits the line model's weights (ingest/boilerplate.py) on such a set
 metrics.py    the ranking metrics, as trec_eval defines them
 rouge.py      ROUGE-N and ROUGE-L
 summaries.py  our summaries against lead-N, LexRank and TextRank, scored with ROUGE
@@ -10,6 +12,7 @@ summaries.py  our summaries against lead-N, LexRank and TextRank, scored with RO
 from __future__ import annotations
 
 from retrieval.evaluate.beir import evaluate_beir
+from retrieval.evaluate.extraction import evaluate_extraction, is_extraction_set
 from retrieval.evaluate.questions import evaluate_questions
 
-__all__ = ["evaluate_beir", "evaluate_questions"]
+__all__ = ["evaluate_beir", "evaluate_extraction", "evaluate_questions", "is_extraction_set"]

@@ -15,7 +15,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,6 +24,7 @@ from retrieval.index.parts import Columns
 from retrieval.index.term_counts import TermCounter
 from retrieval.index.vocabulary import Vocabulary
 from retrieval.ingest.documents import cleaned, file_sources
+from retrieval.ingest.files import SourceFile
 from retrieval.ingest.formats import RawDocument
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.settings import RetrievalSettings
@@ -41,8 +41,7 @@ class Job:
 
     origin: str
     documents: tuple[RawDocument, ...] = ()
-    path: Path | None = None
-    name: str = ""
+    file: SourceFile | None = None  # read by the worker when given
 
 
 @dataclass(frozen=True)
@@ -83,8 +82,8 @@ def _run_job(job: Job) -> ChunkResult:
     builder = IndexBuilder(settings, counter.tokenizer, vocab, counter)
     # This worker's warnings go back with its chunk; the main process's policy logs them.
     policy = SourcePolicy(settings.sources.on_error, echo=False)
-    if job.path is not None:
-        sources = file_sources(job.path, job.name, settings.sources, settings.cleaning, policy)
+    if job.file is not None:
+        sources = file_sources(job.file, settings.sources, settings.cleaning, policy)
     else:
         sources = cleaned(job.documents, settings.sources, settings.cleaning, policy)
     for source in sources:

@@ -36,6 +36,7 @@ from retrieval.index.storage import (
 from retrieval.index.vocabulary import Vocabulary
 from retrieval.ingest.documents import file_sources
 from retrieval.ingest.files import SourceFile, find_source_files
+from retrieval.ingest.folders import with_folder_repeats
 from retrieval.ingest.formats import read_documents
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.settings import RetrievalSettings
@@ -85,9 +86,7 @@ def add_file(
     """Read, clean and add every document of one file; a bad file is skipped or raised."""
     origin = str(file.path.resolve())
     first = len(builder.records) + 1
-    for source in file_sources(
-        file.path, file.name, settings.sources, settings.cleaning, policy, first
-    ):
+    for source in file_sources(file, settings.sources, settings.cleaning, policy, first):
         builder.add(source, origin=origin)
 
 
@@ -106,7 +105,7 @@ def _jobs(
                 docs = read_documents(step.file.path, step.file.name, policy, max_bytes=max_bytes)
                 yield from jobs((origin, d) for d in docs)
         else:
-            yield Job(origin, path=step.file.path, name=step.file.name)
+            yield Job(origin, file=step.file)
 
 
 def fill(
@@ -147,7 +146,9 @@ def build_index(
 ) -> SearchIndex:
     """Return a fresh in-memory index over the given (or configured) sources."""
     policy = SourcePolicy(settings.sources.on_error)
-    files = find_source_files(settings.sources, policy, paths)
+    files = with_folder_repeats(
+        find_source_files(settings.sources, policy, paths), settings.sources
+    )
     tokenizer = Tokenizer.from_settings(settings.tokenizer)
     builder = IndexBuilder(settings, tokenizer)
     fill(builder, [Step(f) for f in files], settings, policy, progress=progress)
@@ -165,7 +166,9 @@ def update_index(
     """Bring the saved index in folder up to date with the sources; return what changed."""
     started = time.perf_counter()
     policy = SourcePolicy(settings.sources.on_error)
-    files = find_source_files(settings.sources, policy, paths)
+    files = with_folder_repeats(
+        find_source_files(settings.sources, policy, paths), settings.sources
+    )
     old: SearchIndex | None = None
     try:
         manifest = read_manifest(folder)
@@ -232,11 +235,16 @@ def _update(
             origin = str(file.path.resolve())
             stamp = _stamp(file.path)
             before = old_files.get(origin)
+            # A page copy is cleaned with the lines it shares with its folder: when those
+            # change (a file added beside it), it is read again.
+            stamp["repeats"] = file.repeats_digest
             unchanged = before is not None and all(before.get(k) == v for k, v in stamp.items())
             sha = before.get("sha256") if unchanged and before else None
             if before is not None and not unchanged:
                 sha = _sha256(file.path)
-                unchanged = sha == before.get("sha256")
+                unchanged = (
+                    sha == before.get("sha256") and before.get("repeats") == stamp["repeats"]
+                )
             if unchanged and origin in by_origin:
                 steps.append(Step(file, tuple(by_origin[origin])))
                 kept.append(file.name)

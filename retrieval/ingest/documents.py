@@ -1,9 +1,11 @@
 """Turn raw documents into cleaned, numbered Sources with their citation metadata.
 
 Metadata comes from sources.yaml first, then from the file itself (what the page or PDF
-declares), then from the text (a title line, a byline); each paragraph knows the page it
-starts on. Text that is not valid Unicode (lone surrogates from JSON escapes or a PDF) is
-mended with U+FFFD here, before it reaches the index.
+declares; an author that is no name is dropped), then from the text (the headline, a
+byline, a date: metadata.py); a source with no title is labelled by its author, publisher
+and date. Each paragraph knows the page it starts on. Text that is not valid Unicode (lone
+surrogates from JSON escapes or a PDF) is mended with U+FFFD here, before it reaches the
+index.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from pathlib import Path
 
 from retrieval.errors import SourceError
 from retrieval.ingest.cleaning import clean_document
+from retrieval.ingest.files import SourceFile
 from retrieval.ingest.formats import RawDocument, read_documents
 from retrieval.ingest.formats.raw import SURROGATE
+from retrieval.ingest.metadata import label, name_or_none
 from retrieval.ingest.pages import joined_pages, paragraph_pages
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.model import Paragraph, Source, SourceMeta
@@ -22,24 +26,42 @@ from retrieval.settings import CleaningRules, MetaOverride, SourceSettings
 
 
 def to_source(
-    number: int, raw: RawDocument, given: MetaOverride | None, rules: CleaningRules
+    number: int,
+    raw: RawDocument,
+    given: MetaOverride | None,
+    rules: CleaningRules,
+    folder_repeats: frozenset[str] = frozenset(),
 ) -> Source:
-    """Return one cleaned source; SourceError when it has no text left after cleaning."""
-    doc = clean_document(_mended(joined_pages(raw.pages)), rules)
+    """Return one cleaned source; SourceError when it has no text left after cleaning.
+
+    folder_repeats: lines standing in other page copies of the same folder (furniture).
+    """
+    doc = clean_document(
+        _mended(joined_pages(raw.pages)),
+        rules,
+        find_furniture=raw.kind == "page",
+        folder_repeats=folder_repeats,
+    )
     if not doc.paragraphs:
         raise SourceError(f"{raw.name} has no text left after cleaning: is it empty?")
     given = given or MetaOverride()
     found = raw.meta
     base, hash_, fragment = raw.name.partition("#")
+    author = _mended_or_none(given.author or name_or_none(found.author) or doc.author)
+    publisher = _mended_or_none(given.publisher or found.publisher)
+    date = _mended_or_none(given.date or found.date or doc.date)
+    title = given.title or found.title or doc.title
+    titled = title is not None
+    if title is None:
+        title, titled = label(author, publisher, date, Path(base).name + hash_ + fragment)
     meta = SourceMeta(
         file=raw.name,
-        title=_mended(
-            given.title or found.title or doc.title or Path(base).name + hash_ + fragment
-        ),
-        author=_mended_or_none(given.author or found.author or doc.author),
-        publisher=_mended_or_none(given.publisher or found.publisher),
-        date=_mended_or_none(given.date or found.date),
+        title=_mended(title),
+        author=author,
+        publisher=publisher,
+        date=date,
         url=_mended_or_none(given.url or found.url),
+        titled=titled,
     )
     pages = paragraph_pages(raw.pages, [text for _, text in doc.paragraphs])
     paragraphs = tuple(
@@ -70,6 +92,7 @@ def cleaned(
     rules: CleaningRules,
     policy: SourcePolicy,
     first_number: int = 1,
+    folder_repeats: frozenset[str] = frozenset(),
 ) -> Iterator[Source]:
     """Yield the cleaned sources of raw documents, numbered from first_number; a document
     with nothing left after cleaning is skipped with a warning or raised, as the policy says."""
@@ -77,15 +100,15 @@ def cleaned(
     for raw in documents:
         source = None
         with policy.guard():
-            source = to_source(number, raw, settings.metadata.get(raw.name), rules)
+            given = settings.metadata.get(raw.name)
+            source = to_source(number, raw, given, rules, folder_repeats)
         if source is not None:
             number += 1
             yield source
 
 
 def file_sources(
-    path: Path,
-    name: str,
+    file: SourceFile,
     settings: SourceSettings,
     rules: CleaningRules,
     policy: SourcePolicy,
@@ -94,5 +117,6 @@ def file_sources(
     """Yield the cleaned sources of one file, numbered from first_number; a file that cannot
     be read is skipped with a warning or raised, as the policy says."""
     with policy.guard():
-        documents = read_documents(path, name, policy, max_bytes=settings.max_file_mb << 20)
-        yield from cleaned(documents, settings, rules, policy, first_number)
+        max_bytes = settings.max_file_mb << 20
+        documents = read_documents(file.path, file.name, policy, max_bytes=max_bytes)
+        yield from cleaned(documents, settings, rules, policy, first_number, file.repeats)

@@ -9,6 +9,7 @@ over `sources.max_file_mb`, all before a byte of them is read.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from collections.abc import Sequence
@@ -22,10 +23,17 @@ from retrieval.settings import SourceSettings
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One file to read and the name its sources are cited by."""
+    """One file to read, the name its sources are cited by, and the lines it shares with
+    the other page copies of its folder (folders.py)."""
 
     name: str
     path: Path
+    repeats: frozenset[str] = frozenset()
+
+    @property
+    def repeats_digest(self) -> str:
+        """Return a short fingerprint of the shared lines (a saved index compares it)."""
+        return hashlib.sha256("\n".join(sorted(self.repeats)).encode()).hexdigest()[:16]
 
 
 def find_source_files(

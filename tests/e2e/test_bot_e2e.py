@@ -206,7 +206,7 @@ async def test_sources_and_summary_commands(running: Running) -> None:
 
     cases = {
         "/summary": "Summary of all sources",
-        "/summary 1": "Summary of 000_db2147d2a0a50ea2.txt",
+        "/summary 1": "Summary of Dmitry Danilov, RIAC",  # no title: called by its author
         "/summary dynamics engagement": "Summary of Kerry’s Visit",
         "/summary sanctions": "Summary: sanctions",
         "/summary 7": "There is no source 7",

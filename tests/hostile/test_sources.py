@@ -139,8 +139,13 @@ CASES: dict[str, tuple[Setup, str]] = {
     "binary .html": (_write("image.html", BINARY), "binary data"),
     "binary .pdf": (_write("image.pdf", BINARY), "not a readable PDF"),
     "binary .jsonl": (_write("image.jsonl", BINARY), "binary data"),
-    "invalid UTF-8 .txt": (_write("latin1.txt", "Café crème\n".encode("latin-1")), "not UTF-8"),
-    "invalid UTF-8 .md": (_write("broken.md", b"ok \xc3\x28 ok\n"), "not UTF-8"),
+    # A .txt or .md in another encoding is read (retrieval/ingest/formats/decoding.py);
+    # UTF-16 without its byte order mark has NUL bytes, and reads as the binary data it
+    # looks like.
+    "UTF-16 .txt without a BOM": (
+        _write("wide.txt", "Tides rise.\n".encode("utf-16-le")),
+        "binary data",
+    ),
     "invalid UTF-8 .jsonl": (_write("broken.jsonl", b'{"id": 1, "text": "\xff"}\n'), "not UTF-8"),
     "200 MB .txt": (_sparse("huge.txt"), "over sources.max_file_mb"),
     "200 MB .pdf": (_sparse("huge.pdf", b"%PDF-1.7\n"), "over sources.max_file_mb"),

@@ -1,6 +1,7 @@
 """Which reader reads which file: one module per format, each returning RawDocuments.
 
-`.txt`/`.md` (plain.py) are UTF-8 text; `.html`/`.htm` (html.py) give the article's main
+`.txt`/`.md` (plain.py) are text, in UTF-8 or the encoding a detector finds, Markdown
+read as such; `.html`/`.htm` (html.py) give the article's main
 text and the metadata the page declares; `.pdf` (pdf.py) gives its text layer page by page;
 `.jsonl` (jsonl.py) holds one document a line, read as a stream. A file that cannot be used
 is a SourceError naming it; a bad JSONL line or PDF page goes to the SourcePolicy, which
@@ -51,4 +52,4 @@ def _one(path: Path, name: str, policy: SourcePolicy, max_bytes: int) -> Iterato
     elif suffix == ".pdf":
         yield read_pdf(path, name, policy, max_bytes)
     else:
-        yield read_plain(path, name, max_bytes)
+        yield read_plain(path, name, policy, max_bytes)

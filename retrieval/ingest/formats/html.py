@@ -64,7 +64,8 @@ def read_html(path: Path, name: str, max_bytes: int) -> RawDocument:
         raise SourceError(f"{path} cannot be read as HTML ({exc}): is it a web page?") from exc
     body: _XmlElement | None = found.body if isinstance(found, Document) else None
     blocks = list(_xml_blocks(body)) if body is not None else []
-    if not isinstance(found, Document) or not blocks:
+    if not isinstance(found, Document) or all(len(block.split()) <= 3 for block in blocks):
+        # Nothing but a few words (a menu, a "Home" link): no article on this page.
         raise SourceError(
             f"{path}: no article text found in this HTML page; save the article page "
             "itself, or its text as .txt"
@@ -75,7 +76,7 @@ def read_html(path: Path, name: str, max_bytes: int) -> RawDocument:
         date=nonblank(found.date),
         url=nonblank(found.url),
     )
-    return RawDocument(name=name, pages=((None, "\n\n".join(blocks)),), meta=meta)
+    return RawDocument(name=name, pages=((None, "\n\n".join(blocks)),), meta=meta, kind="article")
 
 
 def _xml_blocks(parent: _XmlElement) -> Iterator[str]:

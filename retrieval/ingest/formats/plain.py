@@ -1,30 +1,42 @@
-"""Plain text sources (.txt, .md): the file's text, decoded as UTF-8."""
+"""Plain text sources (.txt, .md): the file's text in UTF-8 or the encoding decoding.py finds
+(a warning names it); a .md file read as Markdown (markdown.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from retrieval.errors import SourceError
+from retrieval.ingest.formats.decoding import Decoded, decode
+from retrieval.ingest.formats.markdown import markdown_text
 from retrieval.ingest.formats.raw import MAX_BYTES, RawDocument, is_binary, read_bytes
+from retrieval.ingest.policy import SourcePolicy
 
 
-def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
-    """Return a file's text, decoded as UTF-8; SourceError says which file and why not."""
+def read_decoded(path: Path, max_bytes: int = MAX_BYTES) -> Decoded:
+    """Return a file's text and the encoding it was read in; SourceError when it has none."""
     data = read_bytes(path, max_bytes)
     if is_binary(data):
         raise SourceError(
             f"{path} is binary data, not text: remove it, or give it the extension of "
             "its real format"
         )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+    decoded = decode(data)
+    if decoded is None:
         raise SourceError(
-            f"{path} is not UTF-8 text (bad byte at offset {exc.start}): "
-            "convert it to UTF-8 or remove it"
-        ) from exc
+            f"{path} is not text in any encoding sourcebot knows: convert it to UTF-8 or remove it"
+        )
+    return decoded
 
 
-def read_plain(path: Path, name: str, max_bytes: int) -> RawDocument:
-    """Return a text file as one unpaged document."""
-    return RawDocument(name=name, pages=((None, read_text(path, max_bytes)),))
+def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
+    """Return a file's text (decoding.py); SourceError says which file and why not."""
+    return read_decoded(path, max_bytes).text
+
+
+def read_plain(path: Path, name: str, policy: SourcePolicy, max_bytes: int) -> RawDocument:
+    """Return a text file as one unpaged document; Markdown syntax is read for .md."""
+    decoded = read_decoded(path, max_bytes)
+    if decoded.encoding != "utf-8":
+        policy.warn(f"{path} is not UTF-8: read as {decoded.encoding}")
+    text = markdown_text(decoded.text) if path.suffix.lower() == ".md" else decoded.text
+    return RawDocument(name=name, pages=((None, text),))

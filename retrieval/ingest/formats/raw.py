@@ -15,7 +15,7 @@ from retrieval.settings import MAX_FILE_MB, MetaOverride
 
 MAX_BYTES = MAX_FILE_MB << 20
 SNIFF_BYTES = 8192  # a NUL byte this near the start means binary data, not text
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")  # UTF-32 LE starts as 16 LE
 SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -26,6 +26,9 @@ class RawDocument:
     name: str  # file name relative to its folder, or "corpus.jsonl#42" for a JSONL line
     pages: tuple[tuple[int | None, str], ...]  # (page number, or None when unpaged; text)
     meta: MetaOverride = field(default_factory=MetaOverride)  # None fields: not found
+    # What the text is: "page" (a page copy, a .md, a JSONL text: furniture is looked for)
+    # or "article" (trafilatura's or the PDF layout's output: the article already).
+    kind: str = "page"
 
 
 def too_big(path: Path, size: int, max_bytes: int) -> SourceError:

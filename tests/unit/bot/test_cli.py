@@ -90,7 +90,7 @@ def test_ask_json_shape(capsys: pytest.CaptureFixture[str], config: str) -> None
         assert isinstance(passage["paragraph"], int)
     first = data["passages"][0]
     assert (first["source"], first["paragraph"]) == (SEED_000, 16)
-    assert first["title"] == SEED_000
+    assert first["title"] == "Dmitry Danilov, RIAC"  # no title of its own: called by its author
     assert first["author"] == "Dmitry Danilov"
     assert first["section"] is None
 
@@ -226,7 +226,7 @@ def test_sources_json(capsys: pytest.CaptureFixture[str], config: str) -> None:
 def test_sources_text(capsys: pytest.CaptureFixture[str], config: str) -> None:
     code, out, err = run(capsys, "sources", "--config", config)
     assert (code, err) == (0, "")
-    assert out.startswith(f"1. {SEED_000} — Dmitry Danilov, RIAC\n")
+    assert out.startswith(f"1. Dmitry Danilov, RIAC\n   {SEED_000} · 16 paragraphs")
     assert "2. Kerry’s Visit To Sochi" in out
 
 
@@ -390,3 +390,118 @@ def test_entry_point_subprocess(repo_root: Path, tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert bad.stdout == ""
     assert bad.stderr.count("\n") == 1
+
+
+# --- show ------------------------------------------------------------------------------------
+
+SHOW_KEYS = {"source", "title", "author", "publisher", "date", "url", "paragraphs"}
+
+
+def test_show_json_is_the_source_as_the_bot_knows_it(
+    capsys: pytest.CaptureFixture[str], config: str
+) -> None:
+    data = run_json(capsys, "show", "2", "--json", "--config", config)
+    assert set(data) == SHOW_KEYS
+    assert data["source"] == "004_d7ba4bda41c5698a.txt"
+    assert data["title"].startswith("Kerry’s Visit To Sochi")
+    assert data["author"] == "Rajorshi Roy"
+    paragraphs = data["paragraphs"]
+    assert [p["paragraph"] for p in paragraphs] == list(range(1, 14))
+    assert set(paragraphs[0]) == {"paragraph", "section", "page", "text"}
+    assert paragraphs[1]["section"] == "Core Differences"
+    assert paragraphs[0]["page"] is None
+    assert paragraphs[0]["text"].startswith("The U.S. Secretary of State John Kerry")
+
+
+def test_show_by_file_name_and_a_source_without_title(
+    capsys: pytest.CaptureFixture[str], config: str
+) -> None:
+    data = run_json(capsys, "show", "000_db2147d2a0a50ea2.txt", "--json", "--config", config)
+    assert (data["title"], data["author"], data["publisher"]) == (None, "Dmitry Danilov", "RIAC")
+    code, out, err = run(capsys, "show", "1", "--config", config)
+    assert (code, err) == (0, "")
+    assert out.startswith("1. Dmitry Danilov, RIAC (no title)\n   file: 000_db2147d2a0a50ea2.txt")
+    assert "\n¶ 16\nJohn Kerry laying a wreath" in out
+
+
+def test_show_of_an_unknown_source_is_one_line(
+    capsys: pytest.CaptureFixture[str], config: str
+) -> None:
+    code, out, err = run(capsys, "show", "42", "--config", config)
+    assert (code, out) == (2, "")
+    assert err.startswith("sourcebot: error: no source '42': give a file name or a number")
+
+
+# --- eval DIR (extraction sets) ------------------------------------------------------------
+
+
+def _extraction_set(folder: Path) -> Path:
+    import gzip
+
+    article = (
+        "The harbour authority approved a new sea wall on Tuesday after two winters of floods.\n\n"
+        "Work will begin in the spring and should take three years, the authority said."
+    )
+    menu = "\n".join(f"  • {item}" for item in ("Home", "News", "Sport", "Weather", "Jobs"))
+    (folder / "html").mkdir(parents=True)
+    (folder / "text").mkdir()
+    (folder / "ground-truth.json").write_text(
+        json.dumps({"page1": {"articleBody": article, "url": "https://example.org/1"}}),
+        encoding="utf-8",
+    )
+    html = (
+        "<html><head><title>Sea wall approved</title></head><body><nav>Home News</nav>"
+        "<article><h1>Sea wall approved</h1>"
+        + "".join(f"<p>{p}</p>" for p in article.split("\n\n"))
+        + "</article><footer>© 2019 Harbour News</footer></body></html>"
+    )
+    (folder / "html" / "page1.html.gz").write_bytes(gzip.compress(html.encode()))
+    text = f"{menu}\n\nSea wall approved\n\n{article}\n\nRelated\n{menu}\n\n© 2019 Harbour News\n"
+    (folder / "text" / "page1.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_eval_of_an_extraction_set_scores_each_format(
+    capsys: pytest.CaptureFixture[str], config: str, tmp_path: Path
+) -> None:
+    folder = _extraction_set(tmp_path / "set")
+    data = run_json(capsys, "eval", str(folder), "--json", "--config", config)
+    assert set(data) == {"html", "text"}
+    for form in ("html", "text"):
+        scores = data[form]
+        assert set(scores) == {
+            "pages",
+            "precision",
+            "recall",
+            "f1",
+            "median_f1",
+            "titles_found",
+            "worst",
+        }
+        assert scores["pages"] == 1
+        assert scores["recall"] == 1.0  # every article word kept
+        assert scores["f1"] == pytest.approx(2 * scores["precision"] / (scores["precision"] + 1))
+    assert data["html"]["precision"] == 1.0
+    code, out, err = run(capsys, "eval", str(folder), "--pages", "0:1", "--config", config)
+    assert (code, err) == (0, "")
+    assert out.startswith("html (1 pages)\n")
+
+
+def test_extraction_scores_follow_the_web_dev_definition() -> None:
+    from retrieval.evaluate.extraction import token_scores
+
+    # NFKC and lowercase; runs of letters and digits; multiset overlap.
+    p, r, f = token_scores("Kerry’s visit, U.S. ﬁrst", "kerry s visit u s first first")
+    assert (p, r) == (1.0, 6 / 7)
+    assert f == pytest.approx(2 * p * r / (p + r))
+    assert token_scores("", "") == (1.0, 1.0, 1.0)
+    assert token_scores("", "words") == (0.0, 0.0, 0.0)
+
+
+def test_eval_pages_is_only_for_extraction_sets(
+    capsys: pytest.CaptureFixture[str], config: str, repo_root: Path
+) -> None:
+    dataset = str(repo_root / "tests" / "data" / "seed_questions.yaml")
+    code, _, err = run(capsys, "eval", dataset, "--pages", "0:5", "--config", config)
+    assert code == 2
+    assert "--pages applies to extraction sets" in err

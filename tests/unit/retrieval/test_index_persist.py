@@ -10,13 +10,15 @@ from typing import Any
 
 import pytest
 
-from bot.cli import answer_json, main
+from bot.cli import main
 from bot.config import Settings
+from bot.json_shapes import answer_json
 from retrieval.answer.library import Library
 from retrieval.errors import IndexLoadError
 from retrieval.index import update as indexing
 from retrieval.index.storage import current_version, load_index
 from retrieval.index.update import update_index
+from retrieval.ingest.files import SourceFile
 from retrieval.settings import RetrievalSettings
 from tests.support.paths import REPO_ROOT
 
@@ -69,9 +71,9 @@ def test_incremental_update_redoes_only_changed_files(
     read: list[str] = []
     real = indexing.file_sources  # type: ignore[attr-defined]
 
-    def counting(path: Path, name: str, *args: Any, **kwargs: Any) -> Any:
-        read.append(name)
-        return real(path, name, *args, **kwargs)
+    def counting(file: SourceFile, *args: Any, **kwargs: Any) -> Any:
+        read.append(file.name)
+        return real(file, *args, **kwargs)
 
     monkeypatch.setattr(indexing, "file_sources", counting)
     _write(folder, "b.txt", "Beta Report\n\nBetatown now grows lavender instead of saffron.\n")
@@ -195,3 +197,40 @@ def test_parallel_build_equals_sequential_build(
     assert parallel.passage_total == sequential.passage_total == 29 + 600  # two paragraphs a note
     for q in ("Was Crimea discussed?", "copper harbour 17", "bridge over the river", "Lavorv"):
         assert answer_json(parallel.answer(q)) == answer_json(sequential.answer(q))
+
+
+def test_page_copies_are_read_again_when_the_lines_their_folder_shares_change(
+    settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    shared = "\n".join(f"  • {item}" for item in ("Home", "News", "Sport", "Weather", "Jobs"))
+
+    def copy(n: int) -> str:
+        story = (
+            f"The harbour of town {n} approved a new sea wall on Tuesday after two winters "
+            "of floods that left the lower town under water for weeks."
+        )
+        return f"{shared}\n\nBack to Gallery\n\n{story}\n\n{story} Work begins in spring.\n"
+
+    for n in (1, 2):
+        _write(folder, f"page{n}.txt", copy(n))
+    cfg = _settings_for(settings, folder)
+    first = update_index(cfg, tmp_path / "idx")
+    assert first.added == ["page1.txt", "page2.txt"]
+    again = update_index(cfg, tmp_path / "idx")
+    assert again.unchanged == ["page1.txt", "page2.txt"]
+    # A third copy makes "Back to Gallery" and the menu lines shared by three files: the
+    # first two are cleaned anew with them, as a fresh build would clean them.
+    _write(folder, "page3.txt", copy(3))
+    third = update_index(cfg, tmp_path / "idx")
+    assert (third.added, third.changed, third.unchanged) == (
+        ["page3.txt"],
+        ["page1.txt", "page2.txt"],
+        [],
+    )
+    fresh = Library.load(cfg)
+    saved = Library(third.index, cfg)
+    assert [[p.text for p in s.paragraphs] for s in saved.sources] == [
+        [p.text for p in s.paragraphs] for s in fresh.sources
+    ]

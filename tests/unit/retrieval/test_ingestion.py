@@ -126,10 +126,12 @@ def test_headings_become_sections(library: Library) -> None:
         assert not any(t.startswith(heading) for t in texts(src))
 
 
-def test_seed_000_has_no_sections_and_file_name_title(library: Library) -> None:
+def test_seed_000_has_no_sections_and_is_called_by_its_author(library: Library) -> None:
     src = source(library, SEED_000)
     assert {p.section for p in src.paragraphs} == {None}
-    assert src.meta.title == SEED_000  # the article prints no title
+    # The article prints no title: it is called by what is known of it, not its file name.
+    assert (src.meta.title, src.meta.titled) == ("Dmitry Danilov, RIAC", False)
+    assert src.meta.byline == ""  # the label already says it
     assert src.meta.author == "Dmitry Danilov"
     assert src.meta.publisher == "RIAC"
 
@@ -290,26 +292,28 @@ def test_missing_folder_names_the_folder(tiny_corpus: TinyCorpus, tmp_path: Path
 
 
 GOOD = "A Good Title\n\nKerry met Lavrov in Sochi. They talked about Ukraine.\n"
-BAD_BYTES = "Caf\u00e9 text in Latin-1.\n".encode("latin-1")
+BAD_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
 
 
-def test_non_utf8_file_skipped_with_warning(
+def test_non_utf8_file_is_read_in_its_encoding_with_a_warning(
     tiny_corpus: TinyCorpus, caplog: pytest.LogCaptureFixture
 ) -> None:
-    cfg = tiny_corpus({"a_good.txt": GOOD, "b_bad.txt": BAD_BYTES, "c_good.md": GOOD})
+    russian = "Встреча в Сочи\n\nКерри встретился с Лавровым в Сочи. Они говорили об Украине.\n"
+    cfg = tiny_corpus(
+        {"a_good.txt": GOOD, "b_cp1251.txt": russian.encode("cp1251"), "c_good.md": GOOD}
+    )
     with caplog.at_level(logging.WARNING, logger="retrieval.ingest"):
         loaded = build_index(cfg)
-    assert [s.file for s in loaded.sources] == ["a_good.txt", "c_good.md"]
-    assert [s.number for s in loaded.sources] == [1, 2]
+    assert [s.file for s in loaded.sources] == ["a_good.txt", "b_cp1251.txt", "c_good.md"]
+    assert loaded.sources[1].paragraphs[0].text.startswith("Керри встретился с Лавровым")
     assert len(loaded.warnings) == 1
-    assert "b_bad.txt" in loaded.warnings[0]
-    assert "UTF-8" in loaded.warnings[0]
-    assert any("b_bad.txt" in r.getMessage() for r in caplog.records)
+    assert "b_cp1251.txt is not UTF-8: read as cp1251" in loaded.warnings[0]
+    assert any("b_cp1251.txt" in r.getMessage() for r in caplog.records)
 
 
-def test_non_utf8_file_is_an_error_when_configured(tiny_corpus: TinyCorpus) -> None:
+def test_binary_file_is_an_error_when_configured(tiny_corpus: TinyCorpus) -> None:
     cfg = tiny_corpus({"a_good.txt": GOOD, "b_bad.txt": BAD_BYTES}, on_error="error")
-    with pytest.raises(SourceError, match=r"b_bad\.txt is not UTF-8"):
+    with pytest.raises(SourceError, match=r"b_bad\.txt is binary data"):
         build_index(cfg)
 
 
