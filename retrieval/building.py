@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.engines import Engine, SparseEngine, build_engine
+from retrieval.langdetect import source_language
 from retrieval.model import Source, SourceMeta
 from retrieval.sentences import sentence_spans
 from retrieval.settings import RetrievalSettings
@@ -44,6 +45,7 @@ class SourceRecord:
     first_passage: int
     passages: int
     origin: str  # the file path it came from (several sources for a .jsonl)
+    language: str | None = None  # ISO 639-1, as detected (or configured); None: unknown
 
 
 @dataclass
@@ -157,10 +159,10 @@ class IndexBuilder:
         """Return how many passages have been added so far."""
         return len(self._pas_part)
 
-    def _extra_ids(self, text: str | None, weight: int) -> list[int]:
+    def _extra_ids(self, text: str | None, weight: int, language: str | None) -> list[int]:
         if not text or weight <= 0:
             return []
-        key = f"{weight}\x00{text}"
+        key = f"{language}\x00{weight}\x00{text}"
         cached = self._cache_terms.get(key)
         if cached is None:
             cached = self._counter.ids(text, clean=False) * weight
@@ -184,7 +186,9 @@ class IndexBuilder:
         max_chars = self.settings.sources.max_passage_chars
         row_source = len(self.records)
         first_paragraph, first_passage = len(self._par_number), len(self._pas_part)
-        title_ids = self._extra_ids(source.meta.title, opts.title_weight)
+        language = self.language_of(source)
+        self._counter.use(language)
+        title_ids = self._extra_ids(source.meta.title, opts.title_weight, language)
         stream, ends, add_codes = self._stream, self._stream_ends, self._counter.add_codes
         for para in source.paragraphs:
             text = para.text
@@ -195,7 +199,7 @@ class IndexBuilder:
             self._par_number.append(para.number)
             self._par_section.append(self._section_id(para.section))
             self._par_page.append(NO_VALUE if para.page is None else para.page)
-            extra = self._extra_ids(para.section, opts.section_weight) + title_ids
+            extra = self._extra_ids(para.section, opts.section_weight, language) + title_ids
             for part, (start, end) in enumerate(passage_spans(text, max_chars), start=1):
                 self._pas_paragraph.append(row)
                 self._pas_part.append(part)
@@ -215,8 +219,16 @@ class IndexBuilder:
                 first_passage=first_passage,
                 passages=len(self._pas_part) - first_passage,
                 origin=origin,
+                language=language,
             )
         )
+
+    def language_of(self, source: Source) -> str | None:
+        """Return the language a source is indexed in: configured, or detected."""
+        configured = self.settings.index.language
+        if configured != "auto":
+            return configured
+        return source_language(source.meta.title, (p.text for p in source.paragraphs))
 
     def _count_pending(self) -> None:
         """Count the passages added since the last call into forward index rows."""
@@ -266,6 +278,7 @@ class IndexBuilder:
                 first_passage=len(self._pas_part) - qn,
                 passages=qn,
                 origin=record.origin,
+                language=record.language,
             )
         )
 
@@ -347,6 +360,7 @@ class IndexBuilder:
                     first_passage=r.first_passage + base_pas,
                     passages=r.passages,
                     origin=r.origin,
+                    language=r.language,
                 )
             )
 

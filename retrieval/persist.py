@@ -29,7 +29,7 @@ from retrieval.model import SourceMeta
 from retrieval.settings import RetrievalSettings
 from retrieval.tables import ParagraphTable, PassageTable
 
-FORMAT = 3
+FORMAT = 4  # 4: each source's language (its terms depend on it)
 CURRENT = "CURRENT"
 _ARRAYS = {
     "par_offsets": ("paragraphs", "offsets"),
@@ -174,6 +174,7 @@ def save_index(
                 "first_passage": r.first_passage,
                 "passages": r.passages,
                 "origin": r.origin,
+                "language": r.language,
             }
             for r in parts.records
         ],
@@ -243,6 +244,7 @@ def _load(version: Path, manifest: dict[str, Any], settings: RetrievalSettings) 
             first_passage=s["first_passage"],
             passages=s["passages"],
             origin=s["origin"],
+            language=s["language"],
         )
         for s in manifest["sources"]
     )

@@ -66,6 +66,7 @@ class IndexSettings:
     section_weight: int = 1
     stem: bool = True
     stopwords: bool = True
+    language: str = "auto"  # of every source and question; "auto": detected per source
 
 
 @dataclass(frozen=True)
