@@ -20,6 +20,7 @@ import yaml
 from retrieval.engines import ENGINES
 from retrieval.errors import SourcebotError
 from retrieval.formats import SUPPORTED
+from retrieval.languages import LANGUAGES
 from retrieval.scoring import SCORINGS
 from retrieval.settings import (
     AnswerSettings,
@@ -206,6 +207,11 @@ def _check_positive(settings: RetrievalSettings, file: Path) -> None:
     for key, ok in checks.items():
         if not ok:
             raise ConfigError(f"{file}: {key} must be {ranges[key]}")
+    if settings.index.language != "auto" and settings.index.language not in LANGUAGES:
+        raise ConfigError(
+            f"{file}: tokenizer.language must be auto or one of {', '.join(sorted(LANGUAGES))}, "
+            f"not {settings.index.language!r}"
+        )
     if settings.index.engine not in ENGINES:
         valid = ", ".join(sorted(ENGINES))
         raise ConfigError(
@@ -274,6 +280,7 @@ def load_metadata(path: Path) -> dict[str, MetaOverride]:
     return result
 
 
+TOKENIZER_KEYS = ("stem", "stopwords", "language")
 _SECTIONS = (
     "sources",
     "cleaning",
@@ -336,10 +343,11 @@ def load_settings(path: Path = DEFAULT_CONFIG) -> Settings:
     index_data = data.get("index") or {}
     if not isinstance(tokenizer, dict) or not isinstance(index_data, dict):
         raise ConfigError(f"{path}: tokenizer and index must be mappings of keys to values")
-    unknown_tok = sorted(str(k) for k in tokenizer if k not in ("stem", "stopwords"))
+    unknown_tok = sorted(str(k) for k in tokenizer if k not in TOKENIZER_KEYS)
     if unknown_tok:
         raise ConfigError(
-            f"{path}: tokenizer: unknown key {unknown_tok[0]!r} (valid keys: stem, stopwords)"
+            f"{path}: tokenizer: unknown key {unknown_tok[0]!r} "
+            f"(valid keys: {', '.join(TOKENIZER_KEYS)})"
         )
     _build(IndexSettings, tokenizer, f"{path}: tokenizer")  # errors name tokenizer.<key>
     index: IndexSettings = _build(IndexSettings, {**index_data, **tokenizer}, f"{path}: index")

@@ -88,13 +88,13 @@ class Forward:
     offsets: np.ndarray
 
 
-def passage_spans(text: str, max_chars: int) -> list[tuple[int, int]]:
+def passage_spans(text: str, max_chars: int, language: str | None = None) -> list[tuple[int, int]]:
     """Return (start, end) of each passage of a paragraph: whole, or sentence-aligned parts."""
     if len(text) <= max_chars:
         return [(0, len(text))]
     spans: list[tuple[int, int]] = []
     current: list[int] | None = None
-    for start, end in sentence_spans(text):
+    for start, end in sentence_spans(text, language):
         if current is None:
             current = [start, end]
         elif end - current[0] > max_chars:
@@ -200,7 +200,7 @@ class IndexBuilder:
             self._par_section.append(self._section_id(para.section))
             self._par_page.append(NO_VALUE if para.page is None else para.page)
             extra = self._extra_ids(para.section, opts.section_weight, language) + title_ids
-            for part, (start, end) in enumerate(passage_spans(text, max_chars), start=1):
+            for part, (start, end) in enumerate(passage_spans(text, max_chars, language), start=1):
                 self._pas_paragraph.append(row)
                 self._pas_part.append(part)
                 self._pas_start.append(start)

@@ -90,6 +90,10 @@ class SearchIndex:
             return self.tokenizer.for_language(configured)
         return self.tokenizer.for_language(question_language(question, self.languages))
 
+    def source_language(self, source: str) -> str | None:
+        """Return the language of the source with this file name (None: unknown)."""
+        return self._rows[source].language
+
     def source_tokenizer(self, source: str) -> Tokenizer:
         """Return the tokenizer the passages of the source with this file name were indexed with."""
         return self.tokenizer.for_language(self._rows[source].language)

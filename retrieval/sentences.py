@@ -40,6 +40,9 @@ _CANDIDATE = re.compile(
     re.UNICODE,
 )
 _GREEK_QUESTION = ";"  # U+037E, the Greek question mark, is ";" after NFC
+# Languages that write ordinals with a full stop ("am 31. August", "im 16. Jahrhundert"):
+# there a number of up to three digits before "." does not end a sentence.
+_ORDINAL_DOT = frozenset("bs cs da de et eu fi hr hu is lv no pl sk sl sr tr".split())
 _WORD_BEFORE = re.compile(r"([^\W_]+(?:\.[^\W_]+)*)$")
 _WORD_AFTER = re.compile(r"""\s*["'“‘«(\[]?([^\W_]+)""")
 # How far back to look for the word before a full stop: enough for any abbreviation, and
@@ -57,12 +60,16 @@ def _is_boundary(text: str, match: re.Match[str], language: str | None) -> bool:
     letter = nxt[-1]
     if letter.islower():
         return False  # a lowercase continuation is never a new sentence
+    if note and match.start() > 0 and text[match.start() - 1].isdigit():
+        return False  # "711.988 people": a thousands separator, not a footnote after a stop
     if end != "." or close or note:
         return True
     before = _WORD_BEFORE.search(text, max(match.start() - _LOOK_BACK, 0), match.start())
     if before is None:
         return True
     word = before.group(1)
+    if language in _ORDINAL_DOT and word.isdigit() and len(word) <= 3:
+        return False
     if word.casefold() in _ABBREVIATIONS:
         return False
     if len(word) == 1 and word.isalpha() and word.isupper():
