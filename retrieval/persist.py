@@ -9,6 +9,7 @@ atomically, so a reader never sees half an index; old versions are then removed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -61,9 +62,28 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# Packages whose data makes the terms: a new stopword list, stemmer or language model
+# changes the terms of the same text, so an index built with other versions is rebuilt.
+_ANALYSIS_PACKAGES = ("PyStemmer", "stop-words", "py3langid", "regex")
+
+
+@functools.cache
+def _analysis_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found: dict[str, str] = {}
+    for name in _ANALYSIS_PACKAGES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:  # pragma: no cover - all are dependencies
+            found[name] = "missing"
+    return found
+
+
 def fingerprint(settings: RetrievalSettings) -> str:
     """Return a hash of every setting that changes what the index holds."""
     relevant = {
+        "analysis": _analysis_versions(),
         "sources": {
             "extensions": settings.sources.extensions,
             "metadata": settings.sources.metadata,
