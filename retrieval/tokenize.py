@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -70,6 +71,14 @@ def _invisible_class() -> str:
 _INVISIBLE_RE = re.compile(f"[{_invisible_class()}]+")
 _ASCII_INVISIBLE = bytes(c for c in range(128) if _INVISIBLE_RE.match(chr(c)))
 _CACHE_LIMIT = 1_000_000
+
+
+class _Analysis(NamedTuple):
+    """How the words of one language are turned into terms."""
+
+    fold: Callable[[str], str]  # see normalize.py
+    stopwords: frozenset[str]
+    stemmer: str | None  # PyStemmer's algorithm; None: not stemmed
 
 
 class TokenSpan(NamedTuple):
@@ -131,6 +140,10 @@ class Tokenizer:
         self._local = threading.local()
         self._before_casefold = before_casefold(self.language)
         self._family.setdefault(self.language, self)
+        # The language of an ASCII word (most words): Latin script, or digits that no
+        # stopword list holds and no stemmer touches; see languages.word_language.
+        self._ascii_language = word_language("a", self.language)
+        self._analyses: dict[str | None, _Analysis] = {}
 
     def for_language(self, language: str | None) -> Tokenizer:
         """Return the tokenizer for text in this language (one per language, reused)."""
@@ -149,17 +162,27 @@ class Tokenizer:
             stemmer = stemmers[algorithm] = Stemmer.Stemmer(algorithm)
         return stemmer
 
+    def _analysis(self, language: str | None) -> _Analysis:
+        analysis = self._analyses.get(language)
+        if analysis is None:
+            fold = normalizer(language)
+            spec = LANGUAGES.get(language or "")
+            analysis = self._analyses[language] = _Analysis(
+                fold,
+                for_language(language, fold) if self.stopwords else frozenset(),
+                spec.stemmer if self.stem and spec is not None else None,
+            )
+        return analysis
+
     def _analyse(self, word: str) -> str:
-        language = word_language(word, self.language)
-        fold = normalizer(language)
+        ascii_word = word.isascii()
+        language = self._ascii_language if ascii_word else word_language(word, self.language)
+        fold, stopwords, stemmer = self._analysis(language)
         word = fold(word)
-        if not word:
+        if not word or (word in stopwords and (ascii_word or not segment.is_unit(word))):
             return ""
-        if self.stopwords and not segment.is_unit(word) and word in for_language(language, fold):
-            return ""
-        spec = LANGUAGES.get(language or "")
-        if self.stem and spec is not None and spec.stemmer and not word[0].isdigit():
-            return str(self._stemmer(spec.stemmer).stemWord(word))
+        if stemmer is not None and not word[0].isdigit():
+            return str(self._stemmer(stemmer).stemWord(word))
         return word
 
     def term(self, raw: str) -> str:
