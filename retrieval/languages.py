@@ -59,7 +59,7 @@ LANGUAGES: dict[str, Language] = _table(
     Language("ko", None, (HANGUL, HAN), word_tokens=False),
     Language("lt", "lithuanian"),
     Language("mr", None, (DEVANAGARI,)),
-    Language("ms", "indonesian"),  # Snowball's Indonesian stemmer is written for Malay too
+    Language("ms", "indonesian"),  # Malay shares Indonesian's affixes
     Language("ne", "nepali", (DEVANAGARI,)),
     Language("nl", "dutch"),
     Language("no", "norwegian"),
