@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from retrieval.languages import LANGUAGES
+
 OnError = Literal["error", "skip"]
 EngineName = Literal["sparse", "rank-bm25", "bm25s"]
 ScoringName = Literal["lucene", "okapi", "atire"]
@@ -140,12 +142,20 @@ class SourceSettings:
     max_file_mb: int = setting(MAX_FILE_MB, low=1)
 
 
+def _language(code: str) -> str | None:
+    if code == "auto" or code in LANGUAGES:
+        return None
+    return f"must be auto or one of {', '.join(sorted(LANGUAGES))}"
+
+
 @dataclass(frozen=True)
 class TokenizerSettings:
     """How text becomes terms, for passages and questions alike."""
 
     stem: bool = True
     stopwords: bool = True
+    # Of every source and question (an ISO 639-1 code); "auto": detected per source.
+    language: str = setting("auto", check=_language)
 
 
 @dataclass(frozen=True)

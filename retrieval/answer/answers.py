@@ -36,7 +36,7 @@ class Query:
 
 def parse_question(index: SearchIndex, question: str, corrector: SpellingCorrector | None) -> Query:
     """Return the terms to search for question, correcting words the sources never use."""
-    tokenizer = index.tokenizer
+    tokenizer = index.question_tokenizer(question)
     terms: list[str] = []
     corrected: dict[str, str] = {}
     if len(question) > MAX_QUESTION_CHARS:
@@ -133,7 +133,7 @@ class Answerer:
             paragraph if len(paragraph) <= MAX_QUOTED_PARAGRAPH_CHARS else p.text,
             set(terms),
             self.index.idf,
-            self.index.tokenizer,
+            self.index.source_tokenizer(p.source),
             self.settings.max_quote_sentences,
         )
         return Hit(

@@ -86,11 +86,12 @@ class Library:
         """Return a summary of one source, all sources, or a topic."""
         return summarize(
             self.sources,
-            self.index.tokenizer,
+            self.index.question_tokenizer(topic) if topic else self.index.tokenizer,
             self.settings.summaries,
             source=source,
             topic=topic,
             max_sentences=max_sentences,
+            language_of=self.index.source_language,
         )
 
     def context(self, number: int, paragraph: int) -> ParagraphContext | None:

@@ -30,7 +30,7 @@ def best_quote(
     max_sentences: int = 3,
 ) -> Quote:
     """Return the best window of up to max_sentences sentences of paragraph, terms marked."""
-    spans = sentence_spans(paragraph) or [(0, len(paragraph))]
+    spans = sentence_spans(paragraph, tokenizer.language) or [(0, len(paragraph))]
     found = [{t for t in tokenizer.tokenize(paragraph[a:b]) if t in terms} for a, b in spans]
     best: tuple[float, int, int] | None = None  # (score, -length, -start) to maximise
     best_window = (0, 1)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,7 +52,7 @@ def candidates(source: Source, tokenizer: Tokenizer, limit: int | None = None) -
     for para in source.paragraphs:
         if _FOOTNOTE.match(para.text):
             continue
-        for sentence in split_sentences(para.text):
+        for sentence in split_sentences(para.text, tokenizer.language):
             position += 1
             if len(sentence.split()) < MIN_WORDS or sentence.rstrip("”’\"')").endswith("?"):
                 continue
@@ -166,12 +166,20 @@ def summarize(
     source: Source | None = None,
     topic: str | None = None,
     max_sentences: int | None = None,
+    language_of: Callable[[str], str | None] | None = None,
 ) -> Summary:
-    """Return a summary of one source, of every source (labelled), or of a topic across them."""
+    """Return a summary of one source, of every source (labelled), or of a topic across them.
+
+    `tokenizer` is the topic's; `language_of(file)` gives each source's language.
+    """
+
+    def tok(src: Source) -> Tokenizer:
+        return tokenizer.for_language(language_of(src.file)) if language_of else tokenizer
+
     if topic:
         n = max_sentences or settings.sentences
         terms = tuple(dict.fromkeys(tokenizer.tokenize(topic)))
-        pool = [c for s in ([source] if source else sources) for c in candidates(s, tokenizer)]
+        pool = [c for s in ([source] if source else sources) for c in candidates(s, tok(s))]
         pool = [c for c in pool if set(c.terms) & set(terms)]
         if len(pool) > MAX_CANDIDATES:  # keep those with most topic words, in order
             wanted = set(terms)
@@ -184,7 +192,7 @@ def summarize(
         return Summary(source.file if source else None, topic, _sentences(picked))
     if source is not None:
         n = max_sentences or settings.sentences
-        return Summary(source.file, None, summarize_source(source, tokenizer, settings, n))
+        return Summary(source.file, None, summarize_source(source, tok(source), settings, n))
     n = max_sentences or settings.per_source
-    sentences = tuple(s for src in sources for s in summarize_source(src, tokenizer, settings, n))
+    sentences = tuple(s for src in sources for s in summarize_source(src, tok(src), settings, n))
     return Summary(None, None, sentences)

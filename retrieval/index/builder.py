@@ -20,6 +20,7 @@ from retrieval.index.vocabulary import Vocabulary
 from retrieval.ingest.passages import passage_spans
 from retrieval.model import Source
 from retrieval.settings import RetrievalSettings
+from retrieval.text.langdetect import source_language
 from retrieval.text.tokenize import Tokenizer
 
 COUNT_BATCH = 1 << 20  # piece codes gathered before they are counted (see term_counts)
@@ -74,10 +75,10 @@ class IndexBuilder:
         """Return how many passages have been added so far."""
         return len(self._pas_part)
 
-    def _extra_ids(self, text: str | None, weight: int) -> list[int]:
+    def _extra_ids(self, text: str | None, weight: int, language: str | None) -> list[int]:
         if not text or weight <= 0:
             return []
-        key = f"{weight}\x00{text}"
+        key = f"{language}\x00{weight}\x00{text}"
         cached = self._cache_terms.get(key)
         if cached is None:
             cached = self._counter.ids(text, clean=False) * weight
@@ -101,7 +102,9 @@ class IndexBuilder:
         max_chars = self.settings.sources.max_passage_chars
         row_source = len(self.records)
         first_paragraph, first_passage = len(self._par_number), len(self._pas_part)
-        title_ids = self._extra_ids(source.meta.title, opts.title_weight)
+        language = self.language_of(source)
+        self._counter.use(language)
+        title_ids = self._extra_ids(source.meta.title, opts.title_weight, language)
         stream, ends, add_codes = self._stream, self._stream_ends, self._counter.add_codes
         for para in source.paragraphs:
             text = para.text
@@ -112,8 +115,8 @@ class IndexBuilder:
             self._par_number.append(para.number)
             self._par_section.append(self._section_id(para.section))
             self._par_page.append(NO_VALUE if para.page is None else para.page)
-            extra = self._extra_ids(para.section, opts.section_weight) + title_ids
-            for part, (start, end) in enumerate(passage_spans(text, max_chars), start=1):
+            extra = self._extra_ids(para.section, opts.section_weight, language) + title_ids
+            for part, (start, end) in enumerate(passage_spans(text, max_chars, language), start=1):
                 self._pas_paragraph.append(row)
                 self._pas_part.append(part)
                 self._pas_start.append(start)
@@ -132,8 +135,16 @@ class IndexBuilder:
                 first_passage=first_passage,
                 passages=len(self._pas_part) - first_passage,
                 origin=origin,
+                language=language,
             )
         )
+
+    def language_of(self, source: Source) -> str | None:
+        """Return the language a source is indexed in: configured, or detected."""
+        configured = self.settings.tokenizer.language
+        if configured != "auto":
+            return configured
+        return source_language(source.meta.title, (p.text for p in source.paragraphs))
 
     def _count_pending(self) -> None:
         """Count the passages added since the last call into forward index rows."""
@@ -183,6 +194,7 @@ class IndexBuilder:
                 first_passage=len(self._pas_part) - qn,
                 passages=qn,
                 origin=record.origin,
+                language=record.language,
             )
         )
 
@@ -264,6 +276,7 @@ class IndexBuilder:
                     first_passage=r.first_passage + base_pas,
                     passages=r.passages,
                     origin=r.origin,
+                    language=r.language,
                 )
             )
 

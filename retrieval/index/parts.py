@@ -28,6 +28,7 @@ class SourceRecord:
     first_passage: int
     passages: int
     origin: str  # the file path it came from (several sources for a .jsonl)
+    language: str | None = None  # ISO 639-1, as detected (or configured); None: unknown
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from retrieval.index.parts import IndexParts
 from retrieval.model import Passage, Source, SourceMeta
 from retrieval.settings import RetrievalSettings
+from retrieval.text.langdetect import question_language
 from retrieval.text.tokenize import Tokenizer
 
 
@@ -54,6 +55,26 @@ class SearchIndex:
 
     def __len__(self) -> int:
         return len(self.passages)
+
+    @functools.cached_property
+    def languages(self) -> tuple[str, ...]:
+        """Return the languages of the sources (detected or configured), sorted."""
+        return tuple(sorted({r.language for r in self.parts.records if r.language}))
+
+    def question_tokenizer(self, question: str) -> Tokenizer:
+        """Return the tokenizer for a question: of its language among the sources' ones."""
+        configured = self.retrieval_settings.tokenizer.language
+        if configured != "auto":
+            return self.tokenizer.for_language(configured)
+        return self.tokenizer.for_language(question_language(question, self.languages))
+
+    def source_language(self, source: str) -> str | None:
+        """Return the language of the source with this file name (None: unknown)."""
+        return self._rows[source][1].language
+
+    def source_tokenizer(self, source: str) -> Tokenizer:
+        """Return the tokenizer the passages of the source with this file name were indexed with."""
+        return self.tokenizer.for_language(self._rows[source][1].language)
 
     def meta(self, source: str) -> SourceMeta:
         """Return the metadata of the source with this file name."""

@@ -9,6 +9,7 @@ atomically, so a reader never sees half an index; old versions are then removed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -31,7 +32,7 @@ from retrieval.model import SourceMeta
 from retrieval.settings import RetrievalSettings
 from retrieval.text.tokenize import Tokenizer
 
-FORMAT = 3
+FORMAT = 4  # 4: each source's language (its terms depend on it)
 CURRENT = "CURRENT"
 _ARRAYS = {
     "par_offsets": ("paragraphs", "offsets"),
@@ -63,15 +64,35 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# Packages whose data makes the terms: a new stopword list, stemmer or language model
+# changes the terms of the same text, so an index built with other versions is rebuilt.
+_ANALYSIS_PACKAGES = ("PyStemmer", "stop-words", "py3langid", "regex")
+
+
+@functools.cache
+def _analysis_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found: dict[str, str] = {}
+    for name in _ANALYSIS_PACKAGES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:  # pragma: no cover - all are dependencies
+            found[name] = "missing"
+    return found
+
+
 def fingerprint(settings: RetrievalSettings) -> str:
     """Return a hash of every setting that changes what the index holds."""
     relevant = {
+        "analysis": _analysis_versions(),
         "sources": {
             "extensions": settings.sources.extensions,
             "metadata": settings.sources.metadata,
             "max_passage_chars": settings.sources.max_passage_chars,
         },
         "cleaning": settings.cleaning,
+        "tokenizer": settings.tokenizer,
         "index": settings.index,
         "format": FORMAT,
     }
@@ -177,6 +198,7 @@ def save_index(
                 "first_passage": r.first_passage,
                 "passages": r.passages,
                 "origin": r.origin,
+                "language": r.language,
             }
             for r in parts.records
         ],
@@ -247,6 +269,7 @@ def _load(version: Path, manifest: dict[str, Any], settings: RetrievalSettings) 
             first_passage=s["first_passage"],
             passages=s["passages"],
             origin=s["origin"],
+            language=s["language"],
         )
         for s in manifest["sources"]
     )

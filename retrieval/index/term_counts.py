@@ -7,6 +7,8 @@ piece ("Kerry’s", "talks,", "U.S.-Russia") stands for as one code: a term id, 
 piece without terms, or a code for the rare piece with several terms. A passage is then a
 `str.split` and one dictionary lookup per piece, in C, appended to a stream of codes; a
 batch of passages is counted at once with numpy (`count_rows`), not a Counter each.
+A piece's terms depend on the language of its text, so each language keeps its own
+caches (`use`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.index.vocabulary import Vocabulary
+from retrieval.text import segment
 from retrieval.text.tokenize import Tokenizer
 
 STOP = -1  # a piece or raw token with no index term (stopwords, lone punctuation)
@@ -36,10 +39,25 @@ class TermCounter:
     def __init__(self, tokenizer: Tokenizer, vocab: Vocabulary) -> None:
         self.tokenizer = tokenizer
         self.vocab = vocab
-        self._raw_ids: dict[str, int] = {}  # raw token -> term id, or STOP
-        self._pieces: dict[str, int] = {}  # whitespace piece -> term id, STOP or a multi code
+        # Per language: raw token -> term id or STOP; whitespace piece -> term id, STOP or a
+        # multi code.
+        self._caches: dict[str | None, tuple[dict[str, int], dict[str, int]]] = {}
+        self._raw_ids: dict[str, int] = {}
+        self._pieces: dict[str, int] = {}
         self._lookup = self._pieces.__getitem__  # a plain dict's: twice as fast as a subclass's
         self._multi: list[tuple[int, ...]] = []  # code FIRST_MULTI - i -> term ids _multi[i]
+        self.use(tokenizer.language)
+
+    def use(self, language: str | None) -> None:
+        """Count text of this language from now on (each language keeps its own caches)."""
+        if language == self.tokenizer.language and self._caches:
+            return
+        caches = self._caches.get(language)
+        if caches is None:
+            caches = self._caches[language] = ({}, {})
+        self.tokenizer = self.tokenizer.for_language(language)
+        self._raw_ids, self._pieces = caches
+        self._lookup = self._pieces.__getitem__
 
     def _raw_id(self, raw: str) -> int:
         tid = self._raw_ids.get(raw)
@@ -56,7 +74,8 @@ class TermCounter:
 
     def _code(self, piece: str) -> int:
         core = piece.strip(_EDGE_PUNCTUATION)
-        if core.isalnum():  # "talks," or "(2015)": one token, no regex needed
+        if core.isalnum() and (core.isascii() or not segment.is_run(core)):
+            # "talks," or "(2015)": one token, no regex needed
             return self._raw_id(core)
         ids = self.ids(piece)
         if len(ids) == 1:
@@ -117,11 +136,12 @@ class TermCounter:
 
         Only between batches: codes of several-term pieces are valid until then.
         """
-        if len(self._pieces) > PIECE_LIMIT:
+        if sum(len(pieces) for _, pieces in self._caches.values()) > PIECE_LIMIT:
             self.clear()
 
     def clear(self) -> None:
         """Forget the caches (the vocabulary stays); codes given so far become invalid."""
-        self._raw_ids.clear()
-        self._pieces.clear()
+        for raw_ids, pieces in self._caches.values():
+            raw_ids.clear()
+            pieces.clear()
         self._multi.clear()

@@ -9,13 +9,13 @@ from __future__ import annotations
 from retrieval.text.sentences import sentence_spans
 
 
-def passage_spans(text: str, max_chars: int) -> list[tuple[int, int]]:
+def passage_spans(text: str, max_chars: int, language: str | None = None) -> list[tuple[int, int]]:
     """Return (start, end) of each passage of a paragraph: whole, or sentence-aligned parts."""
     if len(text) <= max_chars:
         return [(0, len(text))]
     spans: list[tuple[int, int]] = []
     current: list[int] | None = None
-    for start, end in sentence_spans(text):
+    for start, end in sentence_spans(text, language):
         if current is None:
             current = [start, end]
         elif end - current[0] > max_chars:

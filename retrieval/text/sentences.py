@@ -3,6 +3,10 @@
 Rule-based, tuned for news and analysis prose: abbreviations ("Dr.", "U.S.", "Jan."),
 initials ("J. Smith"), dates ("May 12, 2015"), decimals, quotes and brackets closing a
 sentence, dashes, and footnote markers after the full stop ("stop.1 Next") do not fool it.
+In every script: the Devanagari danda (।), the Arabic question mark (؟) and the Urdu,
+Armenian and Ethiopic full stops end a sentence as "." does; Chinese and Japanese 。！？
+end one with no space after; in Greek ";" is the question mark. Only a lowercase letter
+after the stop continues a sentence, so scripts without case (Arabic, Hindi) split too.
 """
 
 from __future__ import annotations
@@ -27,12 +31,18 @@ _SENTENCE_OPENERS = frozenset(
 )
 
 # A candidate end: terminal punctuation, optional closing quotes/brackets, an optional
-# footnote number, then whitespace and something that can open a sentence.
+# footnote number, then whitespace and something that can open a sentence; or a CJK end,
+# which needs no space after it.
 _CANDIDATE = re.compile(
-    r"""(?P<end>[.!?…]+)(?P<close>["'”’»)\]]*)(?P<note>\d{1,3})?"""
-    r"""(?=\s+(?P<next>["'“‘«(\[]?[^\W_]))""",
+    r"""(?P<end>[.!?…;।॥؟۔։።]+)(?P<close>["'”’»)\]]*)(?P<note>\d{1,3})?"""
+    r"""(?=\s+(?P<next>["'“‘«(\[]?[^\W_]))"""
+    r"""|(?P<cjk>[。！？]+[」』”’）)]*)\s*""",
     re.UNICODE,
 )
+_GREEK_QUESTION = ";"  # U+037E, the Greek question mark, is ";" after NFC
+# Languages that write ordinals with a full stop ("am 31. August", "im 16. Jahrhundert"):
+# there a number of up to three digits before "." does not end a sentence.
+_ORDINAL_DOT = frozenset("bs cs da de et eu fi hr hu is lv no pl sk sl sr tr".split())
 _WORD_BEFORE = re.compile(r"([^\W_]+(?:\.[^\W_]+)*)$")
 _WORD_AFTER = re.compile(r"""\s*["'“‘«(\[]?([^\W_]+)""")
 # How far back to look for the word before a full stop: enough for any abbreviation, and
@@ -40,18 +50,26 @@ _WORD_AFTER = re.compile(r"""\s*["'“‘«(\[]?([^\W_]+)""")
 _LOOK_BACK = 64
 
 
-def _is_boundary(text: str, match: re.Match[str]) -> bool:
+def _is_boundary(text: str, match: re.Match[str], language: str | None) -> bool:
+    if match.group("cjk"):
+        return True
     end, close, note = match.group("end"), match.group("close"), match.group("note")
+    if _GREEK_QUESTION in end and (language != "el" or end.strip(_GREEK_QUESTION)):
+        return False  # ";" ends a sentence only in Greek, and only alone
     nxt = match.group("next")
     letter = nxt[-1]
-    if not (letter.isupper() or letter.isdigit() or not letter.isalpha()):
+    if letter.islower():
         return False  # a lowercase continuation is never a new sentence
+    if note and match.start() > 0 and text[match.start() - 1].isdigit():
+        return False  # "711.988 people": a thousands separator, not a footnote after a stop
     if end != "." or close or note:
         return True
     before = _WORD_BEFORE.search(text, max(match.start() - _LOOK_BACK, 0), match.start())
     if before is None:
         return True
     word = before.group(1)
+    if language in _ORDINAL_DOT and word.isdigit() and len(word) <= 3:
+        return False
     if word.casefold() in _ABBREVIATIONS:
         return False
     if len(word) == 1 and word.isalpha() and word.isupper():
@@ -62,12 +80,15 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     return True
 
 
-def split_sentences(text: str) -> list[str]:
-    """Return the sentences of text, stripped; joined with spaces they give back the text."""
+def split_sentences(text: str, language: str | None = None) -> list[str]:
+    """Return the sentences of text, stripped; joined with spaces they give back the text.
+
+    `language` (ISO 639-1, None when unknown) is the language of text.
+    """
     sentences: list[str] = []
     start = 0
     for match in _CANDIDATE.finditer(text):
-        if _is_boundary(text, match):
+        if _is_boundary(text, match, language):
             piece = text[start : match.end()].strip()
             if piece:
                 sentences.append(piece)
@@ -78,11 +99,11 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+def sentence_spans(text: str, language: str | None = None) -> list[tuple[int, int]]:
     """Return (start, end) offsets of each sentence of text, whitespace excluded."""
     spans: list[tuple[int, int]] = []
     cursor = 0
-    for sentence in split_sentences(text):
+    for sentence in split_sentences(text, language):
         start = text.index(sentence, cursor)
         spans.append((start, start + len(sentence)))
         cursor = start + len(sentence)

@@ -1,9 +1,15 @@
-"""The one tokenizer sourcebot uses for passages and questions alike.
+"""The one tokenizer sourcebot uses for passages and questions alike, in every language.
 
-Unicode-aware and case-folded; English and Russian stopwords and Snowball stemming, the
-language chosen per word by its script; possessives dropped ("Kerry’s" -> kerry), hyphenated
-compounds split ("US-Russia" -> us, russia), dotted acronyms joined ("U.S." -> us), numbers
-kept. `spans` gives the same terms with their character offsets, for highlighting.
+Unicode-aware and case-folded. A word is a run of letters, digits and combining marks of any
+script (the `regex` module's `\\w`: Devanagari vowel signs and Arabic harakat stay inside
+their word). Each word is analysed in its text's language (`language`; see languages.py)
+when its script is one that language writes in, else in its script's own language (a
+Russian name in an English text is Russian); that language's normalisation
+(normalize.py), stopwords and Snowball stemmer apply. Scripts written without spaces
+(Chinese, Japanese, Korean, Thai...) are cut by segment.py. Possessives are dropped
+("Kerry’s" -> kerry), hyphenated compounds split ("US-Russia" -> us, russia), dotted
+acronyms joined ("U.S." -> us), numbers kept. `spans` gives the same terms with their
+character offsets, for highlighting.
 """
 
 from __future__ import annotations
@@ -11,24 +17,40 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import regex
 import Stemmer
 
+from retrieval.languages import LANGUAGES, word_language
 from retrieval.settings import TokenizerSettings
-from retrieval.text.stopwords import ENGLISH, RUSSIAN
+from retrieval.text import segment
+from retrieval.text.normalize import before_casefold, normalizer
+from retrieval.text.stopwords import for_language
 
 _APOSTROPHES = "'’ʼ"
-_TOKEN_RE = re.compile(
-    r"(?=\w)(?:"  # only try at a word character: a quarter faster on prose
-    r"(?:[^\W\d_]\.){2,}"  # dotted acronym: U.S., e.g.
+# One pattern, two engines: `re` for ASCII text (most of it, and twice as fast), `regex`
+# for the rest, where `\w` must take in combining marks and stop at scripts cut by segment.
+_TEMPLATE = (
+    r"(?={first})(?:"  # only try at a word character: a quarter faster on prose
+    r"{segmented}"  # a run of a script written without spaces, cut later
+    r"(?:[^\W\d_]\.){{2,}}"  # dotted acronym: U.S., e.g.
     r"|\d+(?:[.,]\d+)+"  # number with separators: 12,000 or 1.5
-    r"|[\w\u0300-\u036f\u0483-\u0489]+"  # a word, combining marks included
-    r"(?:['’ʼ][\w\u0300-\u036f]+)*"  # joined by apostrophes: Kerry’s, don't
+    r"|{w}+"  # a word
+    r"(?:['’ʼ]{w}+)*"  # joined by apostrophes: Kerry’s, don't
     r")"
 )
-_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+_ASCII_TOKEN_RE = re.compile(_TEMPLATE.format(first=r"\w", segmented="", w=r"\w"))
+_TOKEN_RE = regex.compile(
+    _TEMPLATE.format(
+        first=r"[\w\p{No}]",  # `re`'s \w has the other numbers (², ½) too: they stay
+        segmented=rf"(?P<seg>{segment.RUN})|",
+        w=rf"[[\w\p{{No}}]--[{segment.SCRIPTS}]]",
+    ),
+    regex.VERSION1,
+)
 
 
 def _invisible_class() -> str:
@@ -50,6 +72,14 @@ def _invisible_class() -> str:
 _INVISIBLE_RE = re.compile(f"[{_invisible_class()}]+")
 _ASCII_INVISIBLE = bytes(c for c in range(128) if _INVISIBLE_RE.match(chr(c)))
 _CACHE_LIMIT = 1_000_000
+
+
+class _Analysis(NamedTuple):
+    """How the words of one language are turned into terms."""
+
+    fold: Callable[[str], str]  # see normalize.py
+    stopwords: frozenset[str]
+    stemmer: str | None  # PyStemmer's algorithm; None: not stemmed
 
 
 class TokenSpan(NamedTuple):
@@ -94,53 +124,109 @@ def surface_form(raw: str) -> str:
 
 @dataclass
 class Tokenizer:
-    """Turn text into index terms; the same instance serves the index and the questions."""
+    """Turn text into index terms; the same instance serves the index and the questions.
+
+    `language` is the language of the text it is given (ISO 639-1), None when unknown:
+    then each word is analysed in its script's language (Latin as English). `for_language`
+    gives the tokenizer of another language, with the same settings.
+    """
 
     stem: bool = True
     stopwords: bool = True
+    language: str | None = None
+    _family: dict[str | None, Tokenizer] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._cache: dict[str, str] = {}
         self._local = threading.local()
+        self._before_casefold = before_casefold(self.language)
+        self._family.setdefault(self.language, self)
+        # The language of an ASCII word (most words): Latin script, or digits that no
+        # stopword list holds and no stemmer touches; see languages.word_language.
+        self._ascii_language = word_language("a", self.language)
+        self._analyses: dict[str | None, _Analysis] = {}
 
     @classmethod
     def from_settings(cls, settings: TokenizerSettings) -> Tokenizer:
         """Return the tokenizer the settings call for (the same for index and questions)."""
-        return cls(stem=settings.stem, stopwords=settings.stopwords)
+        language = None if settings.language == "auto" else settings.language
+        return cls(settings.stem, settings.stopwords, language)
 
-    def _stemmers(self) -> tuple[Stemmer.Stemmer, Stemmer.Stemmer]:
-        # PyStemmer objects keep state while stemming: one pair per thread.
-        pair: tuple[Stemmer.Stemmer, Stemmer.Stemmer] | None = getattr(self._local, "pair", None)
-        if pair is None:
-            pair = (Stemmer.Stemmer("english"), Stemmer.Stemmer("russian"))
-            self._local.pair = pair
-        return pair
+    def for_language(self, language: str | None) -> Tokenizer:
+        """Return the tokenizer for text in this language (one per language, reused)."""
+        sibling = self._family.get(language)
+        if sibling is None:
+            sibling = Tokenizer(self.stem, self.stopwords, language, self._family)
+        return sibling
+
+    def _stemmer(self, algorithm: str) -> Stemmer.Stemmer:
+        # PyStemmer objects keep state while stemming: one per thread.
+        stemmers: dict[str, Stemmer.Stemmer] | None = getattr(self._local, "stemmers", None)
+        if stemmers is None:
+            stemmers = self._local.stemmers = {}
+        stemmer = stemmers.get(algorithm)
+        if stemmer is None:
+            stemmer = stemmers[algorithm] = Stemmer.Stemmer(algorithm)
+        return stemmer
+
+    def _analysis(self, language: str | None) -> _Analysis:
+        analysis = self._analyses.get(language)
+        if analysis is None:
+            fold = normalizer(language)
+            spec = LANGUAGES.get(language or "")
+            analysis = self._analyses[language] = _Analysis(
+                fold,
+                for_language(language, fold) if self.stopwords else frozenset(),
+                spec.stemmer if self.stem and spec is not None else None,
+            )
+        return analysis
+
+    def _analyse(self, word: str) -> str:
+        ascii_word = word.isascii()
+        language = self._ascii_language if ascii_word else word_language(word, self.language)
+        fold, stopwords, stemmer = self._analysis(language)
+        word = fold(word)
+        if not word or (word in stopwords and (ascii_word or not segment.is_unit(word))):
+            return ""
+        if stemmer is not None and not word[0].isdigit():
+            return str(self._stemmer(stemmer).stemWord(word))
+        return word
 
     def term(self, raw: str) -> str:
         """Return the index term for one raw token, or "" when it is a stopword."""
         cached = self._cache.get(raw)
         if cached is not None:
             return cached
-        word = surface_form(raw)
-        cyrillic = not word.isascii() and _CYRILLIC_RE.search(word) is not None
-        if not word or (self.stopwords and word in (RUSSIAN if cyrillic else ENGLISH)):
-            result = ""
-        elif self.stem and not word[0].isdigit():
-            english, russian = self._stemmers()
-            result = (russian if cyrillic else english).stemWord(word)
-        else:
-            result = word
+        word = self.surface(raw)
+        result = self._analyse(word) if word else ""
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
         self._cache[raw] = result
         return result
+
+    def surface(self, raw: str) -> str:
+        """Return the case-folded word a raw token of this tokenizer's language stands for."""
+        if self._before_casefold is not None:
+            raw = self._before_casefold(raw)
+        return surface_form(raw)
 
     def raw_tokens(self, text: str, *, clean: bool = False) -> list[str]:
         """Return the raw tokens of text as they stand in it (before folding).
 
         clean=True says text already went through clean_text (as indexed text has).
         """
-        return _TOKEN_RE.findall(text if clean else clean_text(text))
+        if not clean:
+            text = clean_text(text)
+        if text.isascii():
+            return _ASCII_TOKEN_RE.findall(text)
+        out: list[str] = []
+        for match in _TOKEN_RE.finditer(text):
+            if match.lastgroup == "seg":
+                run = match.group()
+                out.extend(run[a:b] for a, b in segment.units(run))
+            else:
+                out.append(match.group())
+        return out
 
     def terms(self, raws: list[str]) -> list[str]:
         """Return the term of each raw token ("" for stopwords), aligned with raws."""
@@ -154,7 +240,15 @@ class Tokenizer:
     def spans(self, text: str) -> list[TokenSpan]:
         """Return the terms of text with their offsets in `text` (which must be clean_text'd)."""
         out: list[TokenSpan] = []
-        for match in _TOKEN_RE.finditer(text):
+        pattern = _ASCII_TOKEN_RE if text.isascii() else _TOKEN_RE
+        for match in pattern.finditer(text):
+            if match.lastgroup == "seg":
+                run, base = match.group(), match.start()
+                for a, b in segment.units(run):
+                    t = self.term(run[a:b])
+                    if t:
+                        out.append(TokenSpan(base + a, base + b, t))
+                continue
             t = self.term(match.group())
             if t:
                 out.append(TokenSpan(match.start(), match.end(), t))
@@ -162,4 +256,4 @@ class Tokenizer:
 
     def words(self, text: str) -> list[str]:
         """Return the case-folded surface words of text (stopwords included), for spelling."""
-        return [surface_form(raw) for raw in _TOKEN_RE.findall(clean_text(text))]
+        return [self.surface(raw) for raw in self.raw_tokens(text)]

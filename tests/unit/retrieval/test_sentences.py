@@ -122,3 +122,55 @@ def test_seed_sentence_counts(library: Library) -> None:
         "He held discussions with both President Putin and Foreign Minister Sergei Lavrov.",
     ]
     assert len(split_sentences(lead)) == 7
+
+
+# (text, language, sentences): every script's full stops, and what is not one.
+LANGUAGE_CASES: list[tuple[str, str | None, list[str]]] = [
+    (
+        "北京是首都。上海很大！你知道吗？对。",
+        "zh",
+        ["北京是首都。", "上海很大！", "你知道吗？", "对。"],
+    ),
+    ("「東京です。」そうです。", "ja", ["「東京です。」", "そうです。"]),
+    ("यह एक वाक्य है। यह दूसरा है।", "hi", ["यह एक वाक्य है।", "यह दूसरा है।"]),
+    # Arabic has no capitals: an uncased letter after the stop opens a sentence.
+    (
+        "ذهب إلى المدرسة. ثم عاد إلى البيت؟ نعم.",
+        "ar",
+        ["ذهب إلى المدرسة.", "ثم عاد إلى البيت؟", "نعم."],
+    ),
+    ("Τι είναι αυτό; Είναι ένα βιβλίο.", "el", ["Τι είναι αυτό;", "Είναι ένα βιβλίο."]),
+    # ";" is a question mark in Greek only.
+    ("He waited; Then he left.", "en", ["He waited; Then he left."]),
+    ("He waited; Then he left.", None, ["He waited; Then he left."]),
+    # Ordinals with a full stop, where a language writes them so.
+    (
+        "Er kam am 31. August 2009 an. Im 16. Jahrhundert war das anders.",
+        "de",
+        ["Er kam am 31. August 2009 an.", "Im 16. Jahrhundert war das anders."],
+    ),
+    ("It was chapter 16. Then came more.", "en", ["It was chapter 16.", "Then came more."]),
+    # Thousands separators are not footnote markers.
+    (
+        "Die Stadt hatte 711.988 Einwohner. Das war viel.",
+        "de",
+        ["Die Stadt hatte 711.988 Einwohner.", "Das war viel."],
+    ),
+    (
+        "Керри прибыл в Сочи. Он встретился с Путиным.",
+        "ru",
+        ["Керри прибыл в Сочи.", "Он встретился с Путиным."],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), LANGUAGE_CASES)
+def test_sentences_in_every_script(text: str, language: str | None, expected: list[str]) -> None:
+    assert split_sentences(text, language) == expected
+    spans = sentence_spans(text, language)
+    assert [text[a:b] for a, b in spans] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_english_cases_hold_with_the_language_given(text: str, expected: list[str]) -> None:
+    assert split_sentences(text, "en") == expected

@@ -158,3 +158,93 @@ def test_same_terms_for_index_and_query(library: Library) -> None:
     for src in library.sources:
         for para in src.paragraphs:
             assert fresh.tokenize(para.text) == index.tokenizer.tokenize(para.text)
+
+
+# --- Every script --------------------------------------------------------------------------
+
+
+def test_devanagari_vowel_signs_stay_in_the_word(plain: Tokenizer) -> None:
+    # Python's \w misses vowel signs and the virama: "हिन्दी" fell apart into consonants.
+    assert plain.tokenize("हिन्दी भाषा") == ["हिन्दी", "भाषा"]
+
+
+def test_arabic_harakat_tatweel_and_alef_forms(plain: Tokenizer) -> None:
+    arabic = plain.for_language("ar")
+    assert arabic.tokenize("العَرَبِيَّة") == arabic.tokenize("العربية") == ["العربية"]
+    assert arabic.tokenize("كتـــاب") == ["كتاب"]  # tatweel
+    assert arabic.tokenize("أحمد إبراهيم آمن") == ["احمد", "ابراهيم", "امن"]
+
+
+def test_arabic_stopwords_and_stemming(tok: Tokenizer) -> None:
+    arabic = tok.for_language("ar")
+    assert arabic.tokenize("في الكتب") == arabic.tokenize("الكتب") == ["كتب"]
+
+
+def test_chinese_runs_become_bigrams(tok: Tokenizer) -> None:
+    assert tok.tokenize("北京大学") == ["北京", "京大", "大学"]
+    assert tok.tokenize("马丁·路德") == ["马丁", "路德"]
+    assert tok.tokenize("书") == ["书"]  # a lone character stays a unigram
+    # A run stops at another script: "iPhone手机" is a Latin word and a Chinese bigram.
+    assert tok.tokenize("iPhone手机。") == ["iphon", "手机"]
+
+
+def test_japanese_kana_and_han_bigrams(tok: Tokenizer) -> None:
+    assert tok.for_language("ja").tokenize("東京タワー") == ["東京", "京タ", "タワ", "ワー"]
+
+
+def test_thai_bigrams_of_grapheme_clusters(tok: Tokenizer) -> None:
+    # Thai vowel and tone marks stay with their consonant: units are clusters, not code points.
+    assert tok.tokenize("ภาษาไทย") == ["ภา", "าษ", "ษา", "าไ", "ไท", "ทย"]
+    assert tok.tokenize("น้ำ") == ["น้ำ"]
+
+
+def test_cjk_spans_agree_with_terms(tok: Tokenizer) -> None:
+    text = "他在北京大学读书。"
+    spans = tok.spans(text)
+    assert [s.term for s in spans] == tok.tokenize(text)
+    assert all(text[s.start : s.end] == s.term for s in spans)
+
+
+def test_text_language_chooses_stemmer_and_stopwords(tok: Tokenizer) -> None:
+    german = tok.for_language("de")
+    assert german.tokenize("Wer war der erste Kaiser?") == ["erst", "kais"]
+    assert tok.tokenize("Wer war der erste Kaiser?") == ["wer", "war", "der", "erst", "kaiser"]
+    spanish = tok.for_language("es")
+    assert spanish.tokenize("¿Quién fue el emperador de Roma?") == ["emper", "rom"]
+
+
+def test_a_word_in_another_script_goes_by_its_script(tok: Tokenizer) -> None:
+    german = tok.for_language("de")
+    assert german.tokenize("Reise nach Сочи") == ["reis", "соч"]  # Russian for the Cyrillic
+    russian = tok.for_language("ru")
+    assert russian.tokenize("встречи meetings") == ["встреч", "meet"]  # English for the Latin
+
+
+def test_turkish_apostrophe_and_dotted_i(tok: Tokenizer) -> None:
+    turkish = tok.for_language("tr")
+    assert turkish.tokenize("Tesla'nın") == turkish.tokenize("Tesla") == ["tesla"]
+    assert turkish.tokenize("İstanbul") == turkish.tokenize("istanbul")
+    assert turkish.words("İstanbul'da") == ["istanbul"]
+
+
+def test_greek_accents_do_not_matter(tok: Tokenizer) -> None:
+    greek = tok.for_language("el")
+    assert greek.tokenize("πόλεμος") == greek.tokenize("ΠΟΛΕΜΟΣ") == greek.tokenize("πολεμος")
+    assert greek.tokenize("και ο πόλεμος") == greek.tokenize("πόλεμος")  # "και", "ο": stopwords
+
+
+def test_other_numbers_stay_in_the_word(plain: Tokenizer) -> None:
+    # `re`'s \w matched "²" and "½"; the Unicode pattern keeps that: "km²" is one word.
+    assert plain.tokenize("50 km² café") == ["50", "km²", "café"]
+
+
+def test_for_language_reuses_one_tokenizer_per_language(tok: Tokenizer) -> None:
+    assert tok.for_language("de") is tok.for_language("de")
+    assert tok.for_language("de").for_language(None) is tok
+    assert tok.for_language("de").stem == tok.stem
+
+
+def test_unknown_language_keeps_words_whole(tok: Tokenizer) -> None:
+    swahili = tok.for_language("sw")
+    assert swahili.tokenize("Watoto wanasoma vitabu") == ["watoto", "wanasoma", "vitabu"]
+    assert swahili.tokenize("Москва") == ["москв"]  # Cyrillic still goes to Russian
