@@ -1,23 +1,35 @@
 """Answer a question from the index: the best passages, each with a quote and citation.
 
-The question is tokenized like the passages; words the sources never use are corrected
-when they look misspelled. A passage counts as an answer only when it matches at least
-`answers.min_coverage` of the question's weight (the idf of its terms, unseen terms
-weighing most), so a question the sources do not address gets `found = False` instead of
-unrelated quotes. The same text from two sources is shown once.
+The question is tokenized like the passages, in the language it is written in; words the
+sources never use are corrected when they look misspelled. A passage counts as an answer
+only when it supports at least `answers.min_coverage` of the question (coverage.py), so a
+question the sources do not address gets `found = False` instead of unrelated quotes.
+The same text from two sources is shown once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 
+from retrieval.answer_type import NOTHING, AskedFor, asked_for, capitalises_nouns
 from retrieval.cleaning import repeat_key
+from retrieval.coverage import QuestionTerm, proximity_needed, support, unseen_weight
 from retrieval.index import Scored, SearchIndex
-from retrieval.model import Answer, Hit
+from retrieval.model import Answer, Hit, Passage
+from retrieval.question_language import (
+    DEFAULT_LANGUAGE,
+    SAMPLE_PASSAGES,
+    language_prior,
+    question_language,
+    zipf,
+)
 from retrieval.quotes import best_quote
+from retrieval.sentences import sentence_spans
 from retrieval.settings import AnswerSettings
 from retrieval.spelling import SpellingCorrector
 from retrieval.stopwords import QUESTION_FRAMES
+from retrieval.tokenize import surface_form
 
 MAX_QUESTION_TERMS = 32
 MAX_QUESTION_CHARS = 2000
@@ -26,40 +38,89 @@ MAX_QUESTION_CHARS = 2000
 MAX_QUOTED_PARAGRAPH_CHARS = 20_000
 
 
+# A passage's words in running text: its indexed terms are about half of them (stopwords
+# make up the rest), and general word frequencies count every word.
+WORDS_PER_TERM = 2.0
+
+
 @dataclass(frozen=True)
 class Query:
     """A question turned into search terms, with any spelling corrections."""
 
     terms: tuple[str, ...]
     corrected: dict[str, str]
+    weighted: tuple[QuestionTerm, ...] = ()  # the terms with what each counts toward an answer
+    asked: AskedFor = NOTHING
+    language: str = DEFAULT_LANGUAGE
+    words: frozenset[str] = frozenset()  # every word of the question, case-folded
 
 
-def parse_question(index: SearchIndex, question: str, corrector: SpellingCorrector | None) -> Query:
+@dataclass
+class _Parsed:
+    terms: list[str] = field(default_factory=list)
+    weighted: list[QuestionTerm] = field(default_factory=list)
+    corrected: dict[str, str] = field(default_factory=dict)
+
+
+def _clip(question: str) -> str:
+    if len(question) <= MAX_QUESTION_CHARS:
+        return question
+    # Cut a very long message at a word boundary, so no half word becomes a term.
+    cut = question[:MAX_QUESTION_CHARS]
+    return cut[: cut.rfind(" ")] if " " in cut else cut
+
+
+def parse_question(
+    index: SearchIndex,
+    question: str,
+    corrector: SpellingCorrector | None,
+    language: str = DEFAULT_LANGUAGE,
+    name_weight: float = 1.0,
+) -> Query:
     """Return the terms to search for question, correcting words the sources never use."""
     tokenizer = index.tokenizer
-    terms: list[str] = []
-    corrected: dict[str, str] = {}
-    if len(question) > MAX_QUESTION_CHARS:
-        # Cut a very long message at a word boundary, so no half word becomes a term.
-        cut = question[:MAX_QUESTION_CHARS]
-        question = cut[: cut.rfind(" ")] if " " in cut else cut
-    for word in tokenizer.words(question):
-        term = tokenizer.term(word)
+    question = _clip(question)
+    pairs = [(raw, surface_form(raw)) for raw in tokenizer.raw_tokens(question)]
+    asked = asked_for(pairs, language, lambda word: not tokenizer.term(word))
+    names = not capitalises_nouns(language)
+    n, words_per_passage = len(index), index.mean_passage_terms * WORDS_PER_TERM
+    out = _Parsed()
+    for position, (raw, word) in enumerate(pairs):
+        term = tokenizer.term(raw)
         if not term or (word in QUESTION_FRAMES and not index.knows(term)):
             continue
         if not index.knows(term) and corrector is not None:
-            fix = corrector.correct(word)
+            fix = corrector.correct(word, language)
             fixed_term = tokenizer.term(fix) if fix else ""
             if fix and fixed_term and index.knows(fixed_term):
-                corrected[word] = fix
+                out.corrected[word] = fix
                 term = fixed_term
-        if term not in terms:
-            terms.append(term)
-    if len(terms) > MAX_QUESTION_TERMS:
-        # Keep the most telling words of a very long message.
-        keep = set(sorted(terms, key=index.idf, reverse=True)[:MAX_QUESTION_TERMS])
-        terms = [t for t in terms if t in keep]
-    return Query(tuple(terms), corrected)
+        if term in out.terms:
+            continue
+        weight = (
+            index.idf(term)
+            if index.knows(term)
+            else unseen_weight(zipf(word, language), n, words_per_passage)
+        )
+        if names and position > 0 and raw[:1].isupper():
+            weight *= name_weight  # a name inside the question, not its first word
+        counts = word not in asked.type_words and word not in asked.interrogatives
+        out.terms.append(term)
+        out.weighted.append(QuestionTerm(term, weight, counts))
+    if len(out.terms) > MAX_QUESTION_TERMS:
+        # Keep the most telling words of a very long message (ties: the earlier word).
+        ranked = sorted(range(len(out.terms)), key=lambda i: (-out.weighted[i].weight, i))
+        keep = sorted(ranked[:MAX_QUESTION_TERMS])
+        out.terms = [out.terms[i] for i in keep]
+        out.weighted = [out.weighted[i] for i in keep]
+    return Query(
+        tuple(out.terms),
+        out.corrected,
+        tuple(out.weighted),
+        asked,
+        language,
+        frozenset(word for _, word in pairs),
+    )
 
 
 class Answerer:
@@ -74,25 +135,69 @@ class Answerer:
             else None
         )
 
-    def coverage(self, scored: Scored, terms: tuple[str, ...]) -> float:
-        """Return the share of the question's weight that a passage matches."""
-        total = sum(self.index.idf(t) for t in terms)
-        if total <= 0:
-            return 0.0
-        matched = self.index.indexed_terms(scored.passage)
-        return sum(self.index.idf(t) for t in terms if t in matched) / total
+    @functools.cached_property
+    def language_prior(self) -> dict[str, float]:
+        """Return the share of the sources in each language, from a sample of passages."""
+        passages = self.index.passages
+        step = max(len(passages) // SAMPLE_PASSAGES, 1)
+        return language_prior(passages[i].text for i in range(0, len(passages), step))
+
+    def parse(self, question: str) -> Query:
+        """Return the search terms of question, weighed for the not-found rule."""
+        language = question_language(_clip(question), self.language_prior)
+        return parse_question(
+            self.index, question, self.corrector, language, self.settings.name_weight
+        )
+
+    def support(self, passage: Passage, query: Query) -> float:
+        """Return the share of the question a passage supports (see coverage.py)."""
+        return self._support(passage, query, need_window=True)
+
+    def _support(self, passage: Passage, query: Query, need_window: bool) -> float:
+        settings = self.settings
+        indexed = self.index.indexed_terms(passage)
+        coverage = support(query.weighted, indexed, (), (), 1, 0.0)
+        needed = proximity_needed(coverage, settings.min_coverage, settings.proximity)
+        if not need_window and (needed <= 0 or needed > coverage):
+            return coverage  # qualifies (or fails) whatever its sentences say: skip them
+        wanted = {t.term for t in query.weighted}
+        tokenize = self.index.tokenizer.tokenize
+        text = passage.text
+        sentences = [wanted.intersection(tokenize(text[a:b])) for a, b in sentence_spans(text)] or [
+            wanted.intersection(tokenize(text))
+        ]
+        context = wanted.intersection(self._context_terms(passage))
+        return support(
+            query.weighted,
+            indexed,
+            sentences,
+            context,
+            settings.proximity_sentences,
+            settings.proximity,
+        )
+
+    def _context_terms(self, passage: Passage) -> set[str]:
+        """Return the terms a passage is indexed under for its section and title."""
+        opts = self.index.settings
+        tokenize = self.index.tokenizer.tokenize
+        terms: set[str] = set()
+        if passage.section and opts.section_weight > 0:
+            terms.update(tokenize(passage.section))
+        if opts.title_weight > 0:
+            terms.update(tokenize(self.index.meta(passage.source).title))
+        return terms
 
     def answer(self, question: str, top_k: int | None = None, offset: int = 0) -> Answer:
         """Return up to top_k hits for question, skipping the first `offset` ones."""
         k = top_k or self.settings.top_k
-        query = parse_question(self.index, question, self.corrector)
+        query = self.parse(question)
         if not query.terms:
             return Answer(question, False, (), query.corrected, query.terms)
         wanted = offset + k + 1
         candidates = self.index.search(query.terms, wanted * 3 + 10)
-        qualifying = self._select(candidates, query.terms, wanted)
+        qualifying = self._select(candidates, query, wanted)
         page = qualifying[offset : offset + k]
-        hits = tuple(self._hit(rank, s, query.terms) for rank, s in enumerate(page, offset + 1))
+        hits = tuple(self._hit(rank, s, query) for rank, s in enumerate(page, offset + 1))
         return Answer(
             question=question,
             found=bool(qualifying),
@@ -102,17 +207,15 @@ class Answerer:
             more=len(qualifying) > offset + k,
         )
 
-    def _select(
-        self, candidates: list[Scored], terms: tuple[str, ...], wanted: int
-    ) -> list[Scored]:
+    def _select(self, candidates: list[Scored], query: Query, wanted: int) -> list[Scored]:
         chosen: list[Scored] = []
         seen_paragraphs: set[tuple[str, int]] = set()
         seen_texts: set[str] = set()
         for scored in candidates:
             p = scored.passage
-            if self.coverage(scored, terms) < self.settings.min_coverage:
-                continue
             if scored.score < self.settings.min_score:
+                continue
+            if self._support(p, query, need_window=False) < self.settings.min_coverage:
                 continue
             if (p.source, p.paragraph) in seen_paragraphs:
                 continue  # two parts of one paragraph: the better one stands for it
@@ -126,15 +229,18 @@ class Answerer:
                 break
         return chosen
 
-    def _hit(self, rank: int, scored: Scored, terms: tuple[str, ...]) -> Hit:
+    def _hit(self, rank: int, scored: Scored, query: Query) -> Hit:
         p = scored.passage
         paragraph = self.index.paragraph_text(p.source, p.paragraph)
+        weights = {t.term: t.weight for t in query.weighted}
         quote = best_quote(
             paragraph if len(paragraph) <= MAX_QUOTED_PARAGRAPH_CHARS else p.text,
-            set(terms),
-            self.index.idf,
+            weights,
             self.index.tokenizer,
             self.settings.max_quote_sentences,
+            query.asked,
+            query.words,
+            query.language,
         )
         return Hit(
             rank=rank,

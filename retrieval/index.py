@@ -111,6 +111,13 @@ class SearchIndex:
                 words[word] = df
         return words
 
+    @functools.cached_property
+    def mean_passage_terms(self) -> float:
+        """Return how many terms a passage is indexed under, on average (1 when empty)."""
+        n = len(self.passages)
+        total = int(self.parts.forward.tfs.sum(dtype="int64")) if n else 0
+        return total / n if n and total else 1.0
+
     def idf(self, term: str) -> float:
         """Return the term's weight for matching questions (Lucene idf; unseen terms weigh most)."""
         n = len(self.passages)

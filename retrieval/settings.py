@@ -74,7 +74,10 @@ class AnswerSettings:
 
     top_k: int = 3
     max_quote_sentences: int = 3
-    min_coverage: float = 0.45
+    min_coverage: float = 0.48
+    name_weight: float = 2.0
+    proximity: float = 0.5
+    proximity_sentences: int = 2
     min_score: float = 0.0
     spelling: bool = True
     spelling_max_zipf: float = 3.0

@@ -15,6 +15,8 @@ from functools import cached_property
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from retrieval.question_language import zipf
+
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _MIN_LENGTH = 4
 
@@ -26,12 +28,16 @@ def max_distance(word: str) -> int:
     return 1 if len(word) <= 5 else 2
 
 
-def common_word(word: str, max_zipf: float) -> bool:
-    """Say whether word is a common English or Russian word (Zipf frequency >= max_zipf)."""
-    from wordfreq import zipf_frequency
+def common_word(word: str, max_zipf: float, lang: str | None = None) -> bool:
+    """Say whether word is a real word of lang: Zipf frequency >= max_zipf in general use.
 
-    lang = "ru" if _CYRILLIC.search(word) else "en"
-    return bool(zipf_frequency(word, lang) >= max_zipf)
+    Without a language, English or Russian by the word's script. A language wordfreq has
+    no list for has no word it can vouch for: then only the script's default is asked.
+    """
+    if lang is None or zipf(word, lang) is None:
+        lang = "ru" if _CYRILLIC.search(word) else "en"
+    value = zipf(word, lang)
+    return value is not None and value >= max_zipf
 
 
 class SpellingCorrector:
@@ -47,7 +53,8 @@ class SpellingCorrector:
     @cached_property
     def _choices(self) -> dict[str, list[str]]:
         words = self._source() if callable(self._source) else self._source
-        ranked = sorted(words.items(), key=lambda item: -item[1])
+        # Ties in frequency by the word itself: the order must not depend on the hash seed.
+        ranked = sorted(words.items(), key=lambda item: (-item[1], item[0]))
         # By first letter, most frequent first, so extractOne's first-best tie goes to it;
         # a typo rarely hits the first letter, and this keeps a large vocabulary fast.
         groups: dict[str, list[str]] = {}
@@ -56,10 +63,13 @@ class SpellingCorrector:
                 groups.setdefault(word[0], []).append(word)
         return groups
 
-    def correct(self, word: str) -> str | None:
-        """Return the sources' word closest to word, or None when none is close enough."""
+    def correct(self, word: str, lang: str | None = None) -> str | None:
+        """Return the sources' word closest to word, or None when none is close enough.
+
+        A real word of the question's language (lang) is never corrected.
+        """
         limit = max_distance(word)
-        if limit == 0 or not word.isalpha() or common_word(word, self._max_zipf):
+        if limit == 0 or not word.isalpha() or common_word(word, self._max_zipf, lang):
             return None
         best = process.extractOne(
             word,
