@@ -7,6 +7,7 @@ line on stderr and exit code 2 here, and nowhere else.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import sys
@@ -120,10 +121,17 @@ def build_parser() -> argparse.ArgumentParser:
     sources.add_argument("--json", action="store_true", help="print JSON")
 
     ev = sub.add_parser("eval", parents=[common], help="measure retrieval quality")
-    ev.add_argument("dataset", type=Path, help="BEIR folder or YAML question file")
+    ev.add_argument(
+        "dataset", type=Path, help="BEIR folder, YAML question file or SQuAD-format .json file"
+    )
     ev.add_argument("--json", action="store_true", help="print JSON")
     ev.add_argument(
         "--engine", choices=sorted(ENGINES), help="engine to measure instead of the configured one"
+    )
+    ev.add_argument(
+        "--off-topic",
+        action="store_true",
+        help="SQuAD files: also ask each article's questions of the other articles only",
     )
 
     sub.add_parser("chat", parents=[common, loaded], help="ask questions in the terminal")
@@ -223,17 +231,33 @@ def cmd_eval(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from retrieval.evaluation import evaluate_beir, evaluate_questions
 
     dataset: Path = args.dataset
+    is_squad = dataset.suffix.lower() == ".json" and dataset.is_file()
+    if args.off_topic and not is_squad:
+        raise CliError("--off-topic applies to SQuAD-format .json files")
     if dataset.is_dir():
         scores = evaluate_beir(dataset, settings.retrieval.index, engine=args.engine)
         result: dict[str, Any] = scores.as_json()
+    elif is_squad:
+        from retrieval.squad import load_squad
+        from retrieval.squad_eval import evaluate_squad
+
+        retrieval = settings.retrieval
+        if args.engine:
+            index = dataclasses.replace(retrieval.index, engine=args.engine)
+            retrieval = dataclasses.replace(retrieval, index=index)
+        squad = evaluate_squad(load_squad(dataset), retrieval, off_topic=args.off_topic)
+        result = squad.as_json()
     elif dataset.suffix.lower() in (".yaml", ".yml") and dataset.is_file():
         if args.engine:
-            raise CliError("--engine applies to BEIR folders; set index.engine in the config")
+            raise CliError(
+                "--engine applies to BEIR folders and SQuAD files; set index.engine in the config"
+            )
         report = evaluate_questions(dataset, Library.load(settings.retrieval).answerer)
         result = report.as_json()
     else:
         raise CliError(
-            f"{dataset}: not a BEIR folder or a .yaml question file; see README, `sourcebot eval`"
+            f"{dataset}: not a BEIR folder, a .yaml question file or a SQuAD-format .json "
+            "file; see README, `sourcebot eval`"
         )
     if args.json:
         _print_json(result, out)
