@@ -177,9 +177,16 @@ _FILLERS: dict[str, frozenset[str]] = {
     "ro": frozenset("tip fel de".split()),
     "ru": frozenset("".split()),
 }
-# "what is the name of X", "what was the term for X": the noun is the kind of answer.
+# "what is the name of X", "what was the term for X": the noun is the kind of answer
+# when it names a name (not "what is the population of X", whose answer says population).
 _COPULAS: dict[str, frozenset[str]] = {
     "en": frozenset("is was are were the a an".split()),
+}
+_NAMING_NOUNS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        "name names term terms word words title titles nickname type types kind kinds "
+        "sort form category".split()
+    ),
 }
 _CLASS_LINKS: dict[str, frozenset[str]] = {
     "en": frozenset("of for called".split()),
@@ -251,6 +258,7 @@ def asked_for(
     fillers = _FILLERS.get(lang, frozenset())
     copulas = _COPULAS.get(lang, frozenset())
     links = _CLASS_LINKS.get(lang, frozenset())
+    naming = _NAMING_NOUNS.get(lang, frozenset())
     kinds = _KIND_WORDS.get(lang, {})
     names_capitalised = lang not in _NOUNS_CAPITALISED
     kind: Kind | None = None
@@ -290,7 +298,7 @@ def asked_for(
             j += 1
         if j > i + 1 and j + 1 < len(folded) and folded[j + 1] in links:
             raw, noun = words[j]
-            if not (names_capitalised and raw[:1].isupper()):
+            if noun in naming:
                 type_words.append(noun)
                 kind = kind or kinds.get(noun)
     return AskedFor(kind, frozenset(type_words), frozenset(interrogatives))

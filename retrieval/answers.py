@@ -10,11 +10,19 @@ The same text from two sources is shown once.
 from __future__ import annotations
 
 import functools
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from retrieval.answer_type import NOTHING, AskedFor, asked_for, capitalises_nouns
 from retrieval.cleaning import repeat_key
-from retrieval.coverage import QuestionTerm, proximity_needed, support, unseen_weight
+from retrieval.coverage import (
+    SAMPLE_WORDS,
+    QuestionTerm,
+    RarityScale,
+    proximity_needed,
+    support,
+)
 from retrieval.index import Scored, SearchIndex
 from retrieval.model import Answer, Hit, Passage
 from retrieval.question_language import (
@@ -36,11 +44,6 @@ MAX_QUESTION_CHARS = 2000
 # A paragraph longer than this (a dump with no blank lines) is quoted from the matching
 # passage alone: scoring every sentence of megabytes would take seconds per question.
 MAX_QUOTED_PARAGRAPH_CHARS = 20_000
-
-
-# A passage's words in running text: its indexed terms are about half of them (stopwords
-# make up the rest), and general word frequencies count every word.
-WORDS_PER_TERM = 2.0
 
 
 @dataclass(frozen=True)
@@ -76,14 +79,17 @@ def parse_question(
     corrector: SpellingCorrector | None,
     language: str = DEFAULT_LANGUAGE,
     name_weight: float = 1.0,
+    unseen: Callable[[str], float] | None = None,
 ) -> Query:
-    """Return the terms to search for question, correcting words the sources never use."""
+    """Return the terms to search for question, correcting words the sources never use.
+
+    unseen(word) weighs a word the sources never use (default: as the rarest term could).
+    """
     tokenizer = index.tokenizer
     question = _clip(question)
     pairs = [(raw, surface_form(raw)) for raw in tokenizer.raw_tokens(question)]
     asked = asked_for(pairs, language, lambda word: not tokenizer.term(word))
     names = not capitalises_nouns(language)
-    n, words_per_passage = len(index), index.mean_passage_terms * WORDS_PER_TERM
     out = _Parsed()
     for position, (raw, word) in enumerate(pairs):
         term = tokenizer.term(raw)
@@ -97,16 +103,16 @@ def parse_question(
                 term = fixed_term
         if term in out.terms:
             continue
-        weight = (
-            index.idf(term)
-            if index.knows(term)
-            else unseen_weight(zipf(word, language), n, words_per_passage)
-        )
-        if names and position > 0 and raw[:1].isupper():
-            weight *= name_weight  # a name inside the question, not its first word
+        if index.knows(term):
+            weight = index.idf(term)
+        else:
+            weight = unseen(word) if unseen is not None else index.idf(term)
+        name = names and position > 0 and raw[:1].isupper()  # not the question's first word
         counts = word not in asked.type_words and word not in asked.interrogatives
         out.terms.append(term)
-        out.weighted.append(QuestionTerm(term, weight, counts))
+        out.weighted.append(
+            QuestionTerm(term, weight, counts, weight * name_weight if name else -1.0)
+        )
     if len(out.terms) > MAX_QUESTION_TERMS:
         # Keep the most telling words of a very long message (ties: the earlier word).
         ranked = sorted(range(len(out.terms)), key=lambda i: (-out.weighted[i].weight, i))
@@ -134,6 +140,7 @@ class Answerer:
             if settings.spelling
             else None
         )
+        self._scales: dict[str, RarityScale] = {}
 
     @functools.cached_property
     def language_prior(self) -> dict[str, float]:
@@ -142,11 +149,37 @@ class Answerer:
         step = max(len(passages) // SAMPLE_PASSAGES, 1)
         return language_prior(passages[i].text for i in range(0, len(passages), step))
 
+    def rarity(self, language: str) -> RarityScale:
+        """Return how words of each general frequency in language weigh in these sources."""
+        scale = self._scales.get(language)
+        if scale is None:
+            index = self.index
+            vocab = index.vocab
+            step = max(len(vocab.terms) // SAMPLE_WORDS, 1)
+            pairs: list[tuple[float, float]] = []
+            for i in range(0, len(vocab.terms), step):
+                word = vocab.surface[i]
+                if not word.isalpha() or not index.knows(vocab.terms[i]):
+                    continue  # numbers, and terms only a left-out source had
+                z = zipf(word, language)
+                if z is None:
+                    break  # no word list for the language: every unseen word weighs most
+                pairs.append((z, index.idf(vocab.terms[i])))
+            rarest = math.log1p((len(index) - 0.5) / 1.5)  # a term in one passage
+            scale = self._scales[language] = RarityScale(pairs, rarest)
+        return scale
+
     def parse(self, question: str) -> Query:
         """Return the search terms of question, weighed for the not-found rule."""
         language = question_language(_clip(question), self.language_prior)
+        scale = self.rarity(language)
         return parse_question(
-            self.index, question, self.corrector, language, self.settings.name_weight
+            self.index,
+            question,
+            self.corrector,
+            language,
+            self.settings.name_weight,
+            lambda word: scale.weight(zipf(word, language)),
         )
 
     def support(self, passage: Passage, query: Query) -> float:

@@ -1,27 +1,29 @@
 """The not-found rule: how much of a question a passage supports.
 
-Each question term weighs what it tells: a term the sources use weighs its idf in them;
-a word they never use weighs the idf it would have if the sources used it as often as
-general use in the question's language does (wordfreq), so a rare name the sources lack
-("Eiffel") counts heavily against every passage and a common verb they happen not to use
-("kicked", "want") much less; numbers are weighed the same way, so a stray "3" hardly
-counts. Names (capitalised words inside the question) weigh `name_weight` times as much:
-people copy names verbatim, so an answer almost always contains them. Words that only
-name the kind of answer ("what year", "which country") and interrogatives do not count
+Each question term weighs what it tells: a term the sources use weighs its idf in them; a
+word they never use weighs what words as common in general use (wordfreq, in the
+question's language) weigh in these sources (`RarityScale`), so a rare name the sources
+lack ("Eiffel") counts heavily against every passage and a common word they happen not
+to use ("harmful", "kicked") only as much as their own common words; numbers are looked
+up the same way, so a stray "3" hardly counts. A name (a capitalised word inside the
+question) that a passage lacks counts `name_weight` times against it: people copy names
+verbatim, so an answer almost always contains them (a name it has counts once, so "the
+population of Sochi" is not answered by every passage about Sochi). Words that only name
+the kind of answer ("what year", "which country") and interrogatives do not count
 against a passage that lacks them (see answer_type.py).
 
 A passage's support is the weighted share of the question it matches, half over the
 whole passage and half over its best window of `window` sentences (its title and section
 count in every window), so matched terms that sit together count for more than the same
 terms scattered. A passage answers when its support reaches `answers.min_coverage`.
-The settings were chosen on XQuAD, MS MARCO, the seeds and web pages (README,
-"Not found").
+The settings were chosen on XQuAD's even-numbered articles with MS MARCO, the seeds and
+web pages beside, and checked on the odd ones (README, "Not found").
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -32,21 +34,54 @@ class QuestionTerm:
     term: str
     weight: float
     counts: bool  # False: counts only where a passage has it (answer-type words, interrogatives)
+    missing_weight: float = -1.0  # what it counts against a passage that lacks it (-1: weight)
+
+    @property
+    def against(self) -> float:
+        """Return how much the term counts against a passage that lacks it."""
+        return self.weight if self.missing_weight < 0 else self.missing_weight
 
 
-def unseen_weight(zipf: float | None, n_passages: int, passage_words: float) -> float:
-    """Return the idf a word the sources never use would have at its general-use rate.
+ZIPF_BIN = 0.5  # width of the general-frequency bins the sources' idf is averaged over
+ZIPF_BINS = 18  # 0 to 9: wordfreq's Zipf scale
+SAMPLE_WORDS = 20_000
 
-    zipf is the word's Zipf frequency in the question's language (None: no word list,
-    then the word weighs as the rarest term could). The expected number of passages
-    holding it, n * (1 - exp(-p * L)) for a word of probability p in passages of L words,
-    stands in for its document frequency in Lucene's idf.
+
+class RarityScale:
+    """The idf that words as common in general use as a given word have in these sources.
+
+    Fitted on the sources' own words: their Zipf frequency in a language (wordfreq) against
+    their idf in the sources, averaged per half-Zipf bin and made non-increasing (a word
+    more common in general use never weighs more). A word the sources never use weighs
+    what words of its general frequency weigh here: on the sources' own scale, whatever
+    their size, so in two articles "harmful" weighs like the sources' other common words,
+    not like their rarest name.
     """
-    expected = 0.0
-    if zipf is not None:
-        p = 10.0 ** (zipf - 9.0) if zipf > 0 else 1e-9
-        expected = n_passages * -math.expm1(-p * passage_words)
-    return math.log1p((n_passages - expected + 0.5) / (expected + 0.5))
+
+    def __init__(self, pairs: Iterable[tuple[float, float]], rarest: float) -> None:
+        sums = [0.0] * ZIPF_BINS
+        counts = [0] * ZIPF_BINS
+        for zipf, idf in pairs:
+            b = min(int(zipf / ZIPF_BIN), ZIPF_BINS - 1)
+            sums[b] += idf
+            counts[b] += 1
+        self.rarest = rarest
+        means: list[float | None] = [
+            s / c if c else None for s, c in zip(sums, counts, strict=True)
+        ]
+        weights: list[float] = []
+        previous = rarest
+        for mean in means:
+            value = previous if mean is None else min(mean, previous)
+            weights.append(value)
+            previous = value
+        self.weights = weights
+
+    def weight(self, zipf: float | None) -> float:
+        """Return the weight of a word of this general frequency (None: no word list)."""
+        if zipf is None:
+            return self.rarest
+        return self.weights[min(int(max(zipf, 0.0) / ZIPF_BIN), ZIPF_BINS - 1)]
 
 
 def support(
@@ -64,11 +99,11 @@ def support(
     """
     total = matched = 0.0
     for t in terms:
-        present = t.term in passage_terms
-        if t.counts or present:
+        if t.term in passage_terms:
             total += t.weight
-        if present:
             matched += t.weight
+        elif t.counts:
+            total += t.against
     if total <= 0:
         return 0.0
     if proximity <= 0 or matched <= 0:

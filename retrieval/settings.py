@@ -74,7 +74,7 @@ class AnswerSettings:
 
     top_k: int = 3
     max_quote_sentences: int = 3
-    min_coverage: float = 0.48
+    min_coverage: float = 0.42
     name_weight: float = 2.0
     proximity: float = 0.5
     proximity_sentences: int = 2
