@@ -201,8 +201,8 @@ _KIND_WORDS: dict[str, dict[str, Kind]] = {
         ),
         **dict.fromkeys(
             "country countries city cities town towns state states region regions place "
-            "places location locations continent island islands river rivers area areas "
-            "province county street building".split(),
+            "places location locations continent island islands river rivers province "
+            "county street".split(),
             "place",
         ),
         **dict.fromkeys(

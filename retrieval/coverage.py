@@ -14,7 +14,7 @@ against a passage that lacks them (see answer_type.py).
 
 A passage's support is the weighted share of the question it matches, half over the
 whole passage and half over its best window of `window` sentences (its title and section
-count in every window), so matched terms that sit together count for more than the same
+count half in every window), so matched terms that sit together count for more than the same
 terms scattered. A passage answers when its support reaches `answers.min_coverage`.
 The settings were chosen on XQuAD's even-numbered articles with MS MARCO, the seeds and
 web pages beside, and checked on the odd ones (README, "Not found").
@@ -42,6 +42,7 @@ class QuestionTerm:
         return self.weight if self.missing_weight < 0 else self.missing_weight
 
 
+CONTEXT_SHARE = 0.5  # what a title or section term counts in a window that lacks it
 ZIPF_BIN = 0.5  # width of the general-frequency bins the sources' idf is averaged over
 ZIPF_BINS = 18  # 0 to 9: wordfreq's Zipf scale
 SAMPLE_WORDS = 20_000
@@ -120,16 +121,22 @@ def _best_window(
     context_terms: Collection[str],
     window: int,
 ) -> float:
-    """Return the weight the best run of `window` sentences matches, with the context."""
-    context = sum(t.weight for t in terms if t.term in context_terms)
+    """Return the weight the best run of `window` sentences matches.
+
+    A term the run lacks but the passage's title or section has counts CONTEXT_SHARE of
+    its weight: it helps, but does not make every passage of a source match.
+    """
     best = 0.0
     for start in range(max(len(sentence_terms) - window + 1, 1)):
         run = sentence_terms[start : start + window]
-        weight = sum(
-            t.weight for t in terms if t.term not in context_terms and any(t.term in s for s in run)
-        )
+        weight = 0.0
+        for t in terms:
+            if any(t.term in s for s in run):
+                weight += t.weight
+            elif t.term in context_terms:
+                weight += CONTEXT_SHARE * t.weight
         best = max(best, weight)
-    return best + context
+    return best
 
 
 def proximity_needed(coverage: float, threshold: float, proximity: float) -> float:

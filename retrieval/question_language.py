@@ -20,9 +20,10 @@ from typing import Any
 
 # py3langid's codes where wordfreq names the language differently.
 _WORDFREQ_CODE = {"no": "nb", "nn": "nb", "hr": "sh", "sr": "sh", "bs": "sh", "tl": "fil"}
-# Every sampled language gets at least this share, so a question plainly in another
-# language is still recognised; a language no passage is in gets a tenth of it.
+# Every sampled language gets at least this share; a language no sampled passage is in
+# gets _UNSEEN_PRIOR, so only a question plainly in it (several words) is taken for it.
 _PRIOR_FLOOR = 0.02
+_UNSEEN_PRIOR = 1e-4
 SAMPLE_PASSAGES = 64
 SAMPLE_CHARS = 400
 DEFAULT_LANGUAGE = "en"
@@ -81,8 +82,7 @@ def question_language(question: str, prior: Mapping[str, float]) -> str:
     scores = _log_likelihoods(question)
     if not scores:
         return max(sorted(prior), key=prior.__getitem__) if prior else DEFAULT_LANGUAGE
-    floor = _PRIOR_FLOOR / 10
-    posterior = {lang: s + math.log(prior.get(lang, floor)) for lang, s in scores.items()}
+    posterior = {lang: s + math.log(prior.get(lang, _UNSEEN_PRIOR)) for lang, s in scores.items()}
     return max(sorted(posterior), key=posterior.__getitem__)
 
 
@@ -111,7 +111,7 @@ def zipf(word: str, lang: str) -> float | None:
     (case-folded by the tokenizer), without wordfreq's own tokenizing, which for Chinese
     and Japanese needs packages sourcebot does not install; numbers by their digits.
     """
-    if any(c.isdigit() for c in word):
+    if not word.isalpha() and any(c.isdigit() for c in word):
         return _number_zipf(word)
     table = _frequencies(lang)
     if not table:

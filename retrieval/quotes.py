@@ -19,7 +19,7 @@ from collections.abc import Collection, Mapping, Sequence
 from retrieval.answer_type import NOTHING, AskedFor, capitalises_nouns
 from retrieval.model import Quote
 from retrieval.sentences import sentence_spans
-from retrieval.tokenize import Tokenizer
+from retrieval.tokenize import Tokenizer, surface_form
 
 MAX_QUOTE_CHARS = 700
 # Measured on XQuAD (tuning half): see README, "Quotes".
@@ -38,7 +38,6 @@ _NUMBER_WORDS = frozenset(
     "eighty ninety hundred hundreds thousand thousands million millions billion billions "
     "trillion dozen dozens half twice".split()
 )
-_CAPITALISED = re.compile(r"(?<=[\w,;:()\"'’”] )([^\W\d_][\w’'-]*)")
 
 
 def mark_terms(text: str, terms: Collection[str], tokenizer: Tokenizer) -> Quote:
@@ -47,24 +46,33 @@ def mark_terms(text: str, terms: Collection[str], tokenizer: Tokenizer) -> Quote
     return Quote(text, marks)
 
 
-def holds_kind(sentence: str, asked: AskedFor, question_words: Collection[str], lang: str) -> bool:
+def holds_kind(
+    sentence: str,
+    asked: AskedFor,
+    question_words: Collection[str],
+    lang: str,
+    tokenizer: Tokenizer,
+) -> bool:
     """Say whether a sentence holds what the question asks for, in words it does not use."""
     kind = asked.kind
     if kind is None:
         return False
-    words = [w.casefold() for w in re.findall(r"[^\W_]+", sentence)]
-    new = [w for w in words if w not in question_words]
+    raws = tokenizer.raw_tokens(sentence)
+    new = [
+        (i, raw, word)
+        for i, raw in enumerate(raws)
+        if (word := surface_form(raw)) not in question_words
+    ]
     if kind == "number":
-        return any(_DIGIT.search(w) or w in _NUMBER_WORDS for w in new)
+        return any(_DIGIT.search(word) or word in _NUMBER_WORDS for _, _, word in new)
     if kind == "date":
-        return any(_YEAR.fullmatch(w) or w in _MONTHS or w in _DATE_WORDS for w in new)
+        return any(
+            _YEAR.fullmatch(word) or word in _MONTHS or word in _DATE_WORDS for _, _, word in new
+        )
     if capitalises_nouns(lang):
         return False  # a capital marks every noun there, not a name
-    # name, place: a capitalised word inside the sentence that the question does not use
-    return any(
-        m.group(1)[0].isupper() and m.group(1).casefold() not in question_words
-        for m in _CAPITALISED.finditer(sentence)
-    )
+    # A name or a place: a capitalised word the question does not use, not the first word.
+    return any(i > 0 and raw[:1].isupper() for i, raw, _ in new)
 
 
 def _echoes(terms: set[str], found: set[str]) -> bool:
@@ -86,7 +94,7 @@ def best_quote(
     texts = [paragraph[a:b] for a, b in spans]
     all_terms = [set(tokenizer.tokenize(t)) for t in texts]
     found = [{t for t in terms if t in weights} for terms in all_terms]
-    kinds = [holds_kind(t, asked, question_words, lang) for t in texts]
+    kinds = [holds_kind(t, asked, question_words, lang, tokenizer) for t in texts]
     total = sum(weights[t] for t in sorted(weights)) or 1.0
     best: tuple[float, int, int] | None = None  # (score, -length, -start) to maximise
     best_window = (0, 1)
