@@ -102,8 +102,12 @@ def parse_question(
         frame = word in QUESTION_FRAMES
         if not term or (frame and not (framed_only and index.knows(term))):
             continue
+        capital = names and raw[:1].isupper()
+        name = capital and position > 0  # the first word is capitalised anyway
         if not index.knows(term) and corrector is not None:
-            fix = corrector.correct(word, language)
+            # A rare capitalised first word ("Puttin?") may be a name too: the corrector
+            # leaves common words be.
+            fix = corrector.correct(word, language, capital)
             fixed_term = tokenizer.term(fix) if fix else ""
             if fix and fixed_term and index.knows(fixed_term):
                 out.corrected[word] = fix
@@ -114,7 +118,6 @@ def parse_question(
             weight = index.idf(term)
         else:
             weight = unseen(word) if unseen is not None else index.idf(term)
-        name = names and position > 0 and raw[:1].isupper()  # not the question's first word
         counts = not frame and word not in asked.type_words and word not in asked.interrogatives
         out.terms.append(term)
         out.weighted.append(
@@ -143,7 +146,9 @@ class Answerer:
         self.index = index
         self.settings = settings
         self.corrector = (
-            SpellingCorrector(index.surface_words, settings.spelling_max_zipf)
+            SpellingCorrector(
+                index.surface_words, settings.spelling_max_zipf, settings.spelling_valid_zipf
+            )
             if settings.spelling
             else None
         )

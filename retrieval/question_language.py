@@ -28,6 +28,8 @@ SAMPLE_PASSAGES = 64
 SAMPLE_CHARS = 400
 DEFAULT_LANGUAGE = "en"
 NUMBERS_LANGUAGE = "en"
+# wordfreq tokenizes these with packages sourcebot does not install (jieba, MeCab).
+_OWN_TOKENIZER = frozenset({"zh", "ja", "ko"})
 
 
 @functools.cache
@@ -36,6 +38,18 @@ def wordfreq_languages() -> frozenset[str]:
     from wordfreq import available_languages
 
     return frozenset(available_languages("best"))
+
+
+@functools.cache
+def large_wordlist(lang: str) -> bool:
+    """Say whether wordfreq's list for lang is a large one (about a million words).
+
+    A small list (tens of thousands of words) lacks most inflected forms of a richly
+    inflected language, so a word missing from it may still be a real word.
+    """
+    from wordfreq import available_languages
+
+    return lang in available_languages("large")
 
 
 @functools.cache
@@ -104,12 +118,13 @@ def _number_zipf(word: str) -> float:
     return float(zipf_frequency(word, NUMBERS_LANGUAGE))
 
 
-def zipf(word: str, lang: str) -> float | None:
+def zipf(word: str, lang: str, exact: bool = False) -> float | None:
     """Return the word's Zipf frequency in general use in lang (0 if unheard of).
 
     None when wordfreq has no list for the language. The word is looked up as it is
-    (case-folded by the tokenizer), without wordfreq's own tokenizing, which for Chinese
-    and Japanese needs packages sourcebot does not install; numbers by their digits.
+    (case-folded by the tokenizer) in the language's table; numbers by their digits.
+    exact: a word the table lacks is asked of wordfreq itself, which normalises it as its
+    lists do (Greek final sigma, Turkish dotted i) - slower, so only for a few words.
     """
     if not word.isalpha() and any(c.isdigit() for c in word):
         return _number_zipf(word)
@@ -117,4 +132,15 @@ def zipf(word: str, lang: str) -> float | None:
     if not table:
         return None
     freq = table.get(word, 0.0)
-    return math.log10(freq) + 9 if freq > 0 else 0.0
+    if freq > 0:
+        return math.log10(freq) + 9
+    if exact and lang not in _OWN_TOKENIZER:
+        return _normalised_zipf(word, lang)
+    return 0.0
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalised_zipf(word: str, lang: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, lang))

@@ -81,6 +81,7 @@ class AnswerSettings:
     min_score: float = 0.0
     spelling: bool = True
     spelling_max_zipf: float = 3.0
+    spelling_valid_zipf: float = 1.5
 
 
 @dataclass(frozen=True)
