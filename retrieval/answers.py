@@ -116,6 +116,8 @@ def parse_question(
             continue
         if index.knows(term):
             weight = index.idf(term)
+        elif not any(c.isalpha() for c in word):
+            continue  # a number or symbol that matches nothing ("<3"): stray, ignored
         else:
             weight = unseen(word) if unseen is not None else index.idf(term)
         counts = not frame and word not in asked.type_words and word not in asked.interrogatives

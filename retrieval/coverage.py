@@ -4,8 +4,8 @@ Each question term weighs what it tells: a term the sources use weighs its idf i
 word they never use weighs what words as common in general use (wordfreq, in the
 question's language) weigh in these sources (`RarityScale`), so a rare name the sources
 lack ("Eiffel") counts heavily against every passage and a common word they happen not
-to use ("harmful", "kicked") only as much as their own common words; numbers are looked
-up the same way, so a stray "3" hardly counts. A name (a capitalised word inside the
+to use ("harmful", "kicked") only as much as their own common words; a number or symbol
+that matches nothing ("<3") is ignored. A name (a capitalised word inside the
 question) that a passage lacks counts `name_weight` times against it: people copy names
 verbatim, so an answer almost always contains them (a name it has counts once, so "the
 population of Sochi" is not answered by every passage about Sochi). Words that only name

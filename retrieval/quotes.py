@@ -24,7 +24,7 @@ from retrieval.tokenize import Tokenizer, surface_form
 MAX_QUOTE_CHARS = 700
 # Measured on XQuAD (tuning half): see README, "Quotes".
 KIND_BONUS = 0.25
-ECHO_SHARE = 0.5
+ECHO_SHARE = 0.2
 
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})s?\b")
 _DIGIT = re.compile(r"\d")

@@ -15,8 +15,9 @@ import pytest
 from bot.config import Settings
 from retrieval.evaluation import QuestionSetReport, evaluate_beir, evaluate_questions
 from retrieval.library import Library
+from tests.shared_data import shared_data
 
-MSMARCO_5K = Path(__file__).resolve().parents[2] / "shared" / "data" / "msmarco-5k"
+MSMARCO_5K = shared_data("msmarco-5k")
 BM25S_PEER_NDCG10 = 0.7264
 RANK_BM25_WHITESPACE_NDCG10 = 0.4937
 

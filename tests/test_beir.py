@@ -10,8 +10,9 @@ import pytest
 
 from retrieval.beir import BeirDataset, BeirDoc, DatasetError, load_beir
 from retrieval.errors import SourcebotError
+from tests.shared_data import shared_data
 
-MSMARCO_5K = Path(__file__).resolve().parents[2] / "shared" / "data" / "msmarco-5k"
+MSMARCO_5K = shared_data("msmarco-5k")
 
 CORPUS: list[dict[str, object]] = [
     {"_id": "d1", "title": "Cats", "text": "Cats purr.", "metadata": {}},

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.cli import main
+from tests.shared_data import shared_data
 
 SEED_000 = "000_db2147d2a0a50ea2.txt"
 SEED_004 = "004_d7ba4bda41c5698a.txt"
@@ -48,6 +49,8 @@ EVAL_KEYS = {
     "not_found_accuracy",
     "answerable",
     "unanswerable",
+    "quote@1",
+    "with_answer",
 }
 
 
@@ -240,7 +243,7 @@ def test_eval_questions_json(
     assert data["unanswerable"] >= 5
 
 
-MSMARCO_5K = Path(__file__).resolve().parents[2] / "shared" / "data" / "msmarco-5k"
+MSMARCO_5K = shared_data("msmarco-5k")
 
 
 def test_eval_beir_json(capsys: pytest.CaptureFixture[str], config: str) -> None:
