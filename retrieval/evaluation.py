@@ -138,9 +138,7 @@ def _cases(path: Path) -> list[QuestionCase]:
                 f"{where}: give 'expected: [file#paragraph, ...]', or 'source' (a file name) "
                 "and 'paragraph' (a number or a list), or 'unanswerable: true'"
             )
-        cases.append(
-            QuestionCase(item["question"], tuple((source, p) for p in paragraphs), answer)
-        )
+        cases.append(QuestionCase(item["question"], tuple((source, p) for p in paragraphs), answer))
     return cases
 
 
