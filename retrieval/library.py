@@ -14,6 +14,7 @@ from pathlib import Path
 from retrieval.answers import Answerer
 from retrieval.index import SearchIndex
 from retrieval.model import Answer, ParagraphContext, Source, Summary
+from retrieval.question_language import preload
 from retrieval.settings import RetrievalSettings
 from retrieval.summaries import summarize
 
@@ -33,6 +34,7 @@ class Library:
     @classmethod
     def load(cls, settings: RetrievalSettings, index_dir: Path | None = None) -> Library:
         """Load the saved index in index_dir (or sources.index_dir), else index the sources."""
+        preload()  # the questions' language model loads while the index does
         folder = index_dir or settings.sources.index_dir
         if folder is not None:
             from retrieval.persist import load_index

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -52,17 +53,35 @@ def large_wordlist(lang: str) -> bool:
     return lang in available_languages("large")
 
 
-@functools.cache
-def _identifier() -> Any:
-    """Return py3langid's identifier restricted to the languages wordfreq has lists for."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+_loading = threading.Lock()
+_loaded: list[Any] = []
 
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
-    ours = wordfreq_languages()
-    identifier.set_languages(
-        sorted(c for c in set(identifier.nb_classes) if _WORDFREQ_CODE.get(c, c) in ours)
-    )
-    return identifier
+
+def _identifier() -> Any:
+    """Return py3langid's identifier restricted to the languages wordfreq has lists for.
+
+    Loaded once (a second and a half: the model is xz-compressed), under a lock, so a
+    question asked while `preload` runs waits for it instead of loading it again.
+    """
+    if _loaded:
+        return _loaded[0]
+    with _loading:
+        if not _loaded:
+            from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+            identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+            ours = wordfreq_languages()
+            identifier.set_languages(
+                sorted(c for c in set(identifier.nb_classes) if _WORDFREQ_CODE.get(c, c) in ours)
+            )
+            _loaded.append(identifier)
+    return _loaded[0]
+
+
+def preload() -> None:
+    """Start loading the language model in the background (while the index loads)."""
+    if not _loaded and not _loading.locked():
+        threading.Thread(target=_identifier, name="sourcebot-langid", daemon=True).start()
 
 
 def _log_likelihoods(text: str) -> dict[str, float]:
