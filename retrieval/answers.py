@@ -32,8 +32,7 @@ from retrieval.question_language import (
     question_language,
     zipf,
 )
-from retrieval.quotes import best_quote, holds_kind
-from retrieval.sentences import sentence_spans
+from retrieval.quotes import Sentences, best_quote, holds_kind, sentences_of
 from retrieval.settings import AnswerSettings
 from retrieval.spelling import SpellingCorrector
 from retrieval.stopwords import QUESTION_FRAMES
@@ -147,6 +146,11 @@ class Answerer:
     def __init__(self, index: SearchIndex, settings: AnswerSettings) -> None:
         self.index = index
         self.settings = settings
+        # A passage's sentences are needed by the not-found rule, the first-page order and
+        # the quote, often for the same passage: split and tokenized once.
+        self.sentences: Callable[[str], Sentences] = functools.lru_cache(maxsize=1024)(
+            lambda text: sentences_of(text, index.tokenizer)
+        )
         self.corrector = (
             SpellingCorrector(
                 index.surface_words, settings.spelling_max_zipf, settings.spelling_valid_zipf
@@ -222,10 +226,7 @@ class Answerer:
             if needed <= 0 or needed > coverage:
                 return coverage  # qualifies (or fails) whatever its sentences say
         wanted = {t.term for t in query.weighted}
-        tokenize = self.index.tokenizer.tokenize
-        text = passage.text
-        spans = sentence_spans(text) or [(0, len(text))]
-        sentences = [wanted.intersection(tokenize(text[a:b])) for a, b in spans]
+        sentences = [wanted.intersection(terms) for terms in self.sentences(passage.text).terms]
         context: set[str] = set()
         if text_only:
             indexed = set().union(*sentences)
@@ -298,7 +299,7 @@ class Answerer:
         text = passage.text
         return any(
             holds_kind(text[a:b], query.asked, query.words, query.language, self.index.tokenizer)
-            for a, b in sentence_spans(text)
+            for a, b in self.sentences(text).spans
         )
 
     def _select(self, candidates: list[Scored], query: Query, wanted: int) -> list[Scored]:
@@ -327,14 +328,16 @@ class Answerer:
         p = scored.passage
         paragraph = self.index.paragraph_text(p.source, p.paragraph)
         weights = {t.term: t.weight for t in query.weighted}
+        quoted = paragraph if len(paragraph) <= MAX_QUOTED_PARAGRAPH_CHARS else p.text
         quote = best_quote(
-            paragraph if len(paragraph) <= MAX_QUOTED_PARAGRAPH_CHARS else p.text,
+            quoted,
             weights,
             self.index.tokenizer,
             self.settings.max_quote_sentences,
             query.asked,
             query.words,
             query.language,
+            self.sentences(quoted),
         )
         return Hit(
             rank=rank,

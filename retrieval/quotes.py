@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 
 from retrieval.answer_type import NOTHING, AskedFor, capitalises_nouns
 from retrieval.model import Quote
@@ -80,6 +81,20 @@ def _echoes(terms: set[str], found: set[str]) -> bool:
     return bool(terms) and len(found) >= ECHO_SHARE * len(terms)
 
 
+@dataclass(frozen=True)
+class Sentences:
+    """A text's sentences (character spans) and the terms of each."""
+
+    spans: tuple[tuple[int, int], ...]
+    terms: tuple[frozenset[str], ...]
+
+
+def sentences_of(text: str, tokenizer: Tokenizer) -> Sentences:
+    """Return the sentences of text with their terms (the whole text when it has none)."""
+    spans = tuple(sentence_spans(text)) or ((0, len(text)),)
+    return Sentences(spans, tuple(frozenset(tokenizer.tokenize(text[a:b])) for a, b in spans))
+
+
 def best_quote(
     paragraph: str,
     weights: Mapping[str, float],
@@ -88,11 +103,16 @@ def best_quote(
     asked: AskedFor = NOTHING,
     question_words: Collection[str] = (),
     lang: str = "en",
+    sentences: Sentences | None = None,
 ) -> Quote:
-    """Return the best window of up to max_sentences sentences of paragraph, terms marked."""
-    spans = sentence_spans(paragraph) or [(0, len(paragraph))]
+    """Return the best window of up to max_sentences sentences of paragraph, terms marked.
+
+    sentences: the paragraph's, when the caller has them already.
+    """
+    parts = sentences or sentences_of(paragraph, tokenizer)
+    spans = parts.spans
     texts = [paragraph[a:b] for a, b in spans]
-    all_terms = [set(tokenizer.tokenize(t)) for t in texts]
+    all_terms = parts.terms
     found = [{t for t in terms if t in weights} for terms in all_terms]
     kinds = [holds_kind(t, asked, question_words, lang, tokenizer) for t in texts]
     total = sum(weights[t] for t in sorted(weights)) or 1.0
@@ -123,7 +143,7 @@ def best_quote(
 def _extend(
     window: tuple[int, int],
     spans: Sequence[tuple[int, int]],
-    all_terms: Sequence[set[str]],
+    all_terms: Sequence[frozenset[str]],
     found: Sequence[set[str]],
     kinds: Sequence[bool],
     asked: AskedFor,
