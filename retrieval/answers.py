@@ -39,13 +39,13 @@ from retrieval.stopwords import QUESTION_FRAMES
 from retrieval.tokenize import surface_form
 
 MAX_QUESTION_TERMS = 32
-# A first-page hit that holds what the question asks for (a date for "when"...) ranks as if
-# its BM25 score were this much higher: +0.1 point of XQuAD paragraph top-1, tuning half.
-KIND_BOOST = 1.2
 MAX_QUESTION_CHARS = 2000
 # A paragraph longer than this (a dump with no blank lines) is quoted from the matching
 # passage alone: scoring every sentence of megabytes would take seconds per question.
 MAX_QUOTED_PARAGRAPH_CHARS = 20_000
+# A first-page hit that holds what the question asks for (a date for "when"...) ranks as if
+# its BM25 score were this much higher: +0.1 point of XQuAD paragraph top-1, tuning half.
+KIND_BOOST = 1.2
 
 
 @dataclass(frozen=True)
