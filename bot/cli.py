@@ -7,12 +7,13 @@ domain error is turned into one line on stderr and exit code 2 here, and nowhere
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO, get_args
+from typing import Any, TextIO, cast, get_args
 
 from bot.config import DEFAULT_CONFIG, Settings, load_settings, project_root
 from bot.json_shapes import (
@@ -99,7 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("eval", parents=[common], help="measure retrieval or cleaning quality")
     ev.add_argument(
-        "dataset", type=Path, help="BEIR folder, YAML question file, or extraction set folder"
+        "dataset",
+        type=Path,
+        help="BEIR folder, YAML question file, SQuAD-format .json file or extraction set folder",
     )
     ev.add_argument("--json", action="store_true", help="print JSON")
     ev.add_argument(
@@ -109,6 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument(
         "--pages", metavar="START:STOP", help="extraction sets: only these pages, in name order"
+    )
+    ev.add_argument(
+        "--off-topic",
+        action="store_true",
+        help="SQuAD files: also ask each article's questions of the other articles only",
     )
 
     sub.add_parser("chat", parents=[common, loaded], help="ask questions in the terminal")
@@ -220,25 +228,43 @@ def _eval_extraction(args: argparse.Namespace, settings: Settings, out: TextIO) 
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from retrieval.evaluate import evaluate_beir, evaluate_questions, is_extraction_set
+    from retrieval.evaluate import (
+        evaluate_beir,
+        evaluate_questions,
+        evaluate_squad,
+        is_extraction_set,
+        load_squad,
+    )
 
     dataset: Path = args.dataset
     if dataset.is_dir() and is_extraction_set(dataset):
         return _eval_extraction(args, settings, out)
     if args.pages:
         raise CliError("--pages applies to extraction sets (a folder with ground-truth.json)")
+    is_squad = dataset.suffix.lower() == ".json" and dataset.is_file()
+    if args.off_topic and not is_squad:
+        raise CliError("--off-topic applies to SQuAD-format .json files")
     if dataset.is_dir():
         scores = evaluate_beir(dataset, settings.retrieval, engine=args.engine)
         result: dict[str, Any] = scores.as_json()
+    elif is_squad:
+        retrieval = settings.retrieval
+        if args.engine:
+            index = dataclasses.replace(retrieval.index, engine=cast(EngineName, args.engine))
+            retrieval = dataclasses.replace(retrieval, index=index)
+        squad = evaluate_squad(load_squad(dataset), retrieval, off_topic=args.off_topic)
+        result = squad.as_json()
     elif dataset.suffix.lower() in (".yaml", ".yml") and dataset.is_file():
         if args.engine:
-            raise CliError("--engine applies to BEIR folders; set index.engine in the config")
+            raise CliError(
+                "--engine applies to BEIR folders and SQuAD files; set index.engine in the config"
+            )
         report = evaluate_questions(dataset, Library.load(settings.retrieval).answerer)
         result = report.as_json()
     else:
         raise CliError(
-            f"{dataset}: not a BEIR folder, an extraction set or a .yaml question file; "
-            "see README, `sourcebot eval`"
+            f"{dataset}: not a BEIR folder, an extraction set, a .yaml question file or a "
+            "SQuAD-format .json file; see README, `sourcebot eval`"
         )
     if args.json:
         _print_json(result, out)

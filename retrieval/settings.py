@@ -176,10 +176,16 @@ class AnswerSettings:
 
     top_k: int = setting(3, low=1, high=20)
     max_quote_sentences: int = setting(3, low=1, high=10)
-    min_coverage: float = setting(0.45, low=0, high=1)
+    # Share of the question a passage must support to count as an answer; below it the bot
+    # says "not found" (chosen on XQuAD's even articles, checked on the odd ones: README).
+    min_coverage: float = setting(0.42, low=0, high=1)
+    name_weight: float = setting(2.0, low=1, high=10)  # times a missing name counts against
+    proximity: float = setting(0.5, low=0, high=1)  # share of support from the best window
+    proximity_sentences: int = setting(2, low=1, high=10)  # sentences in that window
     min_score: float = 0.0
     spelling: bool = True
     spelling_max_zipf: float = 3.0
+    spelling_valid_zipf: float = setting(1.5, low=0, high=8)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from retrieval.model import (
     SummaryRequest,
 )
 from retrieval.settings import RetrievalSettings
+from retrieval.text.langdetect import preload
 
 _WORD = re.compile(r"[^\W_]+")
 _NAME = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]{3,})\b")
@@ -37,6 +38,7 @@ class Library:
         self.index = index
         self.settings = settings
         self.answerer = Answerer(index, settings.answers)
+        preload(index.languages)  # the questions' language model, if they will need it
 
     @classmethod
     def load(cls, settings: RetrievalSettings, index_dir: Path | None = None) -> Library:

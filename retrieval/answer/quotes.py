@@ -1,19 +1,44 @@
 """Choose the quote: the one to three contiguous sentences of a paragraph that best answer.
 
-A window of sentences scores the summed weight (idf) of the distinct question terms it
-contains; a longer window wins only when it adds a term, so quotes stay short. The
-matched words are marked by character span for the renderers to highlight.
+A window of sentences scores the share of the question's weight whose distinct terms it
+contains, plus `KIND_BONUS` when it holds what the question asks for (a number for "how
+many", a date for "when", a name for "who", see answer_type.py) in a word the question
+does not use; a longer window wins only when it scores more, so quotes stay short. A
+window that only echoes the question (most of its words are the question's) is extended
+to the next sentence that brings something new, and a window that lacks what the
+question asks for reaches to the next sentence that holds it: the answer is often the
+sentence after the one that restates the question. The matched words are marked by
+character span for the renderers to highlight.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 
+from retrieval.answer.answer_type import NOTHING, AskedFor, capitalises_nouns
 from retrieval.model import Quote
 from retrieval.text.sentences import sentence_spans
-from retrieval.text.tokenize import Tokenizer
+from retrieval.text.tokenize import Tokenizer, surface_form
 
 MAX_QUOTE_CHARS = 700
+# Measured on XQuAD (tuning half): see README, "Quotes".
+KIND_BONUS = 0.25
+ECHO_SHARE = 0.2
+
+_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})s?\b")
+_DIGIT = re.compile(r"\d")
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()
+)
+_DATE_WORDS = frozenset("century centuries decade bc ad bce ce".split())
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+    "eighty ninety hundred hundreds thousand thousands million millions billion billions "
+    "trillion dozen dozens half twice".split()
+)
 
 
 def mark_terms(text: str, terms: Collection[str], tokenizer: Tokenizer) -> Quote:
@@ -22,31 +47,123 @@ def mark_terms(text: str, terms: Collection[str], tokenizer: Tokenizer) -> Quote
     return Quote(text, marks)
 
 
+def holds_kind(
+    sentence: str,
+    asked: AskedFor,
+    question_words: Collection[str],
+    lang: str,
+    tokenizer: Tokenizer,
+) -> bool:
+    """Say whether a sentence holds what the question asks for, in words it does not use."""
+    kind = asked.kind
+    if kind is None:
+        return False
+    raws = tokenizer.raw_tokens(sentence)
+    new = [
+        (i, raw, word)
+        for i, raw in enumerate(raws)
+        if (word := surface_form(raw)) not in question_words
+    ]
+    if kind == "number":
+        return any(_DIGIT.search(word) or word in _NUMBER_WORDS for _, _, word in new)
+    if kind == "date":
+        return any(
+            _YEAR.fullmatch(word) or word in _MONTHS or word in _DATE_WORDS for _, _, word in new
+        )
+    if capitalises_nouns(lang):
+        return False  # a capital marks every noun there, not a name
+    # A name or a place: a capitalised word the question does not use, not the first word.
+    return any(i > 0 and raw[:1].isupper() for i, raw, _ in new)
+
+
+def _echoes(terms: set[str], found: set[str]) -> bool:
+    """Say whether a window's terms are mostly the question's own."""
+    return bool(terms) and len(found) >= ECHO_SHARE * len(terms)
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """A text's sentences (character spans) and the terms of each."""
+
+    spans: tuple[tuple[int, int], ...]
+    terms: tuple[frozenset[str], ...]
+
+
+def sentences_of(text: str, tokenizer: Tokenizer) -> Sentences:
+    """Return the sentences of text with their terms (the whole text when it has none)."""
+    spans = tuple(sentence_spans(text, tokenizer.language)) or ((0, len(text)),)
+    return Sentences(spans, tuple(frozenset(tokenizer.tokenize(text[a:b])) for a, b in spans))
+
+
 def best_quote(
     paragraph: str,
-    terms: Collection[str],
-    weight: Callable[[str], float],
+    weights: Mapping[str, float],
     tokenizer: Tokenizer,
     max_sentences: int = 3,
+    asked: AskedFor = NOTHING,
+    question_words: Collection[str] = (),
+    lang: str = "en",
+    sentences: Sentences | None = None,
 ) -> Quote:
-    """Return the best window of up to max_sentences sentences of paragraph, terms marked."""
-    spans = sentence_spans(paragraph, tokenizer.language) or [(0, len(paragraph))]
-    found = [{t for t in tokenizer.tokenize(paragraph[a:b]) if t in terms} for a, b in spans]
+    """Return the best window of up to max_sentences sentences of paragraph, terms marked.
+
+    sentences: the paragraph's, when the caller has them already.
+    """
+    parts = sentences or sentences_of(paragraph, tokenizer)
+    spans = parts.spans
+    texts = [paragraph[a:b] for a, b in spans]
+    all_terms = parts.terms
+    found = [{t for t in terms if t in weights} for terms in all_terms]
+    kinds = [holds_kind(t, asked, question_words, lang, tokenizer) for t in texts]
+    total = sum(weights[t] for t in sorted(weights)) or 1.0
     best: tuple[float, int, int] | None = None  # (score, -length, -start) to maximise
     best_window = (0, 1)
     for start in range(len(spans)):
         covered: set[str] = set()
+        kind = False
         for size in range(1, max_sentences + 1):
             end = start + size
             if end > len(spans):
                 break
             covered |= found[end - 1]
-            chars = spans[end - 1][1] - spans[start][0]
-            if size > 1 and chars > MAX_QUOTE_CHARS:
+            kind = kind or kinds[end - 1]
+            if size > 1 and spans[end - 1][1] - spans[start][0] > MAX_QUOTE_CHARS:
                 break
-            key = (sum(weight(t) for t in covered), -size, -start)
+            # Summed in a fixed order: a set's order, and so a float sum's last bit, would
+            # depend on the hash seed.
+            score = sum(weights[t] for t in sorted(covered)) / total + (KIND_BONUS if kind else 0)
+            key = (round(score, 9), -size, -start)
             if best is None or key > best:
                 best, best_window = key, (start, end)
-    start, end = best_window
+    start, end = _extend(best_window, spans, all_terms, found, kinds, asked, max_sentences)
     text = paragraph[spans[start][0] : spans[end - 1][1]]
-    return mark_terms(text, terms, tokenizer)
+    return mark_terms(text, weights, tokenizer)
+
+
+def _extend(
+    window: tuple[int, int],
+    spans: Sequence[tuple[int, int]],
+    all_terms: Sequence[frozenset[str]],
+    found: Sequence[set[str]],
+    kinds: Sequence[bool],
+    asked: AskedFor,
+    max_sentences: int,
+) -> tuple[int, int]:
+    """Return the window grown forward to the sentence that answers what it only restates."""
+    start, end = window
+    if asked.kind is not None:
+        if any(kinds[start:end]):
+            return window
+        for stop in range(end + 1, min(start + max_sentences, len(spans)) + 1):
+            if spans[stop - 1][1] - spans[start][0] > MAX_QUOTE_CHARS:
+                break
+            if kinds[stop - 1]:
+                return start, stop
+        return window
+    terms = set().union(*all_terms[start:end])
+    matched = set().union(*found[start:end])
+    if end < len(spans) and end - start < max_sentences and _echoes(terms, matched):
+        new = all_terms[end] - matched
+        if new and spans[end][1] - spans[start][0] <= MAX_QUOTE_CHARS:
+            return start, end + 1
+    return window

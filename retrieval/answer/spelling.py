@@ -1,9 +1,16 @@
 """Correct question words the sources never use, against the sources' own vocabulary.
 
-A word is corrected only when its term matches nothing in the index and the word is rare
-in general usage (wordfreq), so "Lavorv" becomes "lavrov" but "bread" stays "bread" and
-finds nothing. Candidates are the sources' words within a Damerau-Levenshtein distance of
-1 (words of 4-5 letters) or 2 (longer); ties go to the more frequent word.
+A word is corrected only when its term matches nothing in the index and it is not a real
+word of the question's language (wordfreq): an ordinary word that general use knows at
+all (Zipf >= `answers.spelling_valid_zipf`) is never replaced, so a German or Spanish
+inflection the sources do not happen to use stays as asked and "bread" stays "bread". A
+name (a capitalised word inside the question) is corrected unless it is a common word
+(Zipf >= `answers.spelling_max_zipf`): names are where typos hurt, and word lists hold
+names' misspellings too ("Puttin"). In a language wordfreq has only a small list for
+(Greek, Turkish, Romanian...), which lacks most inflected forms, only names are corrected.
+Candidates are the sources' words within a Damerau-Levenshtein distance of 1 (words of 4-5
+letters) or 2 (longer); among the closest, the most similar by edit ratio ("Ghandi" ->
+"Gandhi", not "grand"), then the most frequent.
 """
 
 from __future__ import annotations
@@ -12,11 +19,14 @@ import re
 from collections.abc import Callable, Mapping
 from functools import cached_property
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
+
+from retrieval.text.frequency import large_wordlist, zipf
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _MIN_LENGTH = 4
+_CANDIDATES = 20  # closest words weighed by similarity before the frequency tie-break
 
 
 def max_distance(word: str) -> int:
@@ -26,29 +36,38 @@ def max_distance(word: str) -> int:
     return 1 if len(word) <= 5 else 2
 
 
-def common_word(word: str, max_zipf: float) -> bool:
-    """Say whether word is a common English or Russian word (Zipf frequency >= max_zipf)."""
-    from wordfreq import zipf_frequency
+def common_word(word: str, min_zipf: float, lang: str | None = None) -> bool:
+    """Say whether word is a word of lang at least this common (Zipf) in general use.
 
-    lang = "ru" if _CYRILLIC.search(word) else "en"
-    return bool(zipf_frequency(word, lang) >= max_zipf)
+    Without a language, English or Russian by the word's script. A language wordfreq has
+    no list for has no word it can vouch for: then only the script's default is asked.
+    """
+    if lang is None or zipf(word, lang, exact=True) is None:
+        lang = "ru" if _CYRILLIC.search(word) else "en"
+    value = zipf(word, lang, exact=True)
+    return value is not None and value >= min_zipf
 
 
 class SpellingCorrector:
     """Nearest-word correction over the sources' vocabulary."""
 
     def __init__(
-        self, words: Mapping[str, int] | Callable[[], Mapping[str, int]], max_zipf: float
+        self,
+        words: Mapping[str, int] | Callable[[], Mapping[str, int]],
+        max_zipf: float,
+        valid_zipf: float | None = None,
     ) -> None:
         # A callable is called on the first correction: most questions never need one.
         self._source = words
         self._max_zipf = max_zipf
+        self._valid_zipf = max_zipf if valid_zipf is None else valid_zipf
 
     @cached_property
     def _choices(self) -> dict[str, list[str]]:
         words = self._source() if callable(self._source) else self._source
-        ranked = sorted(words.items(), key=lambda item: -item[1])
-        # By first letter, most frequent first, so extractOne's first-best tie goes to it;
+        # Ties in frequency by the word itself: the order must not depend on the hash seed.
+        ranked = sorted(words.items(), key=lambda item: (-item[1], item[0]))
+        # By first letter, most frequent first, so the frequency tie-break keeps its order;
         # a typo rarely hits the first letter, and this keeps a large vocabulary fast.
         groups: dict[str, list[str]] = {}
         for word, _ in ranked:
@@ -56,15 +75,28 @@ class SpellingCorrector:
                 groups.setdefault(word[0], []).append(word)
         return groups
 
-    def correct(self, word: str) -> str | None:
-        """Return the sources' word closest to word, or None when none is close enough."""
+    def correct(self, word: str, lang: str | None = None, name: bool = False) -> str | None:
+        """Return the sources' word closest to word, or None when none is close enough.
+
+        A real word of the question's language (lang) is never corrected; name says the
+        word is capitalised inside the question.
+        """
         limit = max_distance(word)
-        if limit == 0 or not word.isalpha() or common_word(word, self._max_zipf):
+        if limit == 0 or not word.isalpha():
             return None
-        best = process.extractOne(
+        if not name and lang is not None and not large_wordlist(lang):
+            return None  # a word a small list lacks may still be a real word: leave it
+        if common_word(word, self._max_zipf if name else self._valid_zipf, lang):
+            return None
+        close = process.extract(
             word,
             self._choices.get(word[0], []),
             scorer=DamerauLevenshtein.distance,
             score_cutoff=limit,
+            limit=_CANDIDATES,
         )
-        return None if best is None else str(best[0])
+        if not close:
+            return None
+        # Fewest edits, then the most similar spelling, then the most frequent (list order).
+        best = min(close, key=lambda c: (c[1], -fuzz.ratio(word, c[0]), c[2]))
+        return str(best[0])

@@ -2,7 +2,8 @@
 
 Each question is answered with `answer()`, as the bot would; top-1 / top-3 accuracy on
 answerable questions and not-found accuracy on unanswerable ones, beside the ranking
-metrics of BEIR (nDCG@10, recall, MRR) over the cited paragraphs.
+metrics of BEIR (nDCG@10, recall, MRR) over the cited paragraphs; for questions that name
+their `answer`, quote@1: the rank-1 quote holds it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import yaml
 from retrieval.answer.answers import Answerer
 from retrieval.errors import DatasetError
 from retrieval.evaluate.metrics import EvalScores, evaluate_run
+from retrieval.evaluate.squad_eval import fold
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class QuestionCase:
 
     question: str
     expected: tuple[tuple[str, int], ...]  # (source file, paragraph); empty = unanswerable
+    answer: str | None = None  # words the rank-1 quote must hold
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class QuestionResult:
     found: bool
     cited: tuple[tuple[str, int], ...]
     corrected: dict[str, str]
+    quote: str = ""  # the rank-1 quote
 
 
 @dataclass(frozen=True)
@@ -47,9 +51,11 @@ class QuestionSetReport:
     answerable: int
     unanswerable: int
     results: tuple[QuestionResult, ...]
+    quote_at_1: float = 0.0
+    with_answer: int = 0
 
     def as_json(self) -> dict[str, Any]:
-        """Return the scores with the BEIR keys plus top1, top3 and not_found_accuracy."""
+        """Return the scores with the BEIR keys plus top1, top3, not_found_accuracy, quote@1."""
         return {
             **self.scores.as_json(),
             "top1": self.top1,
@@ -57,6 +63,8 @@ class QuestionSetReport:
             "not_found_accuracy": self.not_found_accuracy,
             "answerable": self.answerable,
             "unanswerable": self.unanswerable,
+            "quote@1": self.quote_at_1,
+            "with_answer": self.with_answer,
         }
 
 
@@ -88,8 +96,12 @@ def _cases(path: Path) -> list[QuestionCase]:
         if item.get("unanswerable") is True:
             cases.append(QuestionCase(item["question"], ()))
             continue
+        answer = item.get("answer")
+        if answer is not None and (not isinstance(answer, str) or not answer.strip()):
+            raise DatasetError(f"{where}: 'answer' must be the words the quote should hold")
         if isinstance(item.get("expected"), list):
-            cases.append(QuestionCase(item["question"], _citations(item["expected"], where)))
+            cited = _citations(item["expected"], where)
+            cases.append(QuestionCase(item["question"], cited, answer))
             continue
         source, paragraphs = item.get("source"), item.get("paragraph")
         if isinstance(paragraphs, int):
@@ -103,7 +115,7 @@ def _cases(path: Path) -> list[QuestionCase]:
                 f"{where}: give 'expected: [file#paragraph, ...]', or 'source' (a file name) "
                 "and 'paragraph' (a number or a list), or 'unanswerable: true'"
             )
-        cases.append(QuestionCase(item["question"], tuple((source, p) for p in paragraphs)))
+        cases.append(QuestionCase(item["question"], tuple((source, p) for p in paragraphs), answer))
     return cases
 
 
@@ -124,12 +136,14 @@ def evaluate_questions(path: Path, answerer: Answerer) -> QuestionSetReport:
     for i, case in enumerate(cases):
         answer = answerer.answer(case.question, top_k=10)
         cited = tuple((h.passage.source, h.passage.paragraph) for h in answer.hits)
-        results.append(QuestionResult(case, answer.found, cited, answer.corrected_terms))
+        quote = answer.hits[0].quote.text if answer.hits else ""
+        results.append(QuestionResult(case, answer.found, cited, answer.corrected_terms, quote))
         if case.expected:
             run[str(i)] = [f"{s}#{p}" for s, p in cited]
             qrels[str(i)] = {f"{s}#{p}": 1 for s, p in case.expected}
     answerable = [r for r in results if r.case.expected]
     unanswerable = [r for r in results if not r.case.expected]
+    quoted = [r for r in answerable if r.case.answer is not None]
 
     def share(hits: int, total: int) -> float:
         return hits / total if total else 0.0
@@ -147,4 +161,12 @@ def evaluate_questions(path: Path, answerer: Answerer) -> QuestionSetReport:
         answerable=len(answerable),
         unanswerable=len(unanswerable),
         results=tuple(results),
+        quote_at_1=share(sum(quote_holds(r) for r in quoted), len(quoted)),
+        with_answer=len(quoted),
     )
+
+
+def quote_holds(result: QuestionResult) -> bool:
+    """Say whether the rank-1 quote holds the answer the question names (folded)."""
+    answer = result.case.answer
+    return answer is not None and fold(answer) in fold(result.quote)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -60,6 +61,15 @@ class SearchIndex:
     def languages(self) -> tuple[str, ...]:
         """Return the languages of the sources (detected or configured), sorted."""
         return tuple(sorted({r.language for r in self.parts.records if r.language}))
+
+    @functools.cached_property
+    def main_language(self) -> str | None:
+        """Return the language most passages are in (None: no source's is known)."""
+        counts: Counter[str] = Counter()
+        for record in self.parts.records:
+            if record.language:
+                counts[record.language] += record.passages
+        return min(counts, key=lambda lang: (-counts[lang], lang)) if counts else None
 
     def question_tokenizer(self, question: str) -> Tokenizer:
         """Return the tokenizer for a question: of its language among the sources' ones."""
@@ -113,6 +123,13 @@ class SearchIndex:
             if df > words.get(word, 0):
                 words[word] = df
         return words
+
+    @functools.cached_property
+    def mean_passage_terms(self) -> float:
+        """Return how many terms a passage is indexed under, on average (1 when empty)."""
+        n = len(self.passages)
+        total = int(self.parts.forward.tfs.sum(dtype="int64")) if n else 0
+        return total / n if n and total else 1.0
 
     def idf(self, term: str) -> float:
         """Return the term's weight for matching questions (Lucene idf; unseen terms weigh most)."""

@@ -93,8 +93,11 @@ class TermCounter:
             stream.extend(map(self._lookup, pieces))
         except KeyError:  # pieces not seen before: learn them, then take the codes again
             del stream[mark:]
-            for piece in set(pieces).difference(self._pieces):
-                self._pieces[piece] = self._code(piece)
+            # In the order the pieces come, not a set's: a new term's id, and the surface
+            # word kept for it, must not depend on the hash seed.
+            for piece in dict.fromkeys(pieces):
+                if piece not in self._pieces:
+                    self._pieces[piece] = self._code(piece)
             stream.extend(map(self._lookup, pieces))
 
     def count_rows(

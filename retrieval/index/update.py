@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +39,7 @@ from retrieval.ingest.files import SourceFile, find_source_files
 from retrieval.ingest.folders import with_folder_repeats
 from retrieval.ingest.formats import read_documents
 from retrieval.ingest.policy import SourcePolicy
+from retrieval.model import Source
 from retrieval.settings import RetrievalSettings
 from retrieval.text.tokenize import Tokenizer
 
@@ -155,6 +156,15 @@ def build_index(
     if not builder.records:
         raise policy.nothing_usable()
     return SearchIndex(builder.finish(), tokenizer, settings, policy.warnings)
+
+
+def index_sources(settings: RetrievalSettings, sources: Iterable[Source]) -> SearchIndex:
+    """Return an in-memory index over sources already read and cleaned (an evaluation set)."""
+    tokenizer = Tokenizer.from_settings(settings.tokenizer)
+    builder = IndexBuilder(settings, tokenizer)
+    for source in sources:
+        builder.add(source, origin=source.file)
+    return SearchIndex(builder.finish(), tokenizer, settings)
 
 
 def update_index(

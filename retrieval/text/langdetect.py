@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import threading
 from collections import Counter
 from collections.abc import Collection, Iterable
 
@@ -26,11 +27,30 @@ _ASCII_LETTER = re.compile("[A-Za-z]")
 _NO_PUNCTUATION = str.maketrans(dict.fromkeys(".,;:!?\"'()«»“”’"))
 
 
-@functools.cache
-def _identifier() -> object:
-    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+_loading = threading.Lock()
+_loaded: list[object] = []
 
-    return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE)
+
+def _identifier() -> object:
+    """Return py3langid's identifier, loaded once (1.3 s: the model is xz-compressed) under
+    a lock, so a question asked while `preload` runs waits for it instead of loading it too."""
+    if not _loaded:
+        with _loading:
+            if not _loaded:
+                from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+                _loaded.append(LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE))
+    return _loaded[0]
+
+
+def preload(languages: Collection[str]) -> None:
+    """Start loading the model in the background when questions will need it: when two of
+    the sources' languages share a script (most folders have one language, and no model)."""
+    scripts = [
+        script for code in languages if code in LANGUAGES for script in LANGUAGES[code].scripts
+    ]
+    if len(scripts) > len(set(scripts)) and not _loaded and not _loading.locked():
+        threading.Thread(target=_identifier, name="sourcebot-langid", daemon=True).start()
 
 
 @functools.cache

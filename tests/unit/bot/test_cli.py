@@ -49,6 +49,8 @@ EVAL_KEYS = {
     "not_found_accuracy",
     "answerable",
     "unanswerable",
+    "quote@1",
+    "with_answer",
 }
 
 
@@ -505,3 +507,73 @@ def test_eval_pages_is_only_for_extraction_sets(
     code, _, err = run(capsys, "eval", dataset, "--pages", "0:5", "--config", config)
     assert code == 2
     assert "--pages applies to extraction sets" in err
+
+
+SQUAD_KEYS = {
+    "para@1",
+    "para@3",
+    "quote@1",
+    "quote@1_given_para@1",
+    "not_found_answerable",
+    "off_topic_not_found",
+    "articles",
+    "paragraphs",
+    "questions",
+}
+
+
+def test_eval_squad_json(capsys: pytest.CaptureFixture[str], config: str, tmp_path: Path) -> None:
+    data = {
+        "data": [
+            {
+                "title": "Lighthouses",
+                "paragraphs": [
+                    {
+                        "context": "The Eddystone Lighthouse stands on rocks south of Plymouth. "
+                        "Its fourth tower was designed by James Douglass and lit in 1882.",
+                        "qas": [
+                            {
+                                "id": "1",
+                                "question": "Who designed the fourth Eddystone tower?",
+                                "answers": [{"text": "James Douglass", "answer_start": 96}],
+                            }
+                        ],
+                    }
+                ],
+            },
+            {
+                "title": "Bread",
+                "paragraphs": [
+                    {
+                        "context": "Bread is baked from flour, water and yeast.",
+                        "qas": [
+                            {
+                                "id": "2",
+                                "question": "What is bread baked from?",
+                                "answers": [{"text": "flour, water and yeast"}],
+                            }
+                        ],
+                    }
+                ],
+            },
+        ]
+    }
+    path = tmp_path / "squad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = run_json(capsys, "eval", str(path), "--off-topic", "--json", "--config", config)
+    assert set(result) == SQUAD_KEYS
+    assert (result["articles"], result["paragraphs"], result["questions"]) == (2, 2, 2)
+    assert result["para@1"] == 1.0
+    assert result["quote@1"] == 1.0
+    assert result["off_topic_not_found"] == 1.0
+    without = run_json(capsys, "eval", str(path), "--json", "--config", config)
+    assert "off_topic_not_found" not in without
+
+
+def test_eval_off_topic_only_for_squad(
+    capsys: pytest.CaptureFixture[str], config: str, repo_root: Path
+) -> None:
+    dataset = str(repo_root / "tests" / "data" / "seed_questions.yaml")
+    code, out, err = run(capsys, "eval", dataset, "--off-topic", "--config", config)
+    assert (code, out) == (2, "")
+    assert "--off-topic" in err

@@ -209,9 +209,11 @@ def test_quotes_are_verbatim_contiguous_sentences(library: Library, question: st
 def test_quote_is_the_best_sentence(library: Library) -> None:
     answer = library.answer("Why did Kerry lay a wreath at the memorial?")
     assert cited(answer)[0] == (SEED_000, 16)
+    # The sentence that restates the question, and the next one, which says why.
     assert answer.hits[0].quote.text == (
         "John Kerry laying a wreath at the memorial to the fallen in the Great Patriotic War "
-        "was a moment that played a positive symbolic role during the visit."
+        "was a moment that played a positive symbolic role during the visit. It demonstrated "
+        "that America recognizes our contribution to the victory in WWII as an ally."
     )
     marked = [answer.hits[0].quote.text[a:b] for a, b in answer.hits[0].quote.marks]
     assert marked == ["Kerry", "laying", "wreath", "memorial"]
@@ -289,7 +291,109 @@ def test_punctuation_only_has_no_terms(library: Library) -> None:
 
 
 def test_long_question_keeps_telling_words(library: Library) -> None:
-    text = " ".join(p.text for s in library.sources for p in s.paragraphs)
-    answer = library.answer((text * 5)[:100_000])
+    # A 100,000-character message (one paragraph pasted over and over, with the rest of the
+    # sources once): its 32 most telling words are kept, and they find that paragraph.
+    everything = " ".join(p.text for s in library.sources for p in s.paragraphs)
+    paragraph = library.sources[1].paragraphs[10]
+    answer = library.answer(
+        ((paragraph.text + " ") * 200)[: 100_000 - len(everything)] + everything
+    )
     assert len(answer.terms) == 32
     assert answer.found
+    assert (answer.hits[0].passage.source, answer.hits[0].passage.paragraph) == (
+        library.sources[1].file,
+        paragraph.number,
+    )
+
+
+# --- Spelling in the question's language -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "lang", "vocabulary"),
+    [
+        ("verblieb", "de", {"verlief": 3}),  # a German word the sources do not use
+        ("anotó", "es", {"azotó": 2}),
+        ("ehemaligem", "de", {"ehemaliger": 4}),  # an inflection: a real word all the same
+        ("pertain", "en", {"persian": 5}),
+        ("χρηματοδότησαν", "el", {"χρηματοδότηση": 2}),  # a small word list: only names
+    ],
+)
+def test_real_words_of_the_question_language_are_never_corrected(
+    word: str, lang: str, vocabulary: dict[str, int]
+) -> None:
+    assert SpellingCorrector(Counter(vocabulary), 3.0, 1.5).correct(word, lang) is None
+
+
+def test_misspelled_names_are_corrected() -> None:
+    corrector = SpellingCorrector(Counter({"putin": 3, "pulling": 9, "kerry": 2}), 3.0, 1.5)
+    # "puttin" is in English word lists (slang), but a capitalised word is a name here.
+    assert corrector.correct("puttin", "en", name=True) == "putin"
+    assert corrector.correct("puttin", "en", name=False) is None
+    assert corrector.correct("kery", "en", name=True) == "kerry"
+
+
+def test_the_closest_spelling_beats_the_more_frequent_word() -> None:
+    corrector = SpellingCorrector(Counter({"grand": 50, "gandhi": 2}), 3.0, 1.5)
+    assert corrector.correct("ghandi", "en", name=True) == "gandhi"
+
+
+# --- Quotes that hold the answer ----------------------------------------------------------
+
+NORMANS = (
+    "Normans in the Crusades\n\n"
+    "In April 1191 Richard the Lion-hearted left Messina with a large fleet in order to "
+    "reach Acre. But a storm dispersed the fleet. After some searching, it was discovered "
+    "that the boat carrying his sister and his fiancée Berengaria was anchored on the south "
+    "coast of Cyprus, together with the wrecks of several other ships, including the "
+    "treasure ship. Survivors of the wrecks had been taken prisoner by the island's despot "
+    "Isaac Komnenos.\n\n"
+    "On 1 May 1191, Richard's fleet arrived in the port of Limassol on Cyprus. He ordered "
+    "Isaac to release the prisoners and the treasure. Isaac refused, so Richard landed his "
+    "troops and took Limassol.\n"
+)
+
+
+def test_quote_reaches_the_sentence_after_the_restatement(tiny_corpus: TinyCorpus) -> None:
+    library = Library.load(tiny_corpus({"normans.txt": NORMANS}))
+    answer = library.answer("What ruined Richard's plans to reach Acre?")
+    assert answer.found
+    assert "a storm dispersed the fleet" in answer.hits[0].quote.text
+
+
+def test_quote_names_the_areas_not_only_restates_them(library: Library) -> None:
+    answer = library.answer("What areas of mutual interest do Russia and the U.S. share?")
+    assert cited(answer)[0] == (SEED_004, 10)
+    assert "Islamic State" in answer.hits[0].quote.text
+
+
+def test_when_question_quotes_the_date(library: Library) -> None:
+    answer = library.answer("When did the visit happen?")
+    assert cited(answer)[0] in {(SEED_000, 1), (SEED_004, 1)}
+    assert "May 12, 2015" in answer.hits[0].quote.text
+
+
+def test_section_title_helps_find_the_topic(library: Library) -> None:
+    answer = library.answer("What role does China play?")
+    assert cited(answer)[0] == (SEED_004, 9)  # the section "China Factor?"
+
+
+def test_bibliography_footnote_does_not_outrank_the_text(library: Library) -> None:
+    answer = library.answer("Kerry Sochi 2015")
+    assert cited(answer)[0] in {(SEED_000, 1), (SEED_004, 1)}
+    assert cited(answer).index((SEED_004, 13)) > 1 if (SEED_004, 13) in cited(answer) else True
+
+
+@pytest.mark.parametrize("max_sentences", [1, 2, 3])
+def test_quotes_never_exceed_max_sentences(library: Library, max_sentences: int) -> None:
+    answerer = Answerer(
+        library.index, replace(library.settings.answers, max_quote_sentences=max_sentences)
+    )
+    for question in [
+        "What areas of mutual interest do Russia and the U.S. share?",
+        "When did the visit happen?",
+        "Why is the health of the Russian economy a concern?",
+    ]:
+        for hit in answerer.answer(question).hits:
+            assert 1 <= len(split_sentences(hit.quote.text)) <= max_sentences
+            assert hit.quote.text in hit.paragraph_text

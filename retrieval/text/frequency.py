@@ -1,0 +1,91 @@
+"""How common a word is in general use in a language (wordfreq).
+
+Two decisions about a question's words rest on it: how much a word the sources never use
+weighs against a passage (its rarity in general use), and whether a word the sources never
+use is a misspelling or a real word of the question's language (answer/spelling.py). The
+question's language itself is text/langdetect.py's.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+DEFAULT_LANGUAGE = "en"
+NUMBERS_LANGUAGE = "en"
+# wordfreq tokenizes these with packages sourcebot does not install (jieba, MeCab).
+_OWN_TOKENIZER = frozenset({"zh", "ja", "ko"})
+# wordfreq's codes where sourcebot's (ISO 639-1, as langdetect gives them) differ.
+_WORDFREQ_CODE = {"no": "nb", "nn": "nb", "hr": "sh", "sr": "sh", "bs": "sh", "tl": "fil"}
+
+
+def wordfreq_code(language: str) -> str:
+    """Return wordfreq's name for a language."""
+    return _WORDFREQ_CODE.get(language, language)
+
+
+@functools.cache
+def wordfreq_languages() -> frozenset[str]:
+    """Return the languages wordfreq has a general word list for."""
+    from wordfreq import available_languages
+
+    return frozenset(available_languages("best"))
+
+
+@functools.cache
+def large_wordlist(lang: str) -> bool:
+    """Say whether wordfreq's list for lang is a large one (about a million words).
+
+    A small list (tens of thousands of words) lacks most inflected forms of a richly
+    inflected language, so a word missing from it may still be a real word.
+    """
+    from wordfreq import available_languages
+
+    return wordfreq_code(lang) in available_languages("large")
+
+
+@functools.cache
+def _frequencies(lang: str) -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    code = wordfreq_code(lang)
+    if code not in wordfreq_languages():
+        return {}
+    return dict(get_frequency_dict(code))
+
+
+@functools.lru_cache(maxsize=4096)
+def _number_zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    # wordfreq spreads a number's frequency by its digits' shape ("3" is common, "1754"
+    # rare); one list serves every language, as digits hardly vary between them.
+    return float(zipf_frequency(word, NUMBERS_LANGUAGE))
+
+
+def zipf(word: str, lang: str, exact: bool = False) -> float | None:
+    """Return the word's Zipf frequency in general use in lang (0 if unheard of).
+
+    None when wordfreq has no list for the language. The word is looked up as it is
+    (case-folded by the tokenizer) in the language's table; numbers by their digits.
+    exact: a word the table lacks is asked of wordfreq itself, which normalises it as its
+    lists do (Greek final sigma, Turkish dotted i) - slower, so only for a few words.
+    """
+    if not word.isalpha() and any(c.isdigit() for c in word):
+        return _number_zipf(word)
+    table = _frequencies(lang)
+    if not table:
+        return None
+    freq = table.get(word, 0.0)
+    if freq > 0:
+        return math.log10(freq) + 9
+    if exact and lang not in _OWN_TOKENIZER:
+        return _normalised_zipf(word, lang)
+    return 0.0
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalised_zipf(word: str, lang: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, wordfreq_code(lang)))
