@@ -170,6 +170,8 @@ class AnswerSettings:
     min_score: float = 0.0
     spelling: bool = True
     spelling_max_zipf: float = 3.0
+    # Follow-ups carry this many words of the earlier question (its rarest by idf); 0: none.
+    carry_terms: int = setting(3, low=0, high=10)
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,22 @@ when they look misspelled. A passage counts as an answer only when it matches at
 `answers.min_coverage` of the question's weight (the idf of its terms, unseen terms
 weighing most), so a question the sources do not address gets `found = False` instead of
 unrelated quotes. The same text from two sources is shown once.
+
+A follow-up brings words of an earlier question (`context`): they are searched with the
+question's own words, and a passage counts when it matches one of the question's own words
+and enough of either the own words' weight or the weight of all of them (a message with no
+words of its own is answered from the context alone). A search may be scoped to one source.
+Each hit gets the link to its quote's place in the original (locators.py).
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from retrieval.answer.followups import display_word
+from retrieval.answer.locators import BEFORE_CHARS, quote_link
 from retrieval.answer.quotes import best_quote
 from retrieval.answer.spelling import SpellingCorrector
 from retrieval.index.search import Scored, SearchIndex
@@ -18,6 +28,7 @@ from retrieval.model import Answer, Hit
 from retrieval.settings import AnswerSettings
 from retrieval.text.repeats import repeat_key
 from retrieval.text.stopwords import QUESTION_FRAMES
+from retrieval.text.tokenize import surface_form
 
 MAX_QUESTION_TERMS = 32
 MAX_QUESTION_CHARS = 2000
@@ -28,38 +39,42 @@ MAX_QUOTED_PARAGRAPH_CHARS = 20_000
 
 @dataclass(frozen=True)
 class Query:
-    """A question turned into search terms, with any spelling corrections."""
+    """A question turned into search terms, with any spelling corrections and the words
+    searched as written (one a term, corrected where corrected)."""
 
     terms: tuple[str, ...]
     corrected: dict[str, str]
+    words: tuple[str, ...] = ()
 
 
 def parse_question(index: SearchIndex, question: str, corrector: SpellingCorrector | None) -> Query:
     """Return the terms to search for question, correcting words the sources never use."""
     tokenizer = index.tokenizer
-    terms: list[str] = []
+    terms: dict[str, str] = {}  # term -> the word searched for it, as written
     corrected: dict[str, str] = {}
     if len(question) > MAX_QUESTION_CHARS:
         # Cut a very long message at a word boundary, so no half word becomes a term.
         cut = question[:MAX_QUESTION_CHARS]
         question = cut[: cut.rfind(" ")] if " " in cut else cut
-    for word in tokenizer.words(question):
+    for raw in tokenizer.raw_tokens(question):
+        word = surface_form(raw)
         term = tokenizer.term(word)
         if not term or (word in QUESTION_FRAMES and not index.knows(term)):
             continue
+        shown = raw
         if not index.knows(term) and corrector is not None:
             fix = corrector.correct(word)
             fixed_term = tokenizer.term(fix) if fix else ""
             if fix and fixed_term and index.knows(fixed_term):
                 corrected[word] = fix
-                term = fixed_term
-        if term not in terms:
-            terms.append(term)
-    if len(terms) > MAX_QUESTION_TERMS:
+                term, shown = fixed_term, fix
+        terms.setdefault(term, display_word(shown))
+    kept = list(terms)
+    if len(kept) > MAX_QUESTION_TERMS:
         # Keep the most telling words of a very long message.
-        keep = set(sorted(terms, key=index.idf, reverse=True)[:MAX_QUESTION_TERMS])
-        terms = [t for t in terms if t in keep]
-    return Query(tuple(terms), corrected)
+        keep = set(sorted(kept, key=index.idf, reverse=True)[:MAX_QUESTION_TERMS])
+        kept = [t for t in kept if t in keep]
+    return Query(tuple(kept), corrected, tuple(terms[t] for t in kept))
 
 
 class Answerer:
@@ -76,41 +91,97 @@ class Answerer:
 
     def coverage(self, scored: Scored, terms: tuple[str, ...]) -> float:
         """Return the share of the question's weight that a passage matches."""
+        matched = self.index.indexed_terms(scored.passage)
+        return self._share(matched, terms)
+
+    def _share(self, matched: set[str], terms: Sequence[str]) -> float:
         total = sum(self.index.idf(t) for t in terms)
         if total <= 0:
             return 0.0
-        matched = self.index.indexed_terms(scored.passage)
         return sum(self.index.idf(t) for t in terms if t in matched) / total
 
-    def answer(self, question: str, top_k: int | None = None, offset: int = 0) -> Answer:
-        """Return up to top_k hits for question, skipping the first `offset` ones."""
+    def answer(
+        self,
+        question: str,
+        top_k: int | None = None,
+        offset: int = 0,
+        *,
+        context: Sequence[str] = (),
+        source: int | None = None,
+    ) -> Answer:
+        """Return up to top_k hits for question, skipping the first `offset` ones.
+
+        context: words of an earlier question that a follow-up carries; source: the number
+        of the one source to search (all when None).
+        """
         k = top_k or self.settings.top_k
         query = parse_question(self.index, question, self.corrector)
-        if not query.terms:
-            return Answer(question, False, (), query.corrected, query.terms)
+        carried = self._carried(context, query.terms)
+        terms = query.terms + tuple(t for t, _ in carried)
+        words = tuple(w for _, w in carried)
+        if not terms:
+            return Answer(question, False, (), query.corrected, (), words=query.words)
         wanted = offset + k + 1
-        candidates = self.index.search(query.terms, wanted * 3 + 10)
-        qualifying = self._select(candidates, query.terms, wanted)
+        pool = wanted * 3 + 10
+        if source is None:
+            candidates = self.index.search(terms, pool)
+        else:
+            candidates = self.index.search_within(terms, pool, source)
+        qualifying = self._select(candidates, query.terms, terms, wanted)
+        ranks = Counter[str]()
+        within = []
+        for scored in qualifying[: offset + k]:
+            ranks[scored.passage.source] += 1
+            within.append(ranks[scored.passage.source])
         page = qualifying[offset : offset + k]
-        hits = tuple(self._hit(rank, s, query.terms) for rank, s in enumerate(page, offset + 1))
+        hits = tuple(
+            self._hit(rank, s, terms, within[rank - 1]) for rank, s in enumerate(page, offset + 1)
+        )
         return Answer(
             question=question,
             found=bool(qualifying),
             hits=hits,
             corrected_terms=query.corrected,
-            terms=query.terms,
+            terms=terms,
             more=len(qualifying) > offset + k,
+            words=query.words,
+            context=words,
+            source=source,
         )
 
+    def _carried(self, context: Sequence[str], own: tuple[str, ...]) -> list[tuple[str, str]]:
+        """Return (term, word) for the context words the sources use and the question lacks."""
+        tokenizer = self.index.tokenizer
+        carried: list[tuple[str, str]] = []
+        for word in context:
+            term = tokenizer.term(word)
+            known = term and term not in own and self.index.knows(term)
+            if known and all(term != t for t, _ in carried):
+                carried.append((term, word))
+        return carried
+
+    def _counts(self, matched: set[str], own: tuple[str, ...], terms: tuple[str, ...]) -> bool:
+        """Say whether a passage matching `matched` answers the question (see the docstring)."""
+        least = self.settings.min_coverage
+        if len(terms) == len(own) or not own:
+            return self._share(matched, terms) >= least
+        if not any(t in matched for t in own):
+            return False
+        return self._share(matched, own) >= least or self._share(matched, terms) >= least
+
     def _select(
-        self, candidates: list[Scored], terms: tuple[str, ...], wanted: int
+        self,
+        candidates: list[Scored],
+        own: tuple[str, ...],
+        terms: tuple[str, ...],
+        wanted: int,
     ) -> list[Scored]:
         chosen: list[Scored] = []
         seen_paragraphs: set[tuple[str, int]] = set()
         seen_texts: set[str] = set()
         for scored in candidates:
             p = scored.passage
-            if self.coverage(scored, terms) < self.settings.min_coverage:
+            if not self._counts(self.index.indexed_terms(p), own, terms):
                 continue
             if scored.score < self.settings.min_score:
                 continue
@@ -126,7 +197,19 @@ class Answerer:
                 break
         return chosen
 
-    def _hit(self, rank: int, scored: Scored, terms: tuple[str, ...]) -> Hit:
+    def _earlier(self, source: str, paragraph: int) -> str:
+        """Return up to BEFORE_CHARS of the source's text before a paragraph."""
+        parts: list[str] = []
+        size = 0
+        for number in range(paragraph - 1, 0, -1):
+            text = self.index.paragraph_text(source, number)
+            parts.append(text)
+            size += len(text)
+            if size >= BEFORE_CHARS:
+                break
+        return "\n".join(reversed(parts))
+
+    def _hit(self, rank: int, scored: Scored, terms: tuple[str, ...], within: int) -> Hit:
         p = scored.passage
         paragraph = self.index.paragraph_text(p.source, p.paragraph)
         quote = best_quote(
@@ -136,12 +219,22 @@ class Answerer:
             self.index.tokenizer,
             self.settings.max_quote_sentences,
         )
+        meta = self.index.meta(p.source)
+        link = quote_link(
+            meta.url,
+            quote.text,
+            paragraph,
+            p.page,
+            lambda: self._earlier(p.source, p.paragraph),
+        )
         return Hit(
             rank=rank,
             passage=p,
-            meta=self.index.meta(p.source),
+            meta=meta,
             score=round(scored.score, 4),
             quote=quote,
             paragraph_text=paragraph,
             source_number=self.index.source_number(p.source),
+            within_source=within,
+            link=link,
         )
