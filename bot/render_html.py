@@ -252,14 +252,14 @@ def render_source_card(source: Source) -> str:
 def render_stats(stats: Stats, questions_kept: bool) -> str:
     """Return /stats: questions answered, not-found rate, frequent unanswered questions."""
     lines = [
-        "<b>Since the bot started</b>",
-        f"Questions answered: {stats.questions}",
-        f"Found nothing: {stats.not_found} ({stats.not_found_rate:.0%})",
+        f"<b>{esc(w.STATS_TITLE)}</b>",
+        esc(w.STATS_QUESTIONS.format(count=stats.questions)),
+        esc(w.STATS_NOT_FOUND.format(count=stats.not_found, rate=stats.not_found_rate)),
     ]
     if not questions_kept:
-        lines.append("<i>Unanswered questions are not kept (privacy.log_questions: false).</i>")
+        lines.append(f"<i>{esc(w.STATS_NOT_KEPT)}</i>")
     elif stats.unanswered:
-        lines.append("\n<b>Most frequent unanswered questions</b>")
+        lines.append(f"\n<b>{esc(w.STATS_UNANSWERED)}</b>")
         lines += [f"{n}× {esc(q)}" for q, n in stats.unanswered.most_common(10)]
     text = "\n".join(lines)
     while utf16_len(_plain(text)) > LIMIT and len(lines) > 4:

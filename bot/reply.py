@@ -152,8 +152,8 @@ def _searched(answer: Answer) -> Line | None:
             runs.append(Run(clip(word, TERM_CLIP), bold=word in fixed or bool(answer.context)))
         if answer.context:
             runs.append(Run(w.WITH + ", ".join(clip(c, TERM_CLIP) for c in answer.context)))
-    else:
-        runs.append(Run(w.SEARCHED_AGAIN + ", ".join(clip(c, TERM_CLIP) for c in answer.context)))
+    else:  # no words of its own ("why?"): the carried words are the search
+        runs.append(Run(w.SEARCHED_FOR + ", ".join(clip(c, TERM_CLIP) for c in answer.context)))
     return Line(tuple(runs), "note")
 
 

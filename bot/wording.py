@@ -93,12 +93,10 @@ def menu() -> list[tuple[str, str]]:
 # --- answers -----------------------------------------------------------------------------
 
 SEARCHED_FOR = "Searched for: "
-SEARCHED_AGAIN = "Searched again for: "  # a follow-up with no words of its own ("why?")
-WITH = " · with: "
+WITH = " · with: "  # the words a follow-up carried, after its own
 MORE_FROM = "More from "
 NO_MORE = "No more passages match this question."
 NO_MORE_FROM = "No more passages from {source} answer this question."
-REFERENCES_GAP = ""  # the blank line above the references
 
 
 def not_found(surface: Surface) -> str:
@@ -173,6 +171,19 @@ SOURCE_GONE = "That source is no longer loaded: see /sources."
 VOTE_UP = "Thanks: noted."
 VOTE_DOWN = "Thanks: noted, I will do better."
 INLINE_NOTHING = "Nothing found: open the bot"
+
+# Admins, failures and /stats
+ADMINS_ONLY = "Only the bot's admins can use /{command} (access.admins)."
+RELOADING = "Reloading the sources; I keep answering meanwhile."
+RELOAD_FAILED = "Reload failed, still using the old sources: {error}"
+RELOADED = "Reloaded: {sources} sources, {passages} passages."
+NOT_READY = "I am still loading the sources. Please try again in a few seconds."
+FAILED = "Sorry, something went wrong while answering. Please try again."
+STATS_TITLE = "Since the bot started"
+STATS_QUESTIONS = "Questions answered: {count}"
+STATS_NOT_FOUND = "Found nothing: {count} ({rate:.0%})"
+STATS_NOT_KEPT = "Unanswered questions are not kept (privacy.log_questions: false)."
+STATS_UNANSWERED = "Most frequent unanswered questions"
 
 # Buttons
 CONTEXT_BUTTON = "Context {label}"

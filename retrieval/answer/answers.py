@@ -7,9 +7,11 @@ weighing most), so a question the sources do not address gets `found = False` in
 unrelated quotes. The same text from two sources is shown once.
 
 A follow-up brings words of an earlier question (`context`): they are searched with the
-question's own words, and a passage counts when it matches one of the question's own words
-and enough of either the own words' weight or the weight of all of them (a message with no
-words of its own is answered from the context alone). A search may be scoped to one source.
+question's own words (its question frames left out: "what does this mean?" asks about the
+conversation, not about meaning), and a passage counts when it matches one of the question's
+own words and enough of either the own words' weight or the weight of all of them (a message
+with no words of its own is answered from the context alone). A search may be scoped to one
+source.
 Each hit gets the link to its quote's place in the original (locators.py).
 """
 
@@ -47,8 +49,17 @@ class Query:
     words: tuple[str, ...] = ()
 
 
-def parse_question(index: SearchIndex, question: str, corrector: SpellingCorrector | None) -> Query:
-    """Return the terms to search for question, correcting words the sources never use."""
+def parse_question(
+    index: SearchIndex,
+    question: str,
+    corrector: SpellingCorrector | None,
+    frames: bool = True,
+) -> Query:
+    """Return the terms to search for question, correcting words the sources never use.
+
+    Question frames ("say", "mean") are searched only when the sources use them, and never
+    with frames=False (a follow-up, whose subject comes from the conversation).
+    """
     tokenizer = index.tokenizer
     terms: dict[str, str] = {}  # term -> the word searched for it, as written
     corrected: dict[str, str] = {}
@@ -59,7 +70,7 @@ def parse_question(index: SearchIndex, question: str, corrector: SpellingCorrect
     for raw in tokenizer.raw_tokens(question):
         word = surface_form(raw)
         term = tokenizer.term(word)
-        if not term or (word in QUESTION_FRAMES and not index.knows(term)):
+        if not term or (word in QUESTION_FRAMES and not (frames and index.knows(term))):
             continue
         shown = raw
         if not index.knows(term) and corrector is not None:
@@ -115,7 +126,7 @@ class Answerer:
         of the one source to search (all when None).
         """
         k = top_k or self.settings.top_k
-        query = parse_question(self.index, question, self.corrector)
+        query = parse_question(self.index, question, self.corrector, frames=not context)
         carried = self._carried(context, query.terms)
         terms = query.terms + tuple(t for t, _ in carried)
         words = tuple(w for _, w in carried)

@@ -61,7 +61,7 @@ def test_a_follow_up_says_what_it_searched(library: Library) -> None:
     assert "<b>Syria</b>" in html
     again = library.answer("why?", context=("Kerry", "Sochi"))
     assert parse_telegram_html(render_html.render_answer(again)).text.startswith(
-        "Searched again for: Kerry, Sochi\n"
+        "Searched for: Kerry, Sochi\n"
     )
 
 

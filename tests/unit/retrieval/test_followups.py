@@ -87,3 +87,12 @@ def test_carried_words_already_asked_or_unknown_are_not_repeated(library: Librar
     assert answer.words == ("Kerry", "Syria") and answer.context == ("Putin",)
     assert len(answer.terms) == 3
     assert {h.passage.source for h in answer.hits} <= {SEED_000, SEED_004}
+
+
+def test_a_follow_up_leaves_its_question_frames_out(library: Library) -> None:
+    # "mean" is a question frame the sources happen to use: searched in a new question...
+    assert library.answer("what does this mean?").words == ("mean",)
+    # ...but a follow-up asks about the conversation, not about meaning.
+    quoted = ("Russia", "encourage", "rebels", "step", "hostilities")
+    answer = library.answer("what does this mean?", context=quoted)
+    assert answer.words == () and "land corridor" in answer.hits[0].quote.text
