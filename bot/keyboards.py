@@ -12,6 +12,7 @@ from retrieval import Answer, Hit, Source
 
 MAX_SOURCE_BUTTONS = 20  # /sources: a Summary button for each of the first sources
 MAX_BUTTON_LABEL = 60
+ROW = 3  # buttons a row, at most (answers may have up to answers.top_k = 20 hits)
 
 
 def _page(answer: Answer, qid: str, offset: int) -> pl.More:
@@ -31,15 +32,14 @@ def answer_keyboard(
     👍/👎 for votes."""
     if not answer.hits:
         return None
-    rows: list[list[InlineKeyboardButton]] = [
-        [
-            InlineKeyboardButton(
-                w.CONTEXT_BUTTON.format(label=_where(hit)),
-                callback_data=pl.encode(pl.Context(hit.source_number, hit.passage.paragraph)),
-            )
-            for hit in answer.hits
-        ]
+    contexts = [
+        InlineKeyboardButton(
+            w.CONTEXT_BUTTON.format(label=_where(hit)),
+            callback_data=pl.encode(pl.Context(hit.source_number, hit.passage.paragraph)),
+        )
+        for hit in answer.hits
     ]
+    rows: list[list[InlineKeyboardButton]] = _rows(contexts)
     paging: list[InlineKeyboardButton] = []
     first = answer.hits[0].rank - 1
     if qid is not None and first > 0:
@@ -54,16 +54,15 @@ def answer_keyboard(
         shown: dict[int, int] = {}  # source number -> its hits shown so far
         for hit in answer.hits:
             shown[hit.source_number] = max(shown.get(hit.source_number, 0), hit.within_source)
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    w.MORE_FROM_BUTTON.format(number=number),
-                    callback_data=pl.encode(pl.FromSource(qid, number, offset)),
-                )
-                for number, offset in shown.items()
-                if number > 0
-            ]
-        )
+        more_from = [
+            InlineKeyboardButton(
+                w.MORE_FROM_BUTTON.format(number=number),
+                callback_data=pl.encode(pl.FromSource(qid, number, offset)),
+            )
+            for number, offset in shown.items()
+            if number > 0
+        ]
+        rows += _rows(more_from)
     if votes and qid is not None:
         rows.append(
             [
@@ -72,6 +71,11 @@ def answer_keyboard(
             ]
         )
     return InlineKeyboardMarkup([row for row in rows if row])
+
+
+def _rows(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
+    """Return buttons in rows of at most ROW (labels stay legible on a phone)."""
+    return [buttons[i : i + ROW] for i in range(0, len(buttons), ROW)]
 
 
 def _where(hit: Hit) -> str:

@@ -157,10 +157,10 @@ def _searched(answer: Answer) -> Line | None:
     return Line(tuple(runs), "note")
 
 
-def _hit_chunk(hit: Hit, gap: bool, named: bool = True) -> Chunk:
+def _hit_chunk(hit: Hit, before: tuple[Line, ...]) -> Chunk:
     p = hit.passage
-    cite = label(hit.meta, hit.source_number, p.paragraph, p.section, p.page, hit.link, named)
-    return Chunk((GAP,) if gap else (), hit.quote, (label_line(cite),), cites=p.source)
+    cite = label(hit.meta, hit.source_number, p.paragraph, p.section, p.page, hit.link)
+    return Chunk(before, hit.quote, (label_line(cite),), cites=p.source)
 
 
 def answer_reply(
@@ -185,8 +185,7 @@ def answer_reply(
         if answer.source is not None:
             text = w.NO_MORE_FROM.format(source=f"[{answer.source}]")
         return (Chunk((*head, line(text))),)
-    chunks = [_hit_chunk(hit, gap=i > 0) for i, hit in enumerate(answer.hits)]
-    chunks[0] = Chunk(tuple(head), chunks[0].quote, chunks[0].after, cites=chunks[0].cites)
+    chunks = [_hit_chunk(hit, (GAP,) if i else tuple(head)) for i, hit in enumerate(answer.hits)]
     cited = ((h.passage.source, h.meta, h.source_number) for h in answer.hits)
     chunks += references(cited, referenced)
     if answer.more and surface.more_hint:

@@ -208,18 +208,6 @@ class Answerer:
                 break
         return chosen
 
-    def _earlier(self, source: str, paragraph: int) -> str:
-        """Return up to BEFORE_CHARS of the source's text before a paragraph."""
-        parts: list[str] = []
-        size = 0
-        for number in range(paragraph - 1, 0, -1):
-            text = self.index.paragraph_text(source, number)
-            parts.append(text)
-            size += len(text)
-            if size >= BEFORE_CHARS:
-                break
-        return "\n".join(reversed(parts))
-
     def _hit(self, rank: int, scored: Scored, terms: tuple[str, ...], within: int) -> Hit:
         p = scored.passage
         paragraph = self.index.paragraph_text(p.source, p.paragraph)
@@ -236,7 +224,7 @@ class Answerer:
             quote.text,
             paragraph,
             p.page,
-            lambda: self._earlier(p.source, p.paragraph),
+            lambda: self.index.text_before(p.source, p.paragraph, BEFORE_CHARS),
         )
         return Hit(
             rank=rank,

@@ -81,6 +81,14 @@ class SearchIndex:
             raise KeyError((source, number))
         return self.parts.paragraphs.text(row)
 
+    def text_before(self, source: str, number: int, limit: int) -> str:
+        """Return up to the last `limit` bytes of a source's text before paragraph `number`
+        (paragraphs run together)."""
+        row = self._row(source, number)
+        if row is None:
+            return ""
+        return self.parts.paragraphs.text_between(self._rows[source][1].first_paragraph, row, limit)
+
     def has_paragraph(self, source: str, number: int) -> bool:
         """Say whether the source has a paragraph with this number."""
         return self._row(source, number) is not None

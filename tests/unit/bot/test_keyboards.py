@@ -115,3 +115,9 @@ def test_a_summary_button_for_each_of_the_first_sources() -> None:
     assert len(markup.inline_keyboard) == MAX_SOURCE_BUTTONS
     data = [row[0].callback_data for row in markup.inline_keyboard]
     assert data[:2] == [pl.encode(pl.SourceSummary(1)), pl.encode(pl.SourceSummary(2))]
+
+
+def test_many_hits_make_rows_of_three() -> None:
+    answer = Answer("q", True, tuple(hit(r, r, r) for r in range(1, 8)))
+    markup = answer_keyboard(answer, "q1", 7, from_sources=True)
+    assert [len(row) for row in labels(markup)] == [3, 3, 1, 3, 3, 1]

@@ -73,3 +73,13 @@ def test_a_search_within_one_source_ranks_as_the_search_of_all(library: Library)
     later = library.answer("Russia sanctions Kerry", offset=2, source=2)
     assert later.hits[0].passage == within.hits[2].passage
     assert library.answer("Russia", source=99).hits == ()
+
+
+def test_text_before_a_paragraph_is_one_slice_of_its_source(library: Library) -> None:
+    index = library.index
+    second = library.sources[1]
+    whole = "".join(p.text for p in second.paragraphs[:11])
+    assert index.text_before(SEED_004, 12, 10**6) == whole
+    assert index.text_before(SEED_004, 12, 100) == whole.encode()[-100:].decode("utf-8", "ignore")
+    assert index.text_before(SEED_004, 1, 100) == ""  # nothing of the source before it
+    assert index.text_before(SEED_004, 99, 100) == ""
