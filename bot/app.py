@@ -23,17 +23,13 @@ from bot.feedback import FeedbackStore
 from bot.handlers import register
 from bot.handlers.admin import reload_on_signal
 from bot.transport import FaultLog, RetryingRequest
+from bot.wording import menu
 from retrieval import Library
 
 log = logging.getLogger(__name__)
 
-COMMANDS = (
-    BotCommand("start", "What I know and how to ask"),
-    BotCommand("help", "Every command"),
-    BotCommand("sources", "The sources, numbered"),
-    BotCommand("summary", "Summary: all, /summary N, or /summary <topic>"),
-    BotCommand("ask", "Ask a question (in groups)"),
-)
+# The command menu: /help's lines (bot/wording.py), so the two never disagree.
+COMMANDS = tuple(BotCommand(name, description) for name, description in menu())
 CONNECTIONS = 32  # concurrent Bot API calls; httpcore checks every pooled connection per call
 POLL_READ_TIMEOUT = 15.0  # seconds a long poll may take before it counts as timed out
 TEST_ENV_URL = "https://api.telegram.org/bot{token}/test"

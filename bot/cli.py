@@ -12,6 +12,7 @@ import hashlib
 import json
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import Any, TextIO, cast, get_args
 
@@ -24,7 +25,14 @@ from bot.json_shapes import (
     summary_json,
 )
 from bot.progress import ProgressBar
-from bot.render_terminal import render_answer, render_source, render_sources, render_summary
+from bot.render_terminal import (
+    WIDTH,
+    render_answer,
+    render_source,
+    render_sources,
+    render_summary,
+    terminal_width,
+)
 from retrieval import (
     EngineName,
     Library,
@@ -38,6 +46,14 @@ EXIT_USAGE = 2
 
 class CliError(SourcebotError):
     """A command-line argument that cannot be used."""
+
+
+def version() -> str:
+    """Return the installed sourcebot's version (pyproject.toml's)."""
+    try:
+        return metadata.version("sourcebot")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
 
 
 def _positive(text: str) -> int:
@@ -73,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sourcebot",
         description="Answer questions about a folder of articles by quoting them.",
     )
+    parser.add_argument("--version", action="version", version=f"sourcebot {version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     loaded = argparse.ArgumentParser(add_help=False)
@@ -149,6 +166,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _width(out: TextIO) -> int:
+    """Return the width to wrap to: the terminal's, or WIDTH when out is not a terminal."""
+    return terminal_width() if out.isatty() else WIDTH
+
+
 def _print_json(data: Any, out: TextIO) -> None:
     out.write(json.dumps(data, ensure_ascii=False) + "\n")
 
@@ -167,7 +189,7 @@ def cmd_ask(args: argparse.Namespace, library: Library, out: TextIO) -> int:
     if args.json:
         _print_json(answer_json(answer), out)
     else:
-        out.write(render_answer(answer, color=out.isatty()) + "\n")
+        out.write(render_answer(answer, color=out.isatty(), width=_width(out)) + "\n")
     return 0
 
 
@@ -183,7 +205,7 @@ def cmd_summary(args: argparse.Namespace, library: Library, out: TextIO) -> int:
     if args.json:
         _print_json(summary_json(summary), out)
     else:
-        out.write(render_summary(summary, color=out.isatty()) + "\n")
+        out.write(render_summary(summary, color=out.isatty(), width=_width(out)) + "\n")
     return 0
 
 
@@ -273,37 +295,6 @@ def cmd_eval(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
             out.write(
                 f"{key:>20}  {value:.4f}\n" if isinstance(value, float) else f"{key:>20}  {value}\n"
             )
-    return 0
-
-
-def cmd_chat(library: Library, out: TextIO) -> int:
-    out.write(
-        f"sourcebot: {len(library.sources)} sources, {library.passage_total} passages. "
-        "Ask a question; 'summary', 'sources' or an empty line to quit.\n"
-    )
-    color = out.isatty()
-    while True:
-        try:
-            line = input("? ").strip()
-        except EOFError:
-            break
-        if not line:
-            break
-        if line == "sources":
-            out.write(render_sources(library.source_rows()) + "\n")
-        elif line == "summary" or line.startswith("summary "):
-            ref = line[len("summary") :].strip()
-            request = library.resolve_summary(ref)
-            if request.problem == "no-source":
-                out.write(f"There is no source {ref}: `sources` lists {len(library.sources)}.\n")
-            elif request.problem is not None:
-                out.write("Usage: summary, summary N (a number from `sources`), summary <topic>\n")
-            else:
-                summary = library.summarize(source=request.source, topic=request.topic)
-                out.write(render_summary(summary, color) + "\n")
-        else:
-            out.write(render_answer(library.answer(line), color=color) + "\n")
-        out.flush()
     return 0
 
 
@@ -400,7 +391,9 @@ def dispatch(args: argparse.Namespace, out: TextIO) -> int:
         return cmd_sources(args, library, out)
     if args.command == "show":
         return cmd_show(args, library, out)
-    return cmd_chat(library, out)
+    from bot.chat import run_chat
+
+    return run_chat(library, out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

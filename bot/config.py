@@ -2,9 +2,10 @@
 
 `yaml.safe_load` once. The YAML's sections are the fields of `RetrievalSettings` (sources,
 cleaning, tokenizer, index, answers, summaries) and of `Settings` (telegram, access, limits,
-privacy); each section's keys are its dataclass's fields, checked by their type and by the
-constraint the field carries (`retrieval.settings.setting`). Unknown keys are rejected and
-every error names the file and the key, so a user sees one line saying what to fix.
+privacy, conversation); each section's keys are its dataclass's fields, checked by their
+type and by the constraint the field carries (`retrieval.settings.setting`). Unknown keys
+are rejected and every error names the file and the key, so a user sees one line saying
+what to fix.
 Relative paths are taken from the project folder (the folder holding `config/`); the one
 key that is not a value is `sources.metadata`, the file of per-source metadata, which is
 read here. The bot token is never read here.
@@ -69,6 +70,15 @@ class LimitSettings:
 
 
 @dataclass(frozen=True)
+class ConversationSettings:
+    """How long and for how many chats the bot remembers a conversation (follow-ups, which
+    sources a chat has had the full reference of)."""
+
+    expire_minutes: int = setting(30, low=1, high=10_080)
+    max_chats: int = setting(10_000, low=1)
+
+
+@dataclass(frozen=True)
 class PrivacySettings:
     """What the bot keeps: nothing of the questions unless asked to."""
 
@@ -86,6 +96,7 @@ class Settings:
     access: AccessSettings = field(default_factory=AccessSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    conversation: ConversationSettings = field(default_factory=ConversationSettings)
     path: Path = DEFAULT_CONFIG
 
 
@@ -229,7 +240,7 @@ def load_metadata(path: Path) -> dict[str, MetaOverride]:
 
 # The YAML's sections: RetrievalSettings' fields, then the bot's own.
 _RETRIEVAL_SECTIONS = tuple(f.name for f in fields(RetrievalSettings))
-_BOT_SECTIONS = ("telegram", "access", "limits", "privacy")
+_BOT_SECTIONS = ("telegram", "access", "limits", "privacy", "conversation")
 _SECTIONS = _RETRIEVAL_SECTIONS + _BOT_SECTIONS
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.config import Settings
+from bot.conversation import Conversations
 from bot.feedback import FeedbackStore
 from bot.gate import Gate
 from bot.memory import QuestionMemory
@@ -33,7 +34,8 @@ class NotReadyError(RuntimeError):
 
 @dataclass
 class BotData:
-    """Everything handlers share: settings, the library (once loaded), remembered questions.
+    """Everything handlers share: settings, the library (once loaded), remembered questions,
+    each chat's conversation.
 
     python-telegram-bot makes it with no arguments; `build_application` configures it.
     """
@@ -46,6 +48,7 @@ class BotData:
     faults: FaultLog = field(default_factory=FaultLog)
     feedback: FeedbackStore | None = None
     gate: Gate = field(default_factory=lambda: Gate(Settings()))
+    conversations: Conversations = field(default_factory=Conversations)
     _reloading: asyncio.Lock | None = None
 
     def configure(
@@ -61,6 +64,8 @@ class BotData:
         self.rebuild = rebuild
         self.feedback = feedback
         self.gate = Gate(settings)
+        talk = settings.conversation
+        self.conversations = Conversations(talk.expire_minutes, talk.max_chats)
 
     async def reload(self) -> Library:
         """Rebuild the library off the event loop and swap it in when it is ready.

@@ -31,6 +31,12 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "score": h.score,
                 "quote": h.quote.text,
                 "text": h.paragraph_text,
+                "publisher": h.meta.publisher,
+                "date": h.meta.date,
+                "url": h.meta.url,
+                "source_number": h.source_number,
+                "page": h.passage.page,
+                "link": h.link,
             }
             for h in answer.hits
         ],

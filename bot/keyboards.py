@@ -7,37 +7,62 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import payloads as pl
-from retrieval import Answer, Source
+from bot import wording as w
+from retrieval import Answer, Hit, Source
 
 MAX_SOURCE_BUTTONS = 20  # /sources: a Summary button for each of the first sources
 MAX_BUTTON_LABEL = 60
+ROW = 3  # buttons a row, at most (answers may have up to answers.top_k = 20 hits)
+
+
+def _page(answer: Answer, qid: str, offset: int) -> pl.More:
+    """Return the payload of another page of this answer (within its source if scoped)."""
+    return pl.More(qid, offset, answer.source)
 
 
 def answer_keyboard(
-    answer: Answer, qid: str | None, page_size: int, votes: bool = False
+    answer: Answer,
+    qid: str | None,
+    page_size: int,
+    votes: bool = False,
+    from_sources: bool = False,
 ) -> InlineKeyboardMarkup | None:
-    """Return Context buttons for each hit, More/Back buttons for paging, 👍/👎 for votes."""
+    """Return Context buttons for each hit, More/Back buttons for paging, a More-from button
+    for each source of the hits (from_sources: when there is more than one source), and
+    👍/👎 for votes."""
     if not answer.hits:
         return None
-    rows: list[list[InlineKeyboardButton]] = [
-        [
-            InlineKeyboardButton(
-                f"Context {hit.rank}",
-                callback_data=pl.encode(pl.Context(hit.source_number, hit.passage.paragraph)),
-            )
-            for hit in answer.hits
-        ]
+    contexts = [
+        InlineKeyboardButton(
+            w.CONTEXT_BUTTON.format(label=_where(hit)),
+            callback_data=pl.encode(pl.Context(hit.source_number, hit.passage.paragraph)),
+        )
+        for hit in answer.hits
     ]
+    rows: list[list[InlineKeyboardButton]] = _rows(contexts)
     paging: list[InlineKeyboardButton] = []
     first = answer.hits[0].rank - 1
     if qid is not None and first > 0:
-        back = pl.More(qid, max(first - page_size, 0))
-        paging.append(InlineKeyboardButton("◀ Back", callback_data=pl.encode(back)))
+        back = _page(answer, qid, max(first - page_size, 0))
+        paging.append(InlineKeyboardButton(w.BACK_BUTTON, callback_data=pl.encode(back)))
     if qid is not None and answer.more:
-        more = pl.More(qid, first + len(answer.hits))
-        paging.append(InlineKeyboardButton("More ▶", callback_data=pl.encode(more)))
+        more = _page(answer, qid, first + len(answer.hits))
+        paging.append(InlineKeyboardButton(w.MORE_BUTTON, callback_data=pl.encode(more)))
     if paging:
         rows.append(paging)
+    if qid is not None and from_sources and answer.source is None:
+        shown: dict[int, int] = {}  # source number -> its hits shown so far
+        for hit in answer.hits:
+            shown[hit.source_number] = max(shown.get(hit.source_number, 0), hit.within_source)
+        more_from = [
+            InlineKeyboardButton(
+                w.MORE_FROM_BUTTON.format(number=number),
+                callback_data=pl.encode(pl.FromSource(qid, number, offset)),
+            )
+            for number, offset in shown.items()
+            if number > 0
+        ]
+        rows += _rows(more_from)
     if votes and qid is not None:
         rows.append(
             [
@@ -45,12 +70,24 @@ def answer_keyboard(
                 InlineKeyboardButton("👎", callback_data=pl.encode(pl.Vote(qid, False))),
             ]
         )
-    return InlineKeyboardMarkup(rows)
+    return InlineKeyboardMarkup([row for row in rows if row])
+
+
+def _rows(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
+    """Return buttons in rows of at most ROW (labels stay legible on a phone)."""
+    return [buttons[i : i + ROW] for i in range(0, len(buttons), ROW)]
+
+
+def _where(hit: Hit) -> str:
+    """Return a hit's short place for its button: "[2] ¶12" or "[3] p. 7"."""
+    p = hit.passage
+    where = f"p. {p.page}" if p.page is not None else f"¶{p.paragraph}"
+    return f"[{hit.source_number}] {where}" if hit.source_number else where
 
 
 def example_keyboard(example: str) -> InlineKeyboardMarkup:
     """Return the /start button that asks the example question."""
-    label = f"Try: {example}"[:MAX_BUTTON_LABEL]
+    label = w.EXAMPLE_BUTTON.format(example=example)[:MAX_BUTTON_LABEL]
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=pl.encode(pl.Example(0)))]]
     )
@@ -62,7 +99,8 @@ def sources_keyboard(sources: Sequence[Source]) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    f"Summary of {s.number}", callback_data=pl.encode(pl.SourceSummary(s.number))
+                    w.SUMMARY_BUTTON.format(number=s.number),
+                    callback_data=pl.encode(pl.SourceSummary(s.number)),
                 )
             ]
             for s in sources[:MAX_SOURCE_BUTTONS]

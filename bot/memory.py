@@ -14,10 +14,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Remembered:
-    """A question a button refers to, and the passages its answer cited (source#paragraph)."""
+    """A question a button refers to, the passages its answer cited (source#paragraph), and
+    the words a follow-up carried into its search."""
 
     question: str
     hits: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
 
 
 class QuestionMemory:
@@ -30,10 +32,12 @@ class QuestionMemory:
         # A fresh prefix per run, so a button from before a restart never finds a new question.
         self._run = secrets.token_hex(2)
 
-    def remember(self, question: str, hits: tuple[str, ...] = ()) -> str:
-        """Store a question (and what its answer cited) and return its id."""
+    def remember(
+        self, question: str, hits: tuple[str, ...] = (), context: tuple[str, ...] = ()
+    ) -> str:
+        """Store a question (what its answer cited, what it carried) and return its id."""
         qid = f"{self._run}{next(self._ids):x}"
-        self._items[qid] = Remembered(question, hits)
+        self._items[qid] = Remembered(question, hits, context)
         if len(self._items) > self._capacity:
             self._items.popitem(last=False)
         return qid

@@ -1,6 +1,8 @@
 """Inline-button payloads: short strings within Telegram's 64-byte callback_data limit.
 
-  m:<qid>:<offset>     More: the next hits for a remembered question
+  m:<qid>:<offset>[:<source>]  More: the next hits for a remembered question (within a
+                       source: the pages of a More-from-source reply), in the same message
+  f:<qid>:<source>:<offset>    More from source: that source's next hits, in a new message
   c:<source>:<para>    Context: a paragraph with its neighbours (needs no memory)
   s:<source>           Summary of one source
   x:<n>                Ask example question n from /start
@@ -22,6 +24,15 @@ MAX_CALLBACK_BYTES = 64
 class More:
     prefix: ClassVar[str] = "m"
     qid: str
+    offset: int
+    source: int | None = None
+
+
+@dataclass(frozen=True)
+class FromSource:
+    prefix: ClassVar[str] = "f"
+    qid: str
+    source: int
     offset: int
 
 
@@ -51,8 +62,8 @@ class Vote:
     up: bool
 
 
-Payload = More | Context | SourceSummary | Example | Vote
-KINDS: tuple[type[Payload], ...] = (More, Context, SourceSummary, Example, Vote)
+Payload = More | FromSource | Context | SourceSummary | Example | Vote
+KINDS: tuple[type[Payload], ...] = (More, FromSource, Context, SourceSummary, Example, Vote)
 
 
 def pattern(kind: type[Payload]) -> str:
@@ -64,8 +75,12 @@ def encode(payload: Payload) -> str:
     """Return the callback_data string for a payload."""
     fields: tuple[str, ...]
     match payload:
-        case More(qid, offset):
+        case More(qid, offset, None):
             fields = (qid, str(offset))
+        case More(qid, offset, source):
+            fields = (qid, str(offset), str(source))
+        case FromSource(qid, source, offset):
+            fields = (qid, str(source), str(offset))
         case Context(source, paragraph):
             fields = (str(source), str(paragraph))
         case SourceSummary(source):
@@ -87,8 +102,11 @@ def decode(data: str | None) -> Payload | None:
     kind, _, rest = data.partition(":")
     parts = rest.split(":")
     try:
-        if kind == More.prefix and len(parts) == 2:
-            return More(parts[0], int(parts[1]))
+        if kind == More.prefix and len(parts) in (2, 3):
+            within = int(parts[2]) if len(parts) == 3 else None
+            return More(parts[0], int(parts[1]), within)
+        if kind == FromSource.prefix and len(parts) == 3:
+            return FromSource(parts[0], int(parts[1]), int(parts[2]))
         if kind == Context.prefix and len(parts) == 2:
             return Context(int(parts[0]), int(parts[1]))
         if kind == SourceSummary.prefix and len(parts) == 1:

@@ -1,26 +1,39 @@
-"""Render answers, summaries and source lists for a terminal (`sourcebot chat`, `ask`).
+"""Draw replies for a terminal (`sourcebot chat`, `ask`, `summary`, `sources`, `show`).
 
-Same Answer and Summary as the Telegram renderer, so the passages never differ; matched
-words are bold when the output is a terminal that understands ANSI escapes. Text from the
-sources or the user never carries control characters to the terminal (an escape sequence
-in a PDF title could otherwise clear the screen or retitle the window), and lone surrogates,
+The same Reply as the Telegram renderer (reply.py), so the passages and the words never
+differ; matched words are bold and citations dim when the output is a terminal that
+understands ANSI escapes. Lines are wrapped to the terminal's width, measured on the text
+alone (escape codes take no room; wide CJK characters take two columns, combining marks
+none), and every line closes its own styles, so a wrapped quote keeps its box. Text from the
+sources or the user never carries control characters to the terminal (an escape sequence in
+a PDF title could otherwise clear the screen or retitle the window), and lone surrogates,
 which no encoding can print, become U+FFFD.
 """
 
 from __future__ import annotations
 
 import re
-import textwrap
+import shutil
+import unicodedata
 from collections.abc import Sequence
 
-from bot.citation import cite, source_line
+from bot import wording as w
+from bot.citation import source_line
+from bot.reply import Line, Reply, answer_reply, help_reply, summary_reply
 from retrieval import Answer, Quote, Source, Summary
 
 BOLD, RESET, DIM = "\x1b[1m", "\x1b[0m", "\x1b[2m"
-WIDTH = 88
+WIDTH = 88  # when the output is not a terminal
+MIN_WIDTH = 30
+QUOTE_BAR = "  │ "
+LABEL_INDENT = "  "
 # C0 and C1 controls but tab and newline, DEL, and the bidi overrides that reorder a line.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_WORD = re.compile(r"\S+")
+_DIMMED = frozenset({"label", "reference", "note", "minor"})
+
+Segment = tuple[str, str | None]  # text, and the escape code that styles it (or None)
 
 
 def _safe(text: str) -> str:
@@ -28,70 +41,128 @@ def _safe(text: str) -> str:
     return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
 
 
-def _highlight(quote: Quote, color: bool) -> str:
-    if not color:
-        return _safe(quote.text)
-    out, cursor = [], 0
-    for start, end in quote.marks:
-        if start < cursor:
+def terminal_width() -> int:
+    """Return the terminal's width in columns (WIDTH when the output is not a terminal)."""
+    return max(shutil.get_terminal_size((WIDTH, 24)).columns, MIN_WIDTH)
+
+
+def display_width(text: str) -> int:
+    """Return how many columns text takes: wide characters two, combining marks none."""
+    return sum(
+        0
+        if unicodedata.combining(ch)
+        else 2
+        if unicodedata.east_asian_width(ch) in ("W", "F")
+        else 1
+        for ch in text
+    )
+
+
+def wrap(segments: Sequence[Segment], width: int, indent: str = "") -> list[str]:
+    """Return styled text wrapped to width columns (after indent), each line styled alone.
+
+    Words longer than a line stay whole (a terminal folds them): never split inside one.
+    """
+    plain = ""
+    spans: list[tuple[int, int, str]] = []
+    for text, code in segments:
+        safe = " ".join(_safe(text).split("\n")).replace("\t", " ")
+        if code and safe:
+            spans.append((len(plain), len(plain) + len(safe), code))
+        plain += safe
+    room = max(width - display_width(indent), 10)
+    lines: list[tuple[int, int]] = []
+    start = end = -1
+    for word in _WORD.finditer(plain):
+        if start >= 0 and display_width(plain[start : word.end()]) <= room:
+            end = word.end()
             continue
-        out += [_safe(quote.text[cursor:start]), BOLD, _safe(quote.text[start:end]), RESET]
-        cursor = end
-    out.append(_safe(quote.text[cursor:]))
+        if start >= 0:
+            lines.append((start, end))
+        start, end = word.start(), word.end()
+    if start >= 0:
+        lines.append((start, end))
+    return [indent + _styled(plain, a, b, spans) for a, b in lines] or [indent.rstrip()]
+
+
+def _styled(plain: str, a: int, b: int, spans: Sequence[tuple[int, int, str]]) -> str:
+    out, cursor = [], a
+    for start, end, code in spans:
+        s, e = max(start, a), min(end, b)
+        if s >= e:
+            continue
+        out += [plain[cursor:s], code, plain[s:e], RESET]
+        cursor = e
+    out.append(plain[cursor:b])
     return "".join(out)
 
 
-def _quote_block(text: str) -> str:
-    # Long words stay whole: breaking one could split a bold escape sequence in two.
-    lines = textwrap.wrap(text, WIDTH - 4, break_long_words=False) or [""]
-    return "\n".join(f"  │ {line}" for line in lines)
+def _quote_segments(quote: Quote, color: bool) -> list[Segment]:
+    out: list[Segment] = []
+    cursor = 0
+    for start, end in quote.marks:
+        if start < cursor:
+            continue
+        out += [(quote.text[cursor:start], None), (quote.text[start:end], BOLD if color else None)]
+        cursor = end
+    out.append((quote.text[cursor:], None))
+    return out
 
 
-def _dim(text: str, color: bool) -> str:
-    return f"{DIM}{text}{RESET}" if color else text
+def _line_segments(line: Line, color: bool) -> list[Segment]:
+    base = DIM if line.role in _DIMMED else BOLD if line.role == "heading" else None
+    out: list[Segment] = []
+    for run in line.runs:
+        code = BOLD if run.bold else base
+        out.append((run.text, code if color else None))
+        if run.url and run.show_url:
+            out.append((f" <{run.url}>", base if color else None))
+    return out
 
 
-def render_answer(answer: Answer, color: bool = False) -> str:
-    """Return an answer as terminal text: quotes, citations, corrections."""
-    lines: list[str] = []
-    if answer.corrected_terms:
-        lines.append("Searched for: " + _safe(", ".join(answer.corrected_terms.values())))
-    if not answer.terms:
-        lines.append(
-            "Your question has no words to search for: ask about a person, place or topic."
-        )
-        return "\n".join(lines)
-    if not answer.found:
-        lines.append(
-            "The sources do not answer that. Try other words, or see `sources` for what they cover."
-        )
-        return "\n".join(lines)
-    for hit in answer.hits:
-        c = cite(hit.meta, hit.passage.paragraph, hit.passage.section, hit.passage.page)
-        lines.append(_quote_block(_highlight(hit.quote, color)))
-        byline = f" — {c.byline}" if c.byline else ""
-        lines.append(_dim(_safe(f"  [{hit.rank}] {c.title}{byline} · {c.place}"), color))
-        lines.append("")
-    if answer.more:
-        lines.append(_dim("(more passages match: ask with --top-k for more)", color))
-    return "\n".join(lines).rstrip()
+def draw(reply: Reply, color: bool = False, width: int | None = None) -> str:
+    """Return a reply as terminal text: quotes boxed, labels indented, lines wrapped."""
+    width = width or terminal_width()
+    out: list[str] = []
+
+    def lines(items: Sequence[Line]) -> None:
+        for line in items:
+            indent = LABEL_INDENT if line.role == "label" else ""
+            out.extend(wrap(_line_segments(line, color), width, indent) if line.runs else [""])
+
+    for chunk in reply:
+        lines(chunk.before)
+        if chunk.quote is not None:
+            out.extend(wrap(_quote_segments(chunk.quote, color), width, QUOTE_BAR))
+        lines(chunk.after)
+    return "\n".join(out).rstrip()
 
 
-def render_summary(summary: Summary, color: bool = False) -> str:
-    """Return a summary as terminal text, each sentence with its citation."""
-    if not summary.sentences:
-        about = f" about {summary.topic!r}" if summary.topic else ""
-        return f"Nothing in the sources{about} to summarise."
-    lines: list[str] = []
-    current: str | None = None
-    for s in summary.sentences:
-        if s.source != current and summary.source is None:
-            title = _safe(s.meta.title)
-            lines.append(f"{BOLD}{title}{RESET}" if color else title)
-            current = s.source
-        lines.append(_quote_block(_safe(s.text)))
-        lines.append(_dim(f"  ¶ {s.paragraph}", color))
-    return "\n".join(lines)
+def render_answer(
+    answer: Answer,
+    color: bool = False,
+    surface: w.Surface = w.COMMAND_LINE,
+    referenced: frozenset[str] = frozenset(),
+    width: int | None = None,
+) -> str:
+    """Return an answer as terminal text: what was searched, quotes, labels, references."""
+    return draw(answer_reply(answer, surface, referenced), color, width)
+
+
+def render_summary(
+    summary: Summary,
+    color: bool = False,
+    surface: w.Surface = w.COMMAND_LINE,
+    referenced: frozenset[str] = frozenset(),
+    width: int | None = None,
+) -> str:
+    """Return a summary as terminal text, laid out as in Telegram."""
+    return draw(summary_reply(summary, surface, referenced), color, width)
+
+
+def render_help(surface: w.Surface = w.CHAT, width: int | None = None) -> str:
+    """Return the chat's commands, one line each."""
+    return draw(help_reply(surface), False, width)
 
 
 def render_sources(rows: Sequence[tuple[Source, int]]) -> str:
@@ -100,8 +171,10 @@ def render_sources(rows: Sequence[tuple[Source, int]]) -> str:
     for source, passages in rows:
         meta = source.meta
         byline = source_line(meta)
-        line = f"{source.number}. {meta.title}" + (f" — {byline}" if byline else "")
-        detail = f"   {source.file} · {len(source.paragraphs)} paragraphs · {passages} passages"
+        line = f"[{source.number}] {meta.title}" + (f" — {byline}" if byline else "")
+        detail = "   " + w.SOURCES_DETAIL.format(
+            file=source.file, paragraphs=len(source.paragraphs), passages=passages
+        )
         lines += [_safe(line), _safe(detail + (f" · {meta.url}" if meta.url else ""))]
     return "\n".join(lines)
 

@@ -88,6 +88,8 @@ class Hit:
     quote: Quote
     paragraph_text: str
     source_number: int = 0  # the source's number in /sources (1..n); 0 when unknown
+    within_source: int = 0  # its rank among the question's hits from the same source (1..)
+    link: str | None = None  # the quote's place in the original (text fragment, PDF page)
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,10 @@ class Answer:
     """What the sources say about one question.
 
     `found` is False when the sources do not answer it; then `hits` is empty.
-    `corrected_terms` maps a word of the question to the word searched instead.
+    `corrected_terms` maps a word of the question to the word searched instead. `words`
+    are the question's own searched words as written (corrected where corrected), `context`
+    the words carried from an earlier question or a quoted text (a follow-up), and `source`
+    the number of the one source searched, when the search was scoped to it.
     """
 
     question: str
@@ -104,6 +109,9 @@ class Answer:
     corrected_terms: dict[str, str] = field(default_factory=dict)
     terms: tuple[str, ...] = ()
     more: bool = False
+    words: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+    source: int | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +122,11 @@ class SummarySentence:
     source: str
     paragraph: int
     meta: SourceMeta
+    number: int = 0  # the source's number (1..n)
+    position: int = 0  # the sentence's place in its source, from 0
+    section: str | None = None
+    page: int | None = None
+    link: str | None = None  # the sentence's place in the original, as for a Hit
 
 
 @dataclass(frozen=True)

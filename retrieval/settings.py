@@ -186,6 +186,8 @@ class AnswerSettings:
     spelling: bool = True
     spelling_max_zipf: float = 3.0
     spelling_valid_zipf: float = setting(1.5, low=0, high=8)
+    # Follow-ups carry this many words of the earlier question (its rarest by idf); 0: none.
+    carry_terms: int = setting(3, low=0, high=10)
 
 
 @dataclass(frozen=True)

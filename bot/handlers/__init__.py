@@ -42,6 +42,7 @@ COMMAND_HANDLERS: tuple[tuple[str, Callback], ...] = (
 )
 BUTTON_HANDLERS: tuple[tuple[type[pl.Payload], Callback], ...] = (
     (pl.More, buttons.on_more),
+    (pl.FromSource, buttons.on_more_from_source),
     (pl.Context, buttons.on_context),
     (pl.SourceSummary, buttons.on_source_summary),
     (pl.Example, buttons.on_example),

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from telegram import Message
 
+from bot import wording as w
 from bot.context import BotData, SourcebotContext
 from bot.handlers.base import MessageHandlerFn, Outcome, on_message
 from bot.render_html import esc, render_stats
@@ -23,9 +24,7 @@ def admins_only(command: str) -> Callable[[MessageHandlerFn], MessageHandlerFn]:
         async def checked(message: Message, context: SourcebotContext) -> Outcome | None:
             user = message.from_user
             if user is None or user.id not in context.state.settings.access.admins:
-                await message.reply_text(
-                    f"Only the bot's admins can use /{command} (access.admins)."
-                )
+                await message.reply_text(esc(w.ADMINS_ONLY.format(command=command)))
                 return Outcome(f"{command}-refused")
             return await handler(message, context)
 
@@ -47,15 +46,14 @@ async def on_stats(message: Message, context: SourcebotContext) -> Outcome:
 @admins_only("reload")
 async def on_reload(message: Message, context: SourcebotContext) -> Outcome:
     """Re-read the sources (admins only), answering from the old ones until it is done."""
-    await message.reply_text("Reloading the sources; I keep answering meanwhile.")
+    await message.reply_text(esc(w.RELOADING))
     try:
         library = await context.state.reload()
     except SourcebotError as exc:
-        await message.reply_text(esc(f"Reload failed, still using the old sources: {exc}"))
+        await message.reply_text(esc(w.RELOAD_FAILED.format(error=exc)))
         return Outcome("reload-failed")
-    await message.reply_text(
-        f"Reloaded: {len(library.sources)} sources, {library.passage_total} passages."
-    )
+    done = w.RELOADED.format(sources=len(library.sources), passages=library.passage_total)
+    await message.reply_text(esc(done))
     return Outcome("reload")
 
 

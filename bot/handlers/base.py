@@ -20,10 +20,9 @@ from telegram import CallbackQuery, InlineQuery, Message, Update
 
 from bot import payloads as pl
 from bot.context import SourcebotContext
+from bot.wording import STALE
 
 log = logging.getLogger("sourcebot.updates")
-
-STALE = "That button is from an earlier session. Please ask the question again."
 
 P = TypeVar("P", bound=pl.Payload)
 Callback = Callable[[Update, SourcebotContext], Coroutine[Any, Any, None]]

@@ -1,19 +1,23 @@
 """Button presses, one handler a payload kind (routed by python-telegram-bot's `pattern`):
-More/Back, Context, a source's Summary, the /start example, and 👍/👎 votes."""
+More/Back, More from a source, Context, a source's Summary, the /start example, and 👍/👎
+votes."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 
 from telegram import CallbackQuery, Message
 from telegram.error import BadRequest
 
 from bot import payloads as pl
+from bot import wording as w
 from bot.context import SourcebotContext
-from bot.handlers.base import STALE, Outcome, on_button
+from bot.handlers.base import Outcome, on_button
 from bot.handlers.questions import reply_answer
 from bot.keyboards import answer_keyboard
 from bot.render_html import render_answer, render_context, render_summary
+from bot.reply import cited_sources
 
 
 @on_button(pl.More)
@@ -25,18 +29,65 @@ async def on_more(
     state = context.state
     remembered = state.questions.recall(payload.qid)
     if remembered is None:
-        await query.answer(STALE)
+        await query.answer(w.STALE)
         return Outcome("button-stale")
-    answer = await asyncio.to_thread(library.answer, remembered.question, None, payload.offset)
+    work = functools.partial(
+        library.answer,
+        remembered.question,
+        None,
+        max(payload.offset, 0),
+        context=remembered.context,
+        source=payload.source,
+    )
+    answer = await asyncio.to_thread(work)
     await query.answer()
     votes = state.settings.privacy.feedback and bool(answer.hits)
-    keyboard = answer_keyboard(answer, payload.qid, library.page_size, votes)
+    several = len(library.sources) > 1
+    keyboard = answer_keyboard(answer, payload.qid, library.page_size, votes, several)
+    talk = state.conversations
     try:
-        await query.edit_message_text(render_answer(answer), reply_markup=keyboard)
+        await query.edit_message_text(
+            render_answer(answer, talk.referenced(message.chat_id)), reply_markup=keyboard
+        )
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
             raise
+    talk.note_cited(message.chat_id, cited_sources(answer))
     return Outcome("more", found=answer.found)
+
+
+@on_button(pl.FromSource)
+async def on_more_from_source(
+    query: CallbackQuery, message: Message, payload: pl.FromSource, context: SourcebotContext
+) -> Outcome:
+    """Continue a remembered question within one source of its answer, in a new message."""
+    library = context.library
+    state = context.state
+    remembered = state.questions.recall(payload.qid)
+    if remembered is None:
+        await query.answer(w.STALE)
+        return Outcome("button-stale")
+    work = functools.partial(
+        library.answer,
+        remembered.question,
+        None,
+        max(payload.offset, 0),
+        context=remembered.context,
+        source=payload.source,
+    )
+    answer = await asyncio.to_thread(work)
+    if not answer.hits:
+        await query.answer(w.NO_MORE_FROM.format(source=f"[{payload.source}]"))
+        return Outcome("more-from", found=False)
+    await query.answer()
+    votes = state.settings.privacy.feedback
+    keyboard = answer_keyboard(answer, payload.qid, library.page_size, votes)
+    talk = state.conversations
+    await message.reply_text(
+        render_answer(answer, talk.referenced(message.chat_id)), reply_markup=keyboard
+    )
+    talk.note_cited(message.chat_id, cited_sources(answer))
+    return Outcome("more-from", found=True)
 
 
 @on_button(pl.Context)
@@ -46,10 +97,13 @@ async def on_context(
     """Show a cited paragraph with the one before and after it."""
     found = context.library.context(payload.source, payload.paragraph)
     if found is None:
-        await query.answer("That passage is no longer in the sources.")
+        await query.answer(w.PASSAGE_GONE)
         return Outcome("button-stale")
     await query.answer()
-    await message.reply_text(render_context(found))
+    talk = context.state.conversations
+    referenced = talk.referenced(message.chat_id)
+    await message.reply_text(render_context(found, payload.source, referenced))
+    talk.note_cited(message.chat_id, [found.meta.file])
     return Outcome("context")
 
 
@@ -61,7 +115,7 @@ async def on_source_summary(
     library = context.library
     source = library.find_source(str(payload.source))
     if source is None:
-        await query.answer("That source is no longer loaded: see /sources.")
+        await query.answer(w.SOURCE_GONE)
         return Outcome("button-stale")
     await query.answer()
     summary = await asyncio.to_thread(library.summarize, source)
@@ -86,8 +140,8 @@ async def on_vote(
     state = context.state
     remembered = state.questions.recall(payload.qid)
     if remembered is None or state.feedback is None:
-        await query.answer(STALE)
+        await query.answer(w.STALE)
         return Outcome("button-stale")
     await asyncio.to_thread(state.feedback.record, remembered.question, remembered.hits, payload.up)
-    await query.answer("Thanks: noted." if payload.up else "Thanks: noted, I will do better.")
+    await query.answer(w.VOTE_UP if payload.up else w.VOTE_DOWN)
     return Outcome("vote")

@@ -8,13 +8,11 @@ import asyncio
 from telegram import Message
 from telegram.constants import ChatType
 
+from bot import wording as w
 from bot.context import SourcebotContext
 from bot.handlers.base import Outcome, on_message
 from bot.keyboards import example_keyboard, sources_keyboard
 from bot.render_html import esc, render_help, render_sources, render_start, render_summary
-
-SUMMARY_USAGE = "Usage: /summary, /summary N (a number from /sources), or /summary <topic>"
-NOT_TEXT = "I can only read text. Send me a question as a message, or see /help for what I can do."
 
 
 @on_message
@@ -47,21 +45,22 @@ async def on_sources(message: Message, context: SourcebotContext) -> Outcome:
 
 @on_message
 async def on_summary(message: Message, context: SourcebotContext) -> Outcome:
-    """Summarise all sources, one source (number, file or title words) or a topic."""
+    """Summarise all sources, one source (number, file or title words), a topic, or a topic
+    within one source (/summary 2 sanctions)."""
     library = context.library
     arg = " ".join(context.args or []).strip()
     request = library.resolve_summary(arg)
     if request.problem == "no-source":
-        count = len(library.sources)
-        await message.reply_text(
-            esc(f"There is no source {arg}: /sources lists {count}. {SUMMARY_USAGE}")
-        )
+        ref = arg.split(maxsplit=1)[0]
+        await message.reply_text(esc(w.no_source(ref, len(library.sources), w.TELEGRAM)))
         return Outcome("summary-usage")
     if request.problem is not None:
-        await message.reply_text(esc(SUMMARY_USAGE))
+        await message.reply_text(esc(w.summary_usage(w.TELEGRAM)))
         return Outcome("summary-usage")
     summary = await asyncio.to_thread(library.summarize, request.source, request.topic)
-    await message.reply_text(render_summary(summary))
+    talk = context.state.conversations
+    await message.reply_text(render_summary(summary, talk.referenced(message.chat_id)))
+    talk.note_cited(message.chat_id, dict.fromkeys(s.source for s in summary.sentences))
     return Outcome("summary", size=len(arg), found=bool(summary.sentences))
 
 
@@ -77,12 +76,12 @@ async def on_unknown_command(message: Message, context: SourcebotContext) -> Out
         return None  # meant for another bot
     if message.chat.type != ChatType.PRIVATE and not target:
         return None  # a bare unknown command in a group is probably for another bot
-    await message.reply_text(f"I don't know {esc(command)}. /help lists what I can do.")
+    await message.reply_text(esc(w.UNKNOWN_COMMAND.format(command=command)))
     return Outcome("unknown-command")
 
 
 @on_message
 async def on_other(message: Message, context: SourcebotContext) -> Outcome:
     """Answer photos, stickers, voice, files, locations... with what the bot can do."""
-    await message.reply_text(esc(NOT_TEXT))
+    await message.reply_text(esc(w.NOT_TEXT))
     return Outcome("not-text")

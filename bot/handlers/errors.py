@@ -10,11 +10,9 @@ from telegram.error import TimedOut
 
 from bot.context import NotReadyError, SourcebotContext
 from bot.render_html import esc
+from bot.wording import FAILED, NOT_READY
 
 log = logging.getLogger("sourcebot.updates")
-
-NOT_READY = "I am still loading the sources. Please try again in a few seconds."
-FAILED = "Sorry, something went wrong while answering. Please try again."
 
 
 async def on_error(update: object, context: SourcebotContext) -> None:

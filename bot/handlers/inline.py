@@ -12,6 +12,8 @@ from telegram import (
     InputTextMessageContent,
 )
 
+from bot import wording as w
+from bot.citation import label
 from bot.context import SourcebotContext
 from bot.handlers.base import Outcome, on_inline
 from bot.render_html import render_answer, render_source_card, render_source_line
@@ -44,18 +46,18 @@ async def on_inline_query(query: InlineQuery, context: SourcebotContext) -> Outc
         found = answer.found
         for hit in answer.hits:
             single = Answer(answer.question, True, (hit,), answer.corrected_terms, answer.terms)
+            p = hit.passage
+            cite = label(hit.meta, hit.source_number, p.paragraph, p.section, p.page)
             results.append(
                 InlineQueryResultArticle(
                     id=f"h{hit.rank}",
-                    title=f"{hit.meta.title} · ¶ {hit.passage.paragraph}"[:200],
+                    title=f"{cite.mark} {cite.text}".strip()[:200],
                     description=hit.quote.text[:120],
                     input_message_content=InputTextMessageContent(render_answer(single)),
                 )
             )
     button = None
     if text and not results:
-        button = InlineQueryResultsButton(
-            text="Nothing found: open the bot", start_parameter="help"
-        )
+        button = InlineQueryResultsButton(text=w.INLINE_NOTHING, start_parameter="help")
     await query.answer(results, cache_time=INLINE_CACHE_SECONDS, button=button)
     return Outcome("inline", size=len(text), found=found)

@@ -1,9 +1,16 @@
 """Questions: every text message in private chats, /ask, and messages addressed to the bot
-in groups (a mention or a reply to it). The answer is quoted passages with buttons."""
+in groups (a mention or a reply to it). The answer is quoted passages with buttons.
+
+A follow-up is answered in the context of the chat's conversation (bot/conversation.py):
+a reply to one of the bot's answers carries what that answer searched, a reply quoting part
+of it (Telegram's `quote`) searches from the quoted text, and a short message that leans on
+the previous one carries the chat's topic; the Library decides which words
+(Library.follow_up)."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -17,12 +24,12 @@ from bot.context import SourcebotContext
 from bot.handlers.base import Outcome, on_message
 from bot.keyboards import answer_keyboard
 from bot.render_html import esc, render_answer
-from retrieval import Answer
+from bot.reply import cited_sources
+from bot.wording import ASK_USAGE
+from retrieval import Answer, Library
 
 log = logging.getLogger("sourcebot.updates")
 T = TypeVar("T")
-
-ASK_USAGE = "Usage: /ask <question>, e.g. /ask What was said about sanctions?"
 
 
 def cited(answer: Answer) -> tuple[str, ...]:
@@ -49,24 +56,54 @@ async def with_typing(message: Message, delay_ms: int, work: Callable[..., T], *
     return await task
 
 
+def carried(
+    message: Message, library: Library, context: SourcebotContext, text: str
+) -> tuple[str, ...]:
+    """Return the words this message carries from the chat's conversation (a follow-up)."""
+    talk = context.state.conversations
+    reply = message.reply_to_message
+    to_bot = (
+        reply is not None
+        and reply.from_user is not None
+        and reply.from_user.id == message.get_bot().id
+    )
+    quoted = message.quote.text if to_bot and message.quote is not None else None
+    answered = talk.answered(message.chat_id, reply.message_id) if to_bot and reply else None
+    previous = answered if answered is not None else talk.topic(message.chat_id)
+    return library.follow_up(text, previous, replied=answered is not None, quoted=quoted)
+
+
 async def reply_answer(
     message: Message, context: SourcebotContext, question: str, kind: str
 ) -> Outcome:
     """Answer a question in reply to message, with buttons; return what to log."""
     library = context.library  # once: a reload meanwhile must not mix two libraries
     state = context.state
-    answer = await with_typing(
-        message, state.settings.telegram.typing_delay_ms, library.answer, question
+    talk = state.conversations
+    chat = message.chat_id
+    work = functools.partial(
+        library.answer, question, context=carried(message, library, context, question)
     )
+    answer = await with_typing(message, state.settings.telegram.typing_delay_ms, work)
     privacy = state.settings.privacy
     state.stats.record(question, answer.found, keep_text=privacy.log_questions)
     votes = privacy.feedback and bool(answer.hits)
-    qid = state.questions.remember(question, cited(answer)) if answer.more or votes else None
+    several = len(library.sources) > 1 and bool(answer.hits)
+    qid = None
+    if answer.more or votes or several:
+        qid = state.questions.remember(question, cited(answer), answer.context)
     page = len(answer.hits) or 1
-    await message.reply_text(
-        render_answer(answer),
-        reply_markup=answer_keyboard(answer, qid, page, votes),
+    sent = await message.reply_text(
+        render_answer(answer, talk.referenced(chat)),
+        reply_markup=answer_keyboard(answer, qid, page, votes, several),
         do_quote=message.chat.type != ChatType.PRIVATE,
+    )
+    talk.note_answer(
+        chat,
+        sent.message_id,
+        answer.words + answer.context,
+        new_topic=answer.found and not answer.context,
+        cited=cited_sources(answer),
     )
     shown = question if privacy.log_questions else None
     return Outcome(kind, size=len(question), found=answer.found, text=shown)

@@ -1,20 +1,25 @@
 """Answer a question from the index: the best passages, each with a quote and citation.
 
-The question is tokenized like the passages, in the language it is written in; words the
-sources never use are corrected when they look misspelled. A passage counts as an answer
-only when it supports at least `answers.min_coverage` of the question (coverage.py), so a
-question the sources do not address gets `found = False` instead of unrelated quotes.
-The same text from two sources is shown once.
+The question becomes weighted terms (query.py). A passage counts as an answer only when it
+supports at least `answers.min_coverage` of the question (coverage.py), so a question the
+sources do not address gets `found = False` instead of unrelated quotes; the first page is
+reordered by how well each passage's own text answers. The same text from two sources is
+shown once.
+
+A follow-up brings words of an earlier question (`context`): they are searched with the
+question's own words, and a passage counts when it matches one of the question's own words
+and supports enough of them, or of them with the carried ones (a message with no words of
+its own is answered from the context alone). A search may be scoped to one source. Each hit
+gets the link to its quote's place in the original (locators.py).
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Sequence
 
-from retrieval.answer.answer_type import NOTHING, AskedFor, asked_for, capitalises_nouns
 from retrieval.answer.coverage import (
     SAMPLE_WORDS,
     QuestionTerm,
@@ -22,6 +27,8 @@ from retrieval.answer.coverage import (
     proximity_needed,
     support,
 )
+from retrieval.answer.locators import BEFORE_CHARS, quote_link
+from retrieval.answer.query import Query, clip, parse_question
 from retrieval.answer.quotes import Sentences, best_quote, holds_kind, sentences_of
 from retrieval.answer.spelling import SpellingCorrector
 from retrieval.index.search import Scored, SearchIndex
@@ -29,114 +36,14 @@ from retrieval.model import Answer, Hit, Passage
 from retrieval.settings import AnswerSettings
 from retrieval.text.frequency import DEFAULT_LANGUAGE, zipf
 from retrieval.text.repeats import repeat_key
-from retrieval.text.stopwords import QUESTION_FRAMES
-from retrieval.text.tokenize import Tokenizer, surface_form
+from retrieval.text.tokenize import Tokenizer
 
-MAX_QUESTION_TERMS = 32
-MAX_QUESTION_CHARS = 2000
 # A paragraph longer than this (a dump with no blank lines) is quoted from the matching
 # passage alone: scoring every sentence of megabytes would take seconds per question.
 MAX_QUOTED_PARAGRAPH_CHARS = 20_000
 # A first-page hit that holds what the question asks for (a date for "when"...) ranks as if
 # its BM25 score were this much higher: +0.1 point of XQuAD paragraph top-1, tuning half.
 KIND_BOOST = 1.2
-
-
-@dataclass(frozen=True)
-class Query:
-    """A question turned into search terms, with any spelling corrections."""
-
-    terms: tuple[str, ...]
-    corrected: dict[str, str]
-    weighted: tuple[QuestionTerm, ...] = ()  # the terms with what each counts toward an answer
-    asked: AskedFor = NOTHING
-    language: str = DEFAULT_LANGUAGE
-    words: frozenset[str] = frozenset()  # every word of the question, case-folded
-
-
-@dataclass
-class _Parsed:
-    terms: list[str] = field(default_factory=list)
-    weighted: list[QuestionTerm] = field(default_factory=list)
-    corrected: dict[str, str] = field(default_factory=dict)
-
-
-def _clip(question: str) -> str:
-    if len(question) <= MAX_QUESTION_CHARS:
-        return question
-    # Cut a very long message at a word boundary, so no half word becomes a term.
-    cut = question[:MAX_QUESTION_CHARS]
-    return cut[: cut.rfind(" ")] if " " in cut else cut
-
-
-def parse_question(
-    index: SearchIndex,
-    question: str,
-    corrector: SpellingCorrector | None,
-    language: str | None = None,
-    name_weight: float = 1.0,
-    unseen: Callable[[str], float] | None = None,
-    tokenizer: Tokenizer | None = None,
-) -> Query:
-    """Return the terms to search for question, correcting words the sources never use.
-
-    The question is tokenized in its language among the sources' (language: the one its
-    words are weighed in, by default that one or English). unseen(word) weighs a word the
-    sources never use (default: as the rarest term could); tokenizer: the question's, when
-    the caller has it.
-    """
-    question = _clip(question)
-    tokenizer = tokenizer or index.question_tokenizer(question)
-    language = language or tokenizer.language or DEFAULT_LANGUAGE
-    pairs = [(raw, surface_form(raw)) for raw in tokenizer.raw_tokens(question)]
-    asked = asked_for(pairs, language, lambda word: not tokenizer.term(word))
-    names = not capitalises_nouns(language)
-    out = _Parsed()
-    # Verbs that frame a question ("When did the visit happen?") are searched only when
-    # the question has nothing else, and never count against a passage.
-    framed_only = all(word in QUESTION_FRAMES for raw, word in pairs if tokenizer.term(raw))
-    for position, (raw, word) in enumerate(pairs):
-        term = tokenizer.term(raw)
-        frame = word in QUESTION_FRAMES
-        if not term or (frame and not (framed_only and index.knows(term))):
-            continue
-        capital = names and raw[:1].isupper()
-        name = capital and position > 0  # the first word is capitalised anyway
-        if not index.knows(term) and corrector is not None:
-            # A rare capitalised first word ("Puttin?") may be a name too: the corrector
-            # leaves common words be.
-            fix = corrector.correct(word, language, capital)
-            fixed_term = tokenizer.term(fix) if fix else ""
-            if fix and fixed_term and index.knows(fixed_term):
-                out.corrected[word] = fix
-                term = fixed_term
-        if term in out.terms:
-            continue
-        if index.knows(term):
-            weight = index.idf(term)
-        elif not any(c.isalpha() for c in word):
-            continue  # a number or symbol that matches nothing ("<3"): stray, ignored
-        else:
-            weight = unseen(word) if unseen is not None else index.idf(term)
-        counts = not frame and word not in asked.type_words and word not in asked.interrogatives
-        out.terms.append(term)
-        out.weighted.append(
-            QuestionTerm(term, weight, counts, weight * name_weight if name else -1.0)
-        )
-    if len(out.terms) > MAX_QUESTION_TERMS:
-        # Keep the most telling words of a very long message (ties: the earlier word).
-        ranked = sorted(range(len(out.terms)), key=lambda i: (-out.weighted[i].weight, i))
-        keep = sorted(ranked[:MAX_QUESTION_TERMS])
-        out.terms = [out.terms[i] for i in keep]
-        out.weighted = [out.weighted[i] for i in keep]
-    return Query(
-        tuple(out.terms),
-        out.corrected,
-        tuple(out.weighted),
-        asked,
-        language,
-        frozenset(word for _, word in pairs),
-    )
 
 
 class Answerer:
@@ -190,13 +97,14 @@ class Answerer:
         rarest = math.log1p((len(index) - 0.5) / 1.5)  # a term in one passage
         return RarityScale(pairs, rarest)
 
-    def parse(self, question: str) -> Query:
+    def parse(self, question: str, frames: bool = True) -> Query:
         """Return the search terms of question, weighed for the not-found rule.
 
         A question in none of the sources' languages is weighed in the main one: its
         words are then unheard of there, and it is not found (no cross-language matching).
+        frames=False: a follow-up (see query.py).
         """
-        tokenizer = self.index.question_tokenizer(_clip(question))
+        tokenizer = self.index.question_tokenizer(clip(question))
         language = tokenizer.language or self.index.main_language or DEFAULT_LANGUAGE
         scale = self.rarity
         return parse_question(
@@ -207,6 +115,7 @@ class Answerer:
             self.settings.name_weight,
             lambda word: scale.weight(zipf(word, language)),
             tokenizer,
+            frames=frames,
         )
 
     def support(self, passage: Passage, query: Query) -> float:
@@ -254,24 +163,83 @@ class Answerer:
             terms.update(tokenize(self.index.meta(passage.source).title))
         return terms
 
-    def answer(self, question: str, top_k: int | None = None, offset: int = 0) -> Answer:
-        """Return up to top_k hits for question, skipping the first `offset` ones."""
+    def answer(
+        self,
+        question: str,
+        top_k: int | None = None,
+        offset: int = 0,
+        *,
+        context: Sequence[str] = (),
+        source: int | None = None,
+    ) -> Answer:
+        """Return up to top_k hits for question, skipping the first `offset` ones.
+
+        context: words of an earlier question that a follow-up carries; source: the number
+        of the one source to search (all when None).
+        """
         k = top_k or self.settings.top_k
-        query = self.parse(question)
+        own = self.parse(question, frames=not context)
+        carried = self._carried(context, own)
+        query = own.with_terms(tuple(t for t, _ in carried))
+        shown = tuple(w for _, w in carried)
         if not query.terms:
-            return Answer(question, False, (), query.corrected, query.terms)
+            return Answer(question, False, (), own.corrected, (), words=own.shown)
         wanted = max(offset + k + 1, self.settings.top_k + 1)
-        candidates = self.index.search(query.terms, wanted * 3 + 10)
-        qualifying = self._rerank(self._select(candidates, query, wanted), query)
+        pool = wanted * 3 + 10
+        if source is None:
+            candidates = self.index.search(query.terms, pool)
+        else:
+            candidates = self.index.search_within(query.terms, pool, source)
+        qualifying = self._rerank(self._select(candidates, own, query, wanted), query)
+        ranks = Counter[str]()
+        within = []
+        for scored in qualifying[: offset + k]:
+            ranks[scored.passage.source] += 1
+            within.append(ranks[scored.passage.source])
         page = qualifying[offset : offset + k]
-        hits = tuple(self._hit(rank, s, query) for rank, s in enumerate(page, offset + 1))
+        hits = tuple(
+            self._hit(rank, s, query, within[rank - 1]) for rank, s in enumerate(page, offset + 1)
+        )
         return Answer(
             question=question,
             found=bool(qualifying),
             hits=hits,
-            corrected_terms=query.corrected,
+            corrected_terms=own.corrected,
             terms=query.terms,
             more=len(qualifying) > offset + k,
+            words=own.shown,
+            context=shown,
+            source=source,
+        )
+
+    def _carried(self, context: Sequence[str], own: Query) -> list[tuple[QuestionTerm, str]]:
+        """Return the context words the sources use and the question lacks, as terms that
+        count toward an answer (weighed by idf, as names are not), with the words."""
+        if not context:
+            return []
+        tokenizer = self.index.question_tokenizer(" ".join(context))
+        carried: list[tuple[QuestionTerm, str]] = []
+        for word in context:
+            term = tokenizer.term(word)
+            known = term and term not in own.terms and self.index.knows(term)
+            if known and all(term != t.term for t, _ in carried):
+                carried.append((QuestionTerm(term, self.index.idf(term), True, -1.0), word))
+        return carried
+
+    def _counts(self, passage: Passage, own: Query, query: Query) -> bool:
+        """Say whether a passage answers: it supports enough of the question (coverage.py);
+        in a follow-up it matches one of the question's own words and supports enough of
+        them or of them with the carried ones (a message with no words of its own, "why?",
+        is answered from the carried ones alone)."""
+        least = self.settings.min_coverage
+        if len(query.terms) == len(own.terms) or not own.terms:
+            return self._support(passage, query, exact=False) >= least
+        indexed = self.index.indexed_terms(passage)
+        if not any(t in indexed for t in own.terms):
+            return False
+        return (
+            self._support(passage, own, exact=False) >= least
+            or self._support(passage, query, exact=False) >= least
         )
 
     def _rerank(self, qualifying: list[Scored], query: Query) -> list[Scored]:
@@ -305,7 +273,9 @@ class Answerer:
             for a, b in self.sentences(passage).spans
         )
 
-    def _select(self, candidates: list[Scored], query: Query, wanted: int) -> list[Scored]:
+    def _select(
+        self, candidates: list[Scored], own: Query, query: Query, wanted: int
+    ) -> list[Scored]:
         chosen: list[Scored] = []
         seen_paragraphs: set[tuple[str, int]] = set()
         seen_texts: set[str] = set()
@@ -313,7 +283,7 @@ class Answerer:
             p = scored.passage
             if scored.score < self.settings.min_score:
                 continue
-            if self._support(p, query, exact=False) < self.settings.min_coverage:
+            if not self._counts(p, own, query):
                 continue
             if (p.source, p.paragraph) in seen_paragraphs:
                 continue  # two parts of one paragraph: the better one stands for it
@@ -327,7 +297,7 @@ class Answerer:
                 break
         return chosen
 
-    def _hit(self, rank: int, scored: Scored, query: Query) -> Hit:
+    def _hit(self, rank: int, scored: Scored, query: Query, within: int) -> Hit:
         p = scored.passage
         paragraph = self.index.paragraph_text(p.source, p.paragraph)
         weights = {t.term: t.weight for t in query.weighted}
@@ -342,12 +312,22 @@ class Answerer:
             query.language,
             self.sentences(quoted, p.source),
         )
+        meta = self.index.meta(p.source)
+        link = quote_link(
+            meta.url,
+            quote.text,
+            paragraph,
+            p.page,
+            lambda: self.index.text_before(p.source, p.paragraph, BEFORE_CHARS),
+        )
         return Hit(
             rank=rank,
             passage=p,
-            meta=self.index.meta(p.source),
+            meta=meta,
             score=round(scored.score, 4),
             quote=quote,
             paragraph_text=paragraph,
             source_number=self.index.source_number(p.source),
+            within_source=within,
+            link=link,
         )

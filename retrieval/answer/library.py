@@ -9,9 +9,11 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from retrieval.answer.answers import Answerer
+from retrieval.answer.followups import carried_words, leans_on_previous
 from retrieval.answer.summaries import summarize
 from retrieval.index.search import SearchIndex
 from retrieval.index.storage import load_index
@@ -75,9 +77,40 @@ class Library:
         """Return each source with its passage count, in number order (for /sources)."""
         return tuple(SourceRow(s, self.index.passage_count(s.file)) for s in self.sources)
 
-    def answer(self, question: str, top_k: int | None = None, offset: int = 0) -> Answer:
-        """Return the best quoted passages for a question."""
-        return self.answerer.answer(question, top_k=top_k, offset=offset)
+    def answer(
+        self,
+        question: str,
+        top_k: int | None = None,
+        offset: int = 0,
+        *,
+        context: Sequence[str] = (),
+        source: int | None = None,
+    ) -> Answer:
+        """Return the best quoted passages for a question; `context` is what a follow-up
+        carries (follow_up), `source` the number of the one source to search."""
+        return self.answerer.answer(
+            question, top_k=top_k, offset=offset, context=context, source=source
+        )
+
+    def follow_up(
+        self,
+        message: str,
+        previous: Sequence[str] = (),
+        *,
+        replied: bool = False,
+        quoted: str | None = None,
+    ) -> tuple[str, ...]:
+        """Return the words a message carries into its search: the rarest of `quoted` (text
+        the user quoted from an answer) when given, else of `previous` (the words the earlier
+        question searched) when the message replies to that answer or leans on it; nothing
+        for a new question."""
+        limit = self.settings.answers.carry_terms
+        if quoted and quoted.strip():
+            # The quote is what the user asks about: it may lend twice as many words.
+            return carried_words(self.index, quoted, 2 * limit)
+        if previous and (replied or leans_on_previous(self.index, message)):
+            return carried_words(self.index, " ".join(previous), limit)
+        return ()
 
     def summarize(
         self,
@@ -117,11 +150,10 @@ class Library:
         if ref.isdecimal() and len(ref) <= 9:  # not "²" (a digit int() refuses), nor 10^5000
             number = int(ref)
             return next((s for s in self.sources if s.number == number), None)
-        folded = ref.casefold()
-        for source in self.sources:
-            if folded in (source.file.casefold(), source.file.rsplit("/", 1)[-1].casefold()):
-                return source
-        words = set(_WORD.findall(folded))
+        by_file = self._by_file(ref)
+        if by_file is not None:
+            return by_file
+        words = set(_WORD.findall(ref.casefold()))
         if not words:
             return None
         matches = [
@@ -140,11 +172,25 @@ class Library:
         source = self.find_source(arg)
         if source is not None:
             return SummaryRequest(source=source)
-        if arg.isdigit():
+        head, _, rest = arg.partition(" ")
+        if head.isdigit() and (not rest.strip() or self.find_source(head) is None):
             return SummaryRequest(problem="no-source")
+        if rest.strip() and (head.isdigit() or self._by_file(head) is not None):
+            # "2 sanctions": a topic within source 2 (a number or a file name first).
+            within = self.find_source(head) if head.isdigit() else self._by_file(head)
+            if not self.index.tokenizer.tokenize(rest):
+                return SummaryRequest(problem="no-words")
+            return SummaryRequest(source=within, topic=rest.strip())
         if not self.index.tokenizer.tokenize(arg):
             return SummaryRequest(problem="no-words")
         return SummaryRequest(topic=arg)
+
+    def _by_file(self, name: str) -> Source | None:
+        folded = name.casefold()
+        for source in self.sources:
+            if folded in (source.file.casefold(), source.file.rsplit("/", 1)[-1].casefold()):
+                return source
+        return None
 
     @functools.cached_property
     def _example(self) -> str:

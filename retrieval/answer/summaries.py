@@ -5,7 +5,8 @@ centrality (PageRank) is blended with a lead-position prior, because news and an
 their point first. Redundant picks are dropped by maximal marginal relevance (MMR), and
 the chosen sentences come back in document order with their source and paragraph. Only
 body sentences are candidates: headings, bylines and furniture never reach this point,
-and questions, fragments and footnotes are left out.
+and questions, fragments and footnotes are left out. Each sentence carries its citation
+(source number, section, page) and the link to its place in the original (locators.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from retrieval.answer.locators import BEFORE_CHARS, quote_link
 from retrieval.model import Source, Summary, SummarySentence
 from retrieval.settings import SummarySettings
 from retrieval.text.sentences import split_sentences
@@ -141,11 +143,41 @@ def mmr_select(
     return chosen
 
 
+def _earlier(source: Source, paragraph: int) -> str:
+    """Return up to BEFORE_CHARS of a source's text before one of its paragraphs."""
+    parts: list[str] = []
+    size = 0
+    for i in range(paragraph - 2, -1, -1):
+        text = source.paragraphs[i].text
+        parts.append(text)
+        size += len(text)
+        if size >= BEFORE_CHARS:
+            break
+    return "\n".join(reversed(parts))
+
+
+def _sentence(c: Candidate) -> SummarySentence:
+    """Return a chosen candidate with its citation: section, page and link."""
+    para = c.source.paragraphs[c.paragraph - 1]
+    link = quote_link(
+        c.source.meta.url, c.text, para.text, para.page, lambda: _earlier(c.source, c.paragraph)
+    )
+    return SummarySentence(
+        c.text,
+        c.source.file,
+        c.paragraph,
+        c.source.meta,
+        number=c.source.number,
+        position=c.position,
+        section=para.section,
+        page=para.page,
+        link=link,
+    )
+
+
 def _sentences(picked: Sequence[Candidate]) -> tuple[SummarySentence, ...]:
     ordered = sorted(picked, key=lambda c: (c.source.number, c.position))
-    return tuple(
-        SummarySentence(c.text, c.source.file, c.paragraph, c.source.meta) for c in ordered
-    )
+    return tuple(_sentence(c) for c in ordered)
 
 
 def summarize_source(

@@ -38,6 +38,10 @@ class Engine(Protocol):
         """Return the k best passages for the terms (positive scores only)."""
         ...
 
+    def scores(self, terms: Sequence[str]) -> npt.NDArray[np.floating]:
+        """Return every passage's score for the terms (0 where none match)."""
+        ...
+
     def doc_freq(self, term: str) -> int:
         """Return in how many passages term occurs."""
         ...
@@ -228,12 +232,15 @@ class Bm25sEngine:
         tid = self._vocab.get(term)
         return 0 if tid is None else int(self._df[tid])
 
-    def search(self, terms: Sequence[str], k: int) -> SearchResults:
+    def scores(self, terms: Sequence[str]) -> npt.NDArray[np.float64]:
+        """Return bm25s's scores for the terms."""
         ids = [self._vocab[t] for t in terms if t in self._vocab]
         if not ids or self._n == 0:
-            return SearchResults(np.empty(0, np.int64), np.empty(0, np.float64))
-        scores = np.asarray(self._bm25.get_scores(ids), dtype=np.float64)
-        return top_k(scores, k)
+            return np.zeros(self._n)
+        return np.asarray(self._bm25.get_scores(ids), dtype=np.float64)
+
+    def search(self, terms: Sequence[str], k: int) -> SearchResults:
+        return top_k(self.scores(terms), k)
 
 
 EngineFactory = Callable[[Sequence[Sequence[str]], str, float, float], Engine]

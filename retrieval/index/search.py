@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from retrieval.index.engines import SearchResults, top_k
 from retrieval.index.parts import IndexParts
 from retrieval.model import Passage, Source, SourceMeta
 from retrieval.settings import RetrievalSettings
@@ -111,6 +112,14 @@ class SearchIndex:
             raise KeyError((source, number))
         return self.parts.paragraphs.text(row)
 
+    def text_before(self, source: str, number: int, limit: int) -> str:
+        """Return up to the last `limit` bytes of a source's text before paragraph `number`
+        (paragraphs run together)."""
+        row = self._row(source, number)
+        if row is None:
+            return ""
+        return self.parts.paragraphs.text_between(self._rows[source][1].first_paragraph, row, limit)
+
     def has_paragraph(self, source: str, number: int) -> bool:
         """Say whether the source has a paragraph with this number."""
         return self._row(source, number) is not None
@@ -150,7 +159,23 @@ class SearchIndex:
 
     def search(self, terms: Iterable[str], k: int) -> list[Scored]:
         """Return the k best passages for the terms, best first."""
-        results = self.engine.search(list(terms), k)
+        return self._scored(self.engine.search(list(terms), k))
+
+    def search_within(self, terms: Iterable[str], k: int, source: int) -> list[Scored]:
+        """Return the k best passages of source number `source` (1..n) for the terms.
+
+        A source's passages are one run of ids, so its scores are a slice of the engine's
+        (the same scores as in a search of all sources).
+        """
+        if not 1 <= source <= len(self.parts.records):
+            return []
+        record = self.parts.records[source - 1]
+        lo = record.first_passage
+        scores = self.engine.scores(list(terms))[lo : lo + record.passages]
+        found = top_k(scores, k)
+        return self._scored(SearchResults(found.ids + lo, found.scores))
+
+    def _scored(self, results: SearchResults) -> list[Scored]:
         return [
             Scored(self.passages[int(i)], float(s))
             for i, s in zip(results.ids, results.scores, strict=True)

@@ -50,6 +50,12 @@ class ParagraphTable:
         lo, hi = int(self.offsets[row]), int(self.offsets[row + 1])
         return bytes(self.text_blob[lo:hi]).decode("utf-8")
 
+    def text_between(self, first: int, row: int, limit: int) -> str:
+        """Return the text of rows first..row-1 run together, at most its last `limit` bytes
+        (one slice of the blob: no paragraph is made)."""
+        lo, hi = int(self.offsets[first]), int(self.offsets[row])
+        return bytes(self.text_blob[max(lo, hi - limit) : hi]).decode("utf-8", "ignore")
+
     def section_of(self, row: int) -> str | None:
         """Return the section heading of paragraph row, if it has one."""
         sid = int(self.section[row])

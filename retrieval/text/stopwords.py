@@ -89,3 +89,22 @@ def for_language(language: str | None, fold: Callable[[str], str]) -> frozenset[
     if language is None:
         return frozenset()
     return _folded(language, fold)
+
+
+# Words that make a short message lean on the one before it (retrieval/answer/followups.py):
+# openers that continue a conversation ("and Iran?", "but why?", "what about Syria?") and
+# personal and demonstrative pronouns that point back ("Did they expect ...?"). Closed-class
+# words of the languages the tokenizer stems, like the stopwords above, matched against a
+# message's case-folded words ("that" is left out: it is mostly a conjunction).
+FOLLOWUP_OPENERS: frozenset[str] = frozenset(
+    "and but also so then or plus и а но еще также тогда".split()
+)
+FOLLOWUP_OPENER_PAIRS: frozenset[tuple[str, str]] = frozenset(
+    {("what", "about"), ("how", "about"), ("что", "насчет"), ("как", "насчет")}
+)
+ANAPHORA: frozenset[str] = frozenset(
+    """
+    they them their theirs he him his she her hers it its this these those
+    они их им них он его ему она ее это эти
+    """.split()
+)

@@ -107,7 +107,12 @@ async def test_question_gets_quotes_and_citations(running: Running) -> None:
     assert "<b>Crimea</b>" in html
     text = _valid(html)
     assert "The issue of Crimea was not brought up at all" in text
-    assert "Dmitry Danilov, RIAC · ¶ 12" in text
+    assert "[1] Danilov, RIAC · ¶12\n" in text  # the label under the quote
+    assert text.endswith(
+        "\n\n[1] Dmitry Danilov, RIAC\n[2] Kerry’s Visit To Sochi: New Dynamics "
+        "Of Russia-US Engagement – Analysis — Rajorshi Roy, Institute for Defence "
+        "Studies and Analyses"
+    )  # the full references, once each
     assert reply.params.get("parse_mode") == "HTML"
 
 
@@ -168,7 +173,7 @@ async def test_more_and_context_buttons(running: Running) -> None:
     _valid(str(edit.params["text"]))
     paged = _last(standin, DEFAULT_USER_ID)
     assert paged.text != first_page
-    assert "4." in paged.text  # ranks continue on the next page
+    assert "¶5" in paged.text  # the next hits: paragraphs 5, 8 and 11 of source 2
     assert any(d.startswith("m:") and d.endswith(":0") for d in paged.callback_data())  # Back
 
     await standin.send_callback(contexts[0], message=answer)
@@ -197,17 +202,17 @@ async def test_sources_and_summary_commands(running: Running) -> None:
     await standin.send_text("/sources")
     (reply,) = await _reply(standin, DEFAULT_USER_ID)
     text = _valid(str(reply.params["text"]))
-    assert "1." in text and "2." in text and "Rajorshi Roy" in text
+    assert "[1] Dmitry Danilov" in text and "[2] Kerry" in text and "Rajorshi Roy" in text
     assert _last(standin, DEFAULT_USER_ID).callback_data() == ["s:1", "s:2"]
     await standin.send_callback("s:2", message=_last(standin, DEFAULT_USER_ID))
     await _reply(standin, DEFAULT_USER_ID, 2)
     summary = _last(standin, DEFAULT_USER_ID).text
-    assert summary.startswith("Summary of Kerry’s Visit")
+    assert summary.startswith("Summary of [2] Kerry’s Visit")
 
     cases = {
         "/summary": "Summary of all sources",
-        "/summary 1": "Summary of Dmitry Danilov, RIAC",  # no title: called by its author
-        "/summary dynamics engagement": "Summary of Kerry’s Visit",
+        "/summary 1": "Summary of [1] Dmitry Danilov, RIAC",  # no title: called by its author
+        "/summary dynamics engagement": "Summary of [2] Kerry’s Visit",
         "/summary sanctions": "Summary: sanctions",
         "/summary 7": "There is no source 7",
         "/summary ?!": "Usage: /summary",

@@ -183,6 +183,30 @@ async def test_send_message_checks_chat_and_callback_data(
     assert error_of(response) == (400, "Bad Request: BUTTON_DATA_INVALID")
 
 
+async def test_quotes_in_replies_stand_in_the_replied_message(
+    standin: BotApiStandin, client: httpx.AsyncClient
+) -> None:
+    await standin.send_text("hi")
+    sent = (await call(client, "sendMessage", chat_id=CHAT, text="🎉 Kerry met Lavrov")).json()
+    bot_message = sent["result"]["message_id"]
+    # The user replies quoting part of the bot's message: Telegram's TextQuote, UTF-16 position.
+    update_id = await standin.send_text("why?", reply_to_message_id=bot_message, quote="met Lavrov")
+    quote = standin.update(update_id)["message"]["quote"]
+    assert quote == {"text": "met Lavrov", "position": 9, "is_manual": True}
+    with pytest.raises(ValueError, match="QUOTE_TEXT_INVALID"):
+        await standin.send_text("x", reply_to_message_id=bot_message, quote="Putin")
+    with pytest.raises(ValueError, match="reply_to_message_id"):
+        await standin.send_text("x", quote="Kerry")
+    # The bot may quote the message it replies to (reply_parameters.quote), as Telegram checks.
+    user_message = standin.update(update_id)["message"]["message_id"]
+    reply = {"message_id": user_message, "quote": "why"}
+    answer = await call(client, "sendMessage", chat_id=CHAT, text="ok", reply_parameters=reply)
+    assert answer.json()["result"]["quote"] == {"text": "why", "position": 0, "is_manual": True}
+    wrong = {"message_id": user_message, "quote": "how"}
+    refused = await call(client, "sendMessage", chat_id=CHAT, text="ok", reply_parameters=wrong)
+    assert error_of(refused) == (400, "Bad Request: QUOTE_TEXT_INVALID")
+
+
 async def test_blocked_user_gives_forbidden(
     standin: BotApiStandin, client: httpx.AsyncClient
 ) -> None:

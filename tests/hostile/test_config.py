@@ -26,7 +26,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.cli import main
-from bot.config import AccessSettings, LimitSettings, PrivacySettings, TelegramSettings
+from bot.config import (
+    AccessSettings,
+    ConversationSettings,
+    LimitSettings,
+    PrivacySettings,
+    TelegramSettings,
+)
 from retrieval.settings import (
     AnswerSettings,
     CleaningRules,
@@ -55,6 +61,7 @@ SECTION_TYPES: dict[str, type[Any]] = {
     "access": AccessSettings,
     "limits": LimitSettings,
     "privacy": PrivacySettings,
+    "conversation": ConversationSettings,
 }
 REAL: dict[str, dict[Any, Any]] = yaml.safe_load(
     (REPO_ROOT / "config" / "bot.yaml").read_text(encoding="utf-8")

@@ -278,3 +278,16 @@ def render_text(params: JSONDict, text_key: str, entities_key: str) -> RenderedT
     if utf16_len(text) > MAX_TEXT_LENGTH:
         raise bad_request("message is too long")
     return RenderedText(text, entities, source, parse_mode)
+
+
+def text_quote(replied: JSONDict, quote: str, *, manual: bool) -> JSONDict:
+    """Return the TextQuote of `quote` in a replied message: its text and position (UTF-16).
+
+    Telegram only lets a reply quote text that stands in the replied message; anything else
+    is refused with QUOTE_TEXT_INVALID (a ValueError here, an ApiError for the bot's sends).
+    """
+    text = str(replied.get("text") or replied.get("caption") or "")
+    at = text.find(quote) if quote.strip() else -1
+    if at < 0:
+        raise ValueError("QUOTE_TEXT_INVALID")
+    return {"text": quote, "position": utf16_len(text[:at]), "is_manual": manual}

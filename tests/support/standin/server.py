@@ -50,6 +50,7 @@ from tests.support.standin.records import (
     error_payload,
     json_body,
     render_text,
+    text_quote,
     update_kind,
 )
 from tests.support.standin.state import StandinState
@@ -405,6 +406,12 @@ class BotApiStandin(StandinState):
             message["entities"] = rendered.entities
         if (replied := self._replied_message(chat["id"], params)) is not None:
             message["reply_to_message"] = self._without_reply(replied.json)
+            quote = (params.get("reply_parameters") or {}).get("quote")
+            if quote is not None:
+                try:
+                    message["quote"] = text_quote(replied.json, str(quote), manual=True)
+                except ValueError:
+                    raise bad_request("QUOTE_TEXT_INVALID") from None
         if keyboard is not None:
             message["reply_markup"] = keyboard
         self._messages[(chat["id"], message["message_id"])] = StoredMessage(

@@ -30,6 +30,7 @@ from tests.support.standin.records import (
     StoredMessage,
     auto_entities,
     render_text,
+    text_quote,
 )
 
 
@@ -176,16 +177,21 @@ class StandinState:
         entities: list[JSONDict] | None = None,
         reply_to_message_id: int | None = None,
         username: str | None = "tester",
+        quote: str | None = None,
     ) -> int:
         """Queue a text message from a user; return its update_id.
 
         Without explicit entities, a leading /command gets a bot_command entity and @names get
-        mention entities, as Telegram clients do.
+        mention entities, as Telegram clients do. `quote` is the part of the replied message
+        the user selected to quote (Telegram's TextQuote): it must stand in that message's
+        text, and the message carries it with its position (in UTF-16 units).
         """
         content: JSONDict = {"text": text}
         found = auto_entities(text) if entities is None else entities
         if found:
             content["entities"] = found
+        if quote is not None and reply_to_message_id is None:
+            raise ValueError("a quote needs reply_to_message_id: it quotes the replied message")
         return await self._user_message(
             content,
             chat_id=chat_id,
@@ -193,6 +199,7 @@ class StandinState:
             chat_type=chat_type,
             username=username,
             reply_to_message_id=reply_to_message_id,
+            quote=quote,
         )
 
     async def send_photo(
@@ -483,6 +490,7 @@ class StandinState:
         chat_type: str,
         username: str | None,
         reply_to_message_id: int | None = None,
+        quote: str | None = None,
     ) -> int:
         user = self._user_json(user_id, username)
         resolved, chat = self._chat_json(chat_id, chat_type, user)
@@ -499,6 +507,8 @@ class StandinState:
             if replied is None:
                 raise ValueError(f"no message {reply_to_message_id} in chat {resolved}")
             message["reply_to_message"] = self._without_reply(replied.json)
+            if quote is not None:
+                message["quote"] = text_quote(replied.json, quote, manual=True)
         self._messages[(resolved, message["message_id"])] = StoredMessage(message, False)
         if chat_type != "private" and self.privacy_mode and not self._visible_in_group(message):
             return self._withhold("message", copy.deepcopy(message))

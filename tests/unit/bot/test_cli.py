@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +27,13 @@ PASSAGE_KEYS = {
     "score",
     "quote",
     "text",
+    # added by issue 13; the keys above are the original contract and stay
+    "publisher",
+    "date",
+    "url",
+    "source_number",
+    "page",
+    "link",
 }
 SOURCE_KEYS = {
     "number",
@@ -95,6 +103,8 @@ def test_ask_json_shape(capsys: pytest.CaptureFixture[str], config: str) -> None
     assert first["title"] == "Dmitry Danilov, RIAC"  # no title of its own: called by its author
     assert first["author"] == "Dmitry Danilov"
     assert first["section"] is None
+    assert (first["publisher"], first["date"], first["url"]) == ("RIAC", None, None)
+    assert (first["source_number"], first["page"], first["link"]) == (1, None, None)
 
 
 def test_ask_json_section_and_correction(capsys: pytest.CaptureFixture[str], config: str) -> None:
@@ -120,7 +130,8 @@ def test_ask_text(capsys: pytest.CaptureFixture[str], config: str) -> None:
     code, out, err = run(capsys, "ask", "--config", config, "Will the sanctions be lifted?")
     assert (code, err) == (0, "")
     assert "sanctions would be lifted" in out
-    assert "¶ 12" in out
+    assert "  [1] Danilov, RIAC · ¶12\n" in out  # the label under the quote
+    assert out.endswith("\n\n[1] Dmitry Danilov, RIAC\n")  # the full reference, once
     assert "\x1b[" not in out  # not a terminal: no colour
 
 
@@ -176,9 +187,11 @@ def test_summary_by_number_and_by_file(capsys: pytest.CaptureFixture[str], confi
 
 
 def test_summary_text(capsys: pytest.CaptureFixture[str], config: str) -> None:
-    code, out, err = run(capsys, "summary", "2", "--sentences", "2", "--config", config)
+    code, out, err = run(capsys, "summary", "2", "--sentences", "3", "--config", config)
     assert (code, err) == (0, "")
-    assert out.count("¶ ") == 2
+    assert out.startswith("Summary of [2] Kerry’s Visit To Sochi")
+    # Sentences of one paragraph share one quote and one label.
+    assert out.count("  [2] ¶1\n") == 1 and "  [2] Core Differences · ¶2" in out
     assert "Kerry paid an official visit to Sochi" in out
 
 
@@ -228,8 +241,8 @@ def test_sources_json(capsys: pytest.CaptureFixture[str], config: str) -> None:
 def test_sources_text(capsys: pytest.CaptureFixture[str], config: str) -> None:
     code, out, err = run(capsys, "sources", "--config", config)
     assert (code, err) == (0, "")
-    assert out.startswith(f"1. Dmitry Danilov, RIAC\n   {SEED_000} · 16 paragraphs")
-    assert "2. Kerry’s Visit To Sochi" in out
+    assert out.startswith(f"[1] Dmitry Danilov, RIAC\n   {SEED_000} · 16 ¶ · 16 passages")
+    assert "[2] Kerry’s Visit To Sochi" in out
 
 
 def test_eval_questions_json(
@@ -577,3 +590,11 @@ def test_eval_off_topic_only_for_squad(
     code, out, err = run(capsys, "eval", dataset, "--off-topic", "--config", config)
     assert (code, out) == (2, "")
     assert "--off-topic" in err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert re.fullmatch(r"sourcebot \d+\.\d+\.\d+\n", out)

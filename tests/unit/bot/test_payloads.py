@@ -14,6 +14,8 @@ from bot import payloads as pl
 EXAMPLES: list[pl.Payload] = [
     pl.More("a1b2c", 0),
     pl.More("a1b2c", 30),
+    pl.More("a1b2c", 3, 2),
+    pl.FromSource("a1b2c", 2, 1),
     pl.Context(2, 13),
     pl.SourceSummary(1),
     pl.Example(0),
@@ -41,6 +43,8 @@ def test_the_wire_format_is_stable() -> None:
     assert [pl.encode(p) for p in EXAMPLES] == [
         "m:a1b2c:0",
         "m:a1b2c:30",
+        "m:a1b2c:3:2",
+        "f:a1b2c:2:1",
         "c:2:13",
         "s:1",
         "x:0",
@@ -50,7 +54,11 @@ def test_the_wire_format_is_stable() -> None:
 
 
 @pytest.mark.parametrize(
-    "data", [None, "", "m", "m:", "m:q", "m:q:x", "c:1", "c:a:b", "s:", "x:1:2", "v:q:2", "z:1"]
+    "data",
+    [
+        *(None, "", "m", "m:", "m:q", "m:q:x", "m:q:1:x", "m:q:1:2:3", "f:q:1", "f:q:a:1"),
+        *("c:1", "c:a:b", "s:", "x:1:2", "v:q:2", "z:1"),
+    ],
 )
 def test_foreign_or_broken_data_decodes_to_none(data: str | None) -> None:
     assert pl.decode(data) is None

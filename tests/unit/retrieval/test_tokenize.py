@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.answer.answers import parse_question
 from retrieval.answer.library import Library
+from retrieval.answer.query import parse_question
 from retrieval.text.stopwords import ENGLISH, RUSSIAN
 from retrieval.text.tokenize import Tokenizer, clean_text
 
