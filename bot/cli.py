@@ -151,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--questions", type=_at_least(10), default=1000, help="default 1000")
     bench.add_argument("--seed", type=int, default=0, help="synthetic corpus seed")
     bench.add_argument(
+        "--shape",
+        choices=("documents", "articles", "both"),
+        default="both",
+        help="one passage a document, passages in articles, or both (default)",
+    )
+    bench.add_argument(
         "--systems",
         default="tantivy,bm25s,rank-bm25,sourcebot",
         help="comma-separated (default: all four)",
@@ -337,9 +343,13 @@ def cmd_bench(args: argparse.Namespace, out: TextIO) -> int:
         raise CliError(
             f"--systems: unknown {', '.join(unknown) or '(none)'}; choose from {', '.join(SYSTEMS)}"
         )
-    out.write(f"benchmarking {args.passages:,} passages, {args.questions:,} questions...\n")
+    shapes = ("documents", "articles") if args.shape == "both" else (args.shape,)
+    out.write(
+        f"benchmarking {args.passages:,} passages, {args.questions:,} questions, "
+        f"shape {' and '.join(shapes)}...\n"
+    )
     out.flush()
-    rows = run_bench(args.passages, args.questions, args.seed, systems=systems)
+    rows = run_bench(args.passages, args.questions, args.seed, systems=systems, shapes=shapes)
     out.write(format_table(rows) + "\n")
     return 0
 

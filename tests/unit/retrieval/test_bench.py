@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ import pytest
 from retrieval.bench.run import (
     SYSTEMS,
     BenchRow,
+    as_documents,
     check_targets,
     format_table,
     generate_data,
@@ -186,6 +188,12 @@ def test_ratios_are_to_tantivy() -> None:
     assert rows[0].build_ratio == 1.0
     alone = with_ratios([_row("sourcebot", 25.0, 2.5)])[0]
     assert alone.build_ratio is None
+    # Each shape against tantivy on the same shape.
+    docs = [replace(_row("tantivy", 5.0, 1.0), shape="documents")]
+    docs.append(replace(_row("sourcebot", 7.5, 1.0), shape="documents"))
+    mixed = with_ratios([*docs, _row("tantivy", 10.0, 2.0), _row("sourcebot", 25.0, 2.5)])
+    assert [r.build_ratio for r in mixed] == [1.0, 1.5, 1.0, 2.5]
+    assert check_targets(mixed, shape="documents")[1].value == 1.5
 
 
 def test_targets_met_and_missed() -> None:
@@ -212,11 +220,11 @@ def test_format_table_aligns_rows_and_marks_targets() -> None:
     )
     table = format_table(rows)
     lines = table.splitlines()
-    assert lines[0].split()[:3] == ["system", "passages", "questions"]
+    assert lines[0].split()[:4] == ["system", "shape", "passages", "questions"]
     assert len({len(line) for line in lines[:5]}) == 1  # header, rule, 3 rows: one width
     assert "n/a" in lines[3] and "rank-bm25: skipped: too big" in table
     assert "1.20" in lines[4] and "1.25" in lines[4]  # build and p50 ratios
-    assert lines[-1].startswith("targets (sourcebot): build 12.00 s <= 60 s: met;")
+    assert lines[-1].startswith("targets (sourcebot, articles): build 12.00 s <= 60 s: met;")
     assert "p50 1.25x <= 1.5x tantivy: met" in lines[-1]
     assert "MISSED" not in lines[-1]
 
@@ -271,7 +279,8 @@ def small_run(tmp_path_factory: pytest.TempPathFactory) -> list[BenchRow]:
 
 
 def test_every_system_runs_and_finds_the_source_passage(small_run: list[BenchRow]) -> None:
-    assert [r.system for r in small_run] == list(SYSTEMS)
+    assert [r.system for r in small_run] == list(SYSTEMS) * 2
+    assert [r.shape for r in small_run] == ["documents"] * 4 + ["articles"] * 4
     for row in small_run:
         assert row.note.startswith("failed") is False, row.note
         assert row.passages == SMALL_PASSAGES and row.questions == SMALL_QUESTIONS
@@ -281,13 +290,26 @@ def test_every_system_runs_and_finds_the_source_passage(small_run: list[BenchRow
         assert row.peak_rss_mb < 4_096  # type: ignore[operator]
         assert row.recall_at_10 is not None and row.recall_at_10 > 0.5, row
         assert row.build_ratio is not None and row.p50_ratio is not None
-    by_name = {r.system: r for r in small_run}
-    for system in ("tantivy", "bm25s"):
-        index_mb = by_name[system].index_mb
-        assert index_mb is not None and index_mb > 0
-    assert by_name["tantivy"].build_ratio == 1.0
+    for shape in ("documents", "articles"):
+        by_name = {r.system: r for r in small_run if r.shape == shape}
+        for system in ("tantivy", "bm25s"):
+            index_mb = by_name[system].index_mb
+            assert index_mb is not None and index_mb > 0
+        assert by_name["tantivy"].build_ratio == 1.0
     table = format_table(small_run)
-    assert all(s in table for s in SYSTEMS) and "targets (sourcebot)" in table
+    assert all(s in table for s in SYSTEMS)
+    assert "targets (sourcebot, documents)" in table and "targets (sourcebot, articles)" in table
+
+
+def test_documents_shape_is_the_same_passages_one_document_each(tmp_path: Path) -> None:
+    data = generate_data(300, 5, seed=0, workdir=tmp_path)
+    documents = as_documents(data, tmp_path)
+    articles, docs = list(read_corpus(data.corpus_path)), list(read_corpus(documents.corpus_path))
+    assert [p.text for p in docs] == [p.text for p in articles]
+    assert [p.article for p in docs] == [p.id for p in docs] and {p.title for p in docs} == {""}
+    assert documents.questions == data.questions and documents.shape == "documents"
+    with pytest.raises(ValueError, match="unknown shape 'pages'"):
+        run_bench(300, 5, shapes=("pages",))
 
 
 def test_rank_bm25_runs_on_a_prefix_of_big_corpora_and_runners_are_pluggable(
