@@ -59,7 +59,7 @@ class Library:
         return cls(build_index(settings), settings)
 
     @property
-    def sources(self) -> tuple[Source, ...]:
+    def sources(self) -> Sequence[Source]:
         """Return the sources, numbered 1..n."""
         return self.index.sources
 

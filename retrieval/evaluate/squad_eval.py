@@ -102,9 +102,12 @@ def squad_sources(articles: Sequence[SquadArticle]) -> tuple[Source, ...]:
 def without_source(index: SearchIndex, file: str) -> SearchIndex:
     """Return an index of every source of index but one, its BM25 weights recomputed."""
     builder = IndexBuilder(index.retrieval_settings, index.tokenizer, index.vocab)
-    for record in index.parts.records:
-        if record.meta.file != file:
-            builder.adopt(index.parts, record)
+    row = index.parts.records.row_of(file)
+    if row is None:
+        builder.adopt(index.parts, 0, len(index.parts.records))
+    else:
+        builder.adopt(index.parts, 0, row)
+        builder.adopt(index.parts, row + 1, len(index.parts.records))
     return SearchIndex(builder.finish(), index.tokenizer, index.retrieval_settings)
 
 

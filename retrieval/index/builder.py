@@ -13,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.index.parts import Columns, Forward, IndexParts, SourceRecord, make_engine
+from retrieval.index.parts import Columns, Forward, IndexParts, make_engine
+from retrieval.index.records import SourceColumns
 from retrieval.index.tables import NO_VALUE, ParagraphTable, PassageTable
 from retrieval.index.term_counts import TermCounter
 from retrieval.index.vocabulary import Vocabulary
@@ -40,7 +41,7 @@ class IndexBuilder:
         self.settings = settings
         self.tokenizer = tokenizer
         self.vocab = vocab or Vocabulary.empty()
-        self.records: list[SourceRecord] = []
+        self.records = SourceColumns()
         # Paragraph text: in memory, or appended to a spill file when building to disk, so
         # a large build does not hold all of its text in RAM.
         self._blob = bytearray()
@@ -96,13 +97,17 @@ class IndexBuilder:
             self._sections.append(section)
         return sid
 
-    def add(self, source: Source, origin: str) -> None:
-        """Append a cleaned source, tokenizing its passages."""
+    def add(
+        self, source: Source, origin: str, *, language: str | None = None, detect: bool = True
+    ) -> None:
+        """Append a cleaned source, tokenizing its passages in the language configured or
+        detected (language_of); with detect=False, in `language` (None: unknown)."""
         opts = self.settings.index
         max_chars = self.settings.sources.max_passage_chars
         row_source = len(self.records)
         first_paragraph, first_passage = len(self._par_number), len(self._pas_part)
-        language = self.language_of(source)
+        if detect:
+            language = self.language_of(source)
         self._counter.use(language)
         title_ids = self._extra_ids(source.meta.title, opts.title_weight, language)
         stream, ends, add_codes = self._stream, self._stream_ends, self._counter.add_codes
@@ -127,17 +132,13 @@ class IndexBuilder:
                 ends.append(len(stream))
             if len(stream) >= COUNT_BATCH:
                 self._count_pending()
-        self.records.append(
-            SourceRecord(
-                meta=source.meta,
-                first_paragraph=first_paragraph,
-                paragraphs=len(self._par_number) - first_paragraph,
-                first_passage=first_passage,
-                passages=len(self._pas_part) - first_passage,
-                origin=origin,
-                language=language,
-            )
+        rows = (
+            first_paragraph,
+            len(self._par_number) - first_paragraph,
+            first_passage,
+            len(self._pas_part) - first_passage,
         )
+        self.records.append(source.meta, rows, origin, language)
 
     def language_of(self, source: Source) -> str | None:
         """Return the language a source is indexed in: configured, or detected."""
@@ -159,44 +160,38 @@ class IndexBuilder:
         del self._stream_ends[:]
         self._counter.trim()
 
-    def adopt(self, old: IndexParts, record: SourceRecord) -> None:
-        """Copy one unchanged source's rows from an old index (same vocabulary ids)."""
+    def adopt(self, old: IndexParts, lo: int, hi: int) -> None:
+        """Copy the rows of old sources lo..hi-1 (unchanged, consecutive) from an old index,
+        whole arrays at a time (same vocabulary ids)."""
+        if hi <= lo:
+            return
         self._count_pending()
-        row_source = len(self.records)
-        p0, pn = record.first_paragraph, record.paragraphs
-        q0, qn = record.first_passage, record.passages
+        table = old.records
+        p0 = int(table.first_paragraph[lo])
+        pn = int(table.first_paragraph[hi - 1] + table.paragraphs[hi - 1]) - p0
+        q0 = int(table.first_passage[lo])
+        qn = int(table.first_passage[hi - 1] + table.passages[hi - 1]) - q0
         paras, passages = old.paragraphs, old.passages
-        shift_par = len(self._par_number) - p0
-        lo, hi = int(paras.offsets[p0]), int(paras.offsets[p0 + pn])
-        base = self._blob_size
-        self._write_text(bytes(paras.text_blob[lo:hi]))
-        self._par_offsets.extend((paras.offsets[p0 + 1 : p0 + pn + 1] - lo + base).tolist())
-        self._par_source.extend([row_source] * pn)
-        self._par_number.extend(paras.number[p0 : p0 + pn].tolist())
-        self._par_section.extend(self._section_id(paras.section_of(r)) for r in range(p0, p0 + pn))
-        self._par_page.extend(paras.page[p0 : p0 + pn].tolist())
-        self._pas_paragraph.extend((passages.paragraph[q0 : q0 + qn] + shift_par).tolist())
-        self._pas_part.extend(passages.part[q0 : q0 + qn].tolist())
-        self._pas_start.extend(passages.start[q0 : q0 + qn].tolist())
-        self._pas_end.extend(passages.end[q0 : q0 + qn].tolist())
+        base_src, base_par, base_pas = len(self.records), len(self._par_number), len(self._pas_part)
+        text_lo, text_hi = int(paras.offsets[p0]), int(paras.offsets[p0 + pn])
+        base_blob = self._blob_size
+        self._write_text(bytes(paras.text_blob[text_lo:text_hi]))
+        _append(self._par_offsets, paras.offsets[p0 + 1 : p0 + pn + 1] - text_lo + base_blob)
+        _append(self._par_source, paras.source[p0 : p0 + pn] - lo + base_src)
+        _append(self._par_number, paras.number[p0 : p0 + pn])
+        sections = np.array([self._section_id(x) for x in paras.sections] + [NO_VALUE], np.int32)
+        _append(self._par_section, sections[paras.section[p0 : p0 + pn]])
+        _append(self._par_page, paras.page[p0 : p0 + pn])
+        _append(self._pas_paragraph, passages.paragraph[q0 : q0 + qn] - p0 + base_par)
+        _append(self._pas_part, passages.part[q0 : q0 + qn])
+        _append(self._pas_start, passages.start[q0 : q0 + qn])
+        _append(self._pas_end, passages.end[q0 : q0 + qn])
         f_lo, f_hi = int(old.forward.offsets[q0]), int(old.forward.offsets[q0 + qn])
         base_fwd = len(self._fwd)
-        self._fwd.extend(old.forward.terms[f_lo:f_hi].tolist())
-        self._fwd_tfs.extend(old.forward.tfs[f_lo:f_hi].tolist())
-        self._fwd_offsets.extend(
-            (old.forward.offsets[q0 + 1 : q0 + qn + 1] - f_lo + base_fwd).tolist()
-        )
-        self.records.append(
-            SourceRecord(
-                meta=record.meta,
-                first_paragraph=len(self._par_number) - pn,
-                paragraphs=pn,
-                first_passage=len(self._pas_part) - qn,
-                passages=qn,
-                origin=record.origin,
-                language=record.language,
-            )
-        )
+        _append(self._fwd, old.forward.terms[f_lo:f_hi])
+        _append(self._fwd_tfs, old.forward.tfs[f_lo:f_hi])
+        _append(self._fwd_offsets, old.forward.offsets[q0 + 1 : q0 + qn + 1] - f_lo + base_fwd)
+        self.records.extend(table, lo, hi, base_par, base_pas)
 
     def _write_text(self, data: bytes) -> None:
         if self._spill is not None:
@@ -222,7 +217,7 @@ class IndexBuilder:
     def columns(self) -> Columns:
         """Return the rows added so far as tables (zero-copy views of the build buffers)."""
         self._count_pending()
-        files = [r.meta.file for r in self.records]
+        records = self.records.table()
         paragraphs = ParagraphTable(
             text=self._text_array(),
             offsets=np.frombuffer(self._par_offsets, dtype=np.int64),
@@ -231,7 +226,7 @@ class IndexBuilder:
             section=np.frombuffer(self._par_section, dtype=np.int32),
             page=np.frombuffer(self._par_page, dtype=np.int32),
             sections=self._sections,
-            files=files,
+            files=records.files,
         )
         passages = PassageTable(
             paragraphs,
@@ -245,7 +240,7 @@ class IndexBuilder:
             tfs=np.frombuffer(self._fwd_tfs, dtype=np.int32),
             offsets=np.frombuffer(self._fwd_offsets, dtype=np.int64),
         )
-        return Columns(tuple(self.records), paragraphs, passages, forward)
+        return Columns(records, paragraphs, passages, forward)
 
     def merge(self, chunk: Columns, term_map: np.ndarray) -> None:
         """Append every row of a chunk built elsewhere; term_map turns its term ids into ours."""
@@ -267,18 +262,7 @@ class IndexBuilder:
         _append(self._fwd, term_map[fwd.terms])
         _append(self._fwd_tfs, fwd.tfs)
         _append(self._fwd_offsets, fwd.offsets[1:] + base_fwd)
-        for r in chunk.records:
-            self.records.append(
-                SourceRecord(
-                    meta=r.meta,
-                    first_paragraph=r.first_paragraph + base_par,
-                    paragraphs=r.paragraphs,
-                    first_passage=r.first_passage + base_pas,
-                    passages=r.passages,
-                    origin=r.origin,
-                    language=r.language,
-                )
-            )
+        self.records.extend(chunk.records, 0, len(chunk.records), base_par, base_pas)
 
     def finish(self) -> IndexParts:
         """Return the tables, vocabulary, forward index and engine built so far."""

@@ -1,4 +1,4 @@
-"""What an index is made of: source records, row tables, the forward index and the engine.
+"""What an index is made of: the source table, row tables, the forward index and the engine.
 
 Built by the builder (builder.py), or loaded memory-mapped from a saved index (storage.py);
 either way the same frozen parts, read by the search index (search.py).
@@ -6,29 +6,21 @@ either way the same frozen parts, read by the search index (search.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import overload
 
 import numpy as np
 
 from retrieval.index.engines import Engine, SparseEngine, build_engine
+from retrieval.index.records import SourceRecord, SourceTable
 from retrieval.index.tables import ParagraphTable, ParagraphView, PassageTable
 from retrieval.index.vocabulary import Vocabulary
-from retrieval.model import Source, SourceMeta
+from retrieval.model import Source
 from retrieval.settings import RetrievalSettings
 
-
-@dataclass(frozen=True)
-class SourceRecord:
-    """Where one source's rows lie in the tables, and which file it came from."""
-
-    meta: SourceMeta
-    first_paragraph: int
-    paragraphs: int
-    first_passage: int
-    passages: int
-    origin: str  # the file path it came from (several sources for a .jsonl)
-    language: str | None = None  # ISO 639-1, as detected (or configured); None: unknown
+__all__ = ["Columns", "Forward", "IndexParts", "SourceList", "SourceRecord", "make_engine"]
 
 
 @dataclass(frozen=True)
@@ -45,7 +37,7 @@ class Forward:
 class Columns:
     """Rows of sources, paragraphs, passages and forward index, without an engine."""
 
-    records: tuple[SourceRecord, ...]
+    records: SourceTable
     paragraphs: ParagraphTable
     passages: PassageTable
     forward: Forward
@@ -55,25 +47,49 @@ class Columns:
 class IndexParts:
     """Everything an index is made of, built or loaded."""
 
-    records: tuple[SourceRecord, ...]
+    records: SourceTable
     paragraphs: ParagraphTable
     passages: PassageTable
     vocab: Vocabulary
     forward: Forward
     engine: Engine
 
-    def sources(self) -> tuple[Source, ...]:
-        """Return the sources, numbered 1..n, their paragraphs read from the table."""
-        return tuple(
-            Source(
-                number=i,
-                meta=r.meta,
-                paragraphs=ParagraphView(
-                    self.paragraphs, r.first_paragraph, r.first_paragraph + r.paragraphs
-                ),
-            )
-            for i, r in enumerate(self.records, start=1)
-        )
+    def sources(self) -> SourceList:
+        """Return the sources, numbered 1..n, each made when asked for."""
+        return SourceList(self.records, self.paragraphs)
+
+
+class SourceList(Sequence[Source]):
+    """The sources of an index as a sequence, a Source (and its paragraph view) made only
+    when one is asked for: a million documents are not a million objects at start-up."""
+
+    def __init__(self, records: SourceTable, paragraphs: ParagraphTable) -> None:
+        self._records = records
+        self._paragraphs = paragraphs
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    @overload
+    def __getitem__(self, i: int) -> Source: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Source]: ...
+
+    def __getitem__(self, i: int | slice) -> Source | Sequence[Source]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        table = self._records
+        first = int(table.first_paragraph[i])
+        view = ParagraphView(self._paragraphs, first, first + int(table.paragraphs[i]))
+        return Source(number=i + 1, meta=table.meta(i), paragraphs=view)
+
+    def __iter__(self) -> Iterator[Source]:
+        return (self[i] for i in range(len(self)))
 
 
 def make_engine(settings: RetrievalSettings, vocab: Vocabulary, forward: Forward) -> Engine:

@@ -1,9 +1,10 @@
 """Save an index to a folder and load it back memory-mapped, without reading the sources.
 
 Layout: `<dir>/CURRENT` names the live version folder `<dir>/v<N>/`, which holds
-`manifest.json` (format, settings fingerprint, sources and the files they came from),
-`terms.json` (vocabulary and surface forms), and numpy arrays for the tables, the forward
-index and the engine. A new version is written beside the old one and CURRENT is replaced
+`manifest.json` (format, settings fingerprint, the files the sources came from, and the
+sources' strings as columns: file names, titles, authors ...), `terms.json` (vocabulary
+and surface forms), and numpy arrays for the sources' rows (`src_*.npy`), the tables, the
+forward index and the engine. A new version is written beside the old one and CURRENT is replaced
 atomically, so a reader never sees half an index; old versions are then removed.
 """
 
@@ -24,15 +25,15 @@ import numpy as np
 
 from retrieval.errors import IndexLoadError
 from retrieval.index.engines import SparseEngine
-from retrieval.index.parts import Forward, IndexParts, SourceRecord, make_engine
+from retrieval.index.parts import Forward, IndexParts, make_engine
+from retrieval.index.records import SOURCE_INT_COLUMNS, SourceTable
 from retrieval.index.search import SearchIndex
 from retrieval.index.tables import ParagraphTable, PassageTable
 from retrieval.index.vocabulary import Vocabulary
-from retrieval.model import SourceMeta
 from retrieval.settings import RetrievalSettings
 from retrieval.text.tokenize import Tokenizer
 
-FORMAT = 4  # 4: each source's language (its terms depend on it)
+FORMAT = 5  # 4: each source's language (its terms depend on it); 5: sources as columns
 CURRENT = "CURRENT"
 _ARRAYS = {
     "par_offsets": ("paragraphs", "offsets"),
@@ -167,6 +168,9 @@ def save_index(
         write_tables(index.parts, target)
     parts = index.parts
     engine = parts.engine
+    source_arrays, source_strings = parts.records.columns()
+    for name, values in source_arrays.items():
+        np.save(target / f"src_{name}.npy", values)
     if isinstance(engine, SparseEngine):
         np.save(target / "eng_indptr.npy", engine.indptr)
         np.save(target / "eng_docs.npy", engine.doc_ids)
@@ -184,24 +188,7 @@ def save_index(
         "sections": list(parts.paragraphs.sections),
         "warnings": list(index.warnings),
         "files": files or {},
-        "sources": [
-            {
-                "file": r.meta.file,
-                "title": r.meta.title,
-                "author": r.meta.author,
-                "publisher": r.meta.publisher,
-                "date": r.meta.date,
-                "url": r.meta.url,
-                "titled": r.meta.titled,
-                "first_paragraph": r.first_paragraph,
-                "paragraphs": r.paragraphs,
-                "first_passage": r.first_passage,
-                "passages": r.passages,
-                "origin": r.origin,
-                "language": r.language,
-            }
-            for r in parts.records
-        ],
+        "source_columns": source_strings,
     }
     (target / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False), encoding="utf-8"
@@ -253,26 +240,11 @@ def load_index(folder: Path, settings: RetrievalSettings) -> SearchIndex:
 
 
 def _load(version: Path, manifest: dict[str, Any], settings: RetrievalSettings) -> SearchIndex:
-    records = tuple(
-        SourceRecord(
-            meta=SourceMeta(
-                file=s["file"],
-                title=s["title"],
-                author=s["author"],
-                publisher=s["publisher"],
-                date=s["date"],
-                url=s["url"],
-                titled=s.get("titled", True),
-            ),
-            first_paragraph=s["first_paragraph"],
-            paragraphs=s["paragraphs"],
-            first_passage=s["first_passage"],
-            passages=s["passages"],
-            origin=s["origin"],
-            language=s["language"],
-        )
-        for s in manifest["sources"]
-    )
+    source_arrays = {
+        name: np.load(version / f"src_{name}.npy", mmap_mode="r")
+        for name in (*SOURCE_INT_COLUMNS, "titled")
+    }
+    records = SourceTable.from_columns(source_arrays, manifest["source_columns"])
     words = json.loads((version / "terms.json").read_text(encoding="utf-8"))
     terms: list[str] = words["terms"]
     vocab = Vocabulary(terms, {t: i for i, t in enumerate(terms)}, words["surface"])
@@ -304,7 +276,7 @@ def reopen(index: SearchIndex, version: Path) -> SearchIndex:
 
 def _open(
     version: Path,
-    records: tuple[SourceRecord, ...],
+    records: SourceTable,
     sections: list[str],
     vocab: Vocabulary,
     engine_name: str,
@@ -324,7 +296,7 @@ def _open(
         section=arr("par_section"),
         page=arr("par_page"),
         sections=sections,
-        files=[r.meta.file for r in records],
+        files=records.files,
     )
     passages = PassageTable(
         paragraphs, arr("pas_paragraph"), arr("pas_part"), arr("pas_start"), arr("pas_end")

@@ -22,7 +22,7 @@ from typing import Any
 from retrieval.errors import IndexLoadError
 from retrieval.index.builder import IndexBuilder
 from retrieval.index.parallel import Job, ParallelAdder, Progress, jobs, worker_count
-from retrieval.index.parts import IndexParts, SourceRecord
+from retrieval.index.parts import IndexParts
 from retrieval.index.search import SearchIndex
 from retrieval.index.storage import (
     fingerprint,
@@ -78,7 +78,7 @@ class Step:
     """One file's part of a build: read it anew, or carry its sources over unchanged."""
 
     file: SourceFile
-    keep: tuple[SourceRecord, ...] = ()  # non-empty: adopt these from the old index
+    keep: tuple[int, int] | None = None  # the old index's source rows (first, end) to adopt
 
 
 def add_file(
@@ -98,7 +98,7 @@ def _jobs(
     other files are read by a worker; kept files stay steps, run here in their turn."""
     for step in steps:
         origin = str(step.file.path.resolve())
-        if step.keep:
+        if step.keep is not None:
             yield step
         elif step.file.path.suffix.lower() == ".jsonl":
             with policy.guard():
@@ -118,14 +118,14 @@ def fill(
     progress: Progress | None = None,
 ) -> None:
     """Add every step's sources to the builder, in order; warnings go to the policy."""
-    to_read = sum(s.file.path.stat().st_size for s in steps if not s.keep)
+    to_read = sum(s.file.path.stat().st_size for s in steps if s.keep is None)
     workers = worker_count()
     if workers > 1 and to_read >= PARALLEL_MIN_BYTES:
         adder = ParallelAdder(builder, workers, lambda step: _keep(builder, old, step), policy)
         adder.run(_jobs(steps, settings, policy), progress)
         return
     for done, step in enumerate(steps, start=1):
-        if step.keep:
+        if step.keep is not None:
             _keep(builder, old, step)
         else:
             add_file(builder, step.file, settings, policy)
@@ -134,10 +134,9 @@ def fill(
 
 
 def _keep(builder: IndexBuilder, old: IndexParts | None, step: Step) -> None:
-    if old is None:  # pragma: no cover - steps with records come from an old index
+    if old is None or step.keep is None:  # pragma: no cover - kept steps have an old index
         raise ValueError("no old index to keep sources from")
-    for record in step.keep:
-        builder.adopt(old, record)
+    builder.adopt(old, *step.keep)
 
 
 def build_index(
@@ -232,10 +231,7 @@ def _update(
     added: list[str] = []
     changed: list[str] = []
     kept: list[str] = []
-    by_origin: dict[str, list[SourceRecord]] = {}
-    if old is not None:
-        for record in old.parts.records:
-            by_origin.setdefault(record.origin, []).append(record)
+    by_origin = old.parts.records.origin_ranges() if old is not None else {}
     seen: dict[str, dict[str, Any]] = {}
     steps: list[Step] = []
     hashes: dict[str, str | Future[str]] = {}
@@ -256,7 +252,7 @@ def _update(
                     sha == before.get("sha256") and before.get("repeats") == stamp["repeats"]
                 )
             if unchanged and origin in by_origin:
-                steps.append(Step(file, tuple(by_origin[origin])))
+                steps.append(Step(file, by_origin[origin]))
                 kept.append(file.name)
             else:
                 steps.append(Step(file))

@@ -46,14 +46,13 @@ def to_source(
         raise SourceError(f"{raw.name} has no text left after cleaning: is it empty?")
     given = given or MetaOverride()
     found = raw.meta
-    base, hash_, fragment = raw.name.partition("#")
     author = _mended_or_none(given.author or name_or_none(found.author) or doc.author)
     publisher = _mended_or_none(given.publisher or found.publisher)
     date = _mended_or_none(given.date or found.date or doc.date)
     title = given.title or found.title or doc.title
     titled = title is not None
     if title is None:
-        title, titled = label(author, publisher, date, Path(base).name + hash_ + fragment)
+        title = default_title(raw.name, author, publisher, date)
     meta = SourceMeta(
         file=raw.name,
         title=_mended(title),
@@ -69,6 +68,13 @@ def to_source(
         for i, ((section, text), page) in enumerate(zip(doc.paragraphs, pages, strict=True), 1)
     )
     return Source(number=number, meta=meta, paragraphs=paragraphs)
+
+
+def default_title(name: str, author: str | None, publisher: str | None, date: str | None) -> str:
+    """Return what an untitled source is called: by its author and publisher, else its file
+    name (without folders; a .jsonl document's id kept) and date."""
+    base, hash_, fragment = name.partition("#")
+    return label(author, publisher, date, Path(base).name + hash_ + fragment)[0]
 
 
 def _mended(text: str) -> str:
