@@ -25,6 +25,12 @@ class SourceMeta:
     titled: bool = True  # False: `title` is a label made of author, publisher and date
 
     @property
+    def searchable_title(self) -> str | None:
+        """Return the title a search matches: a title, or a label naming who wrote or
+        published the source; not a label made of its file name (or id in a .jsonl)."""
+        return self.title if self.titled or self.author or self.publisher else None
+
+    @property
     def byline(self) -> str:
         """Return author, publisher and date as far as known, unless the title holds them."""
         if not self.titled:

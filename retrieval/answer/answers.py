@@ -159,8 +159,9 @@ class Answerer:
         terms: set[str] = set()
         if passage.section and opts.section_weight > 0:
             terms.update(tokenize(passage.section))
-        if opts.title_weight > 0:
-            terms.update(tokenize(self.index.meta(passage.source).title))
+        title = self.index.meta(passage.source).searchable_title
+        if opts.title_weight > 0 and title:
+            terms.update(tokenize(title))
         return terms
 
     def answer(

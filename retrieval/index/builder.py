@@ -9,6 +9,7 @@ rebuild a copy of arrays plus tokenizing only the files that changed.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -21,10 +22,14 @@ from retrieval.index.vocabulary import Vocabulary
 from retrieval.ingest.passages import passage_spans
 from retrieval.model import Source
 from retrieval.settings import RetrievalSettings
-from retrieval.text.langdetect import source_language
+from retrieval.text.langdetect import source_language, source_script, writes_in
 from retrieval.text.tokenize import Tokenizer
 
 COUNT_BATCH = 1 << 20  # piece codes gathered before they are counted (see term_counts)
+# A chunk of documents (of one file) whose sampled documents all have one language: the
+# first SAMPLE_FIRST and every SAMPLE_EVERY-th after them.
+SAMPLE_FIRST = 8
+SAMPLE_EVERY = 32
 
 
 class IndexBuilder:
@@ -109,7 +114,7 @@ class IndexBuilder:
         if detect:
             language = self.language_of(source)
         self._counter.use(language)
-        title_ids = self._extra_ids(source.meta.title, opts.title_weight, language)
+        title_ids = self._extra_ids(source.meta.searchable_title, opts.title_weight, language)
         stream, ends, add_codes = self._stream, self._stream_ends, self._counter.add_codes
         for para in source.paragraphs:
             text = para.text
@@ -139,6 +144,41 @@ class IndexBuilder:
             len(self._pas_part) - first_passage,
         )
         self.records.append(source.meta, rows, origin, language)
+
+    def add_chunk(self, sources: Sequence[Source], origin: str) -> None:
+        """Append the cleaned sources of one chunk of a file, in order (see chunk_languages)."""
+        for source, language in zip(sources, self.chunk_languages(sources), strict=True):
+            self.add(source, origin, language=language, detect=False)
+
+    def chunk_languages(self, sources: Sequence[Source]) -> list[str | None]:
+        """Return the language of each of a chunk of sources from one file.
+
+        Detecting each of a million documents' language takes half a minute; the documents
+        of one dump mostly share theirs. So when a sample of the chunk (the first
+        SAMPLE_FIRST and every SAMPLE_EVERY-th) agrees on one language, a document whose
+        opening is in a script of that language takes it, with no more than a look at its
+        script; the others, and every document of a chunk whose sample disagrees, are
+        detected one by one, as is a file of one source.
+        """
+        configured = self.settings.tokenizer.language
+        if configured != "auto":
+            return [configured] * len(sources)
+        sampled = {i: self.language_of(sources[i]) for i in _sample_rows(len(sources))}
+        shared = set(sampled.values())
+        if len(shared) != 1 or None in shared:
+            return [
+                sampled[i] if i in sampled else self.language_of(s) for i, s in enumerate(sources)
+            ]
+        language = shared.pop()
+        out: list[str | None] = []
+        for i, source in enumerate(sources):
+            if i in sampled:
+                out.append(sampled[i])
+                continue
+            script = source_script(source.meta.title, (p.text for p in source.paragraphs))
+            same = script is not None and language is not None and writes_in(language, script)
+            out.append(language if same else self.language_of(source))
+        return out
 
     def language_of(self, source: Source) -> str | None:
         """Return the language a source is indexed in: configured, or detected."""
@@ -273,6 +313,11 @@ class IndexBuilder:
         return IndexParts(
             cols.records, cols.paragraphs, cols.passages, self.vocab, cols.forward, engine
         )
+
+
+def _sample_rows(count: int) -> list[int]:
+    head = list(range(min(count, SAMPLE_FIRST)))
+    return head + list(range(SAMPLE_FIRST + SAMPLE_EVERY - 1, count, SAMPLE_EVERY))
 
 
 def _append(target: array[int], values: np.ndarray) -> None:

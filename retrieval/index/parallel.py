@@ -86,8 +86,7 @@ def _run_job(job: Job) -> ChunkResult:
         sources = file_sources(job.file, settings.sources, settings.cleaning, policy)
     else:
         sources = cleaned(job.documents, settings.sources, settings.cleaning, policy)
-    for source in sources:
-        builder.add(source, origin=job.origin)
+    builder.add_chunk(list(sources), job.origin)
     return ChunkResult(
         worker=os.getpid(),
         columns=builder.columns(),

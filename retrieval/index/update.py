@@ -34,7 +34,7 @@ from retrieval.index.storage import (
     write_tables,
 )
 from retrieval.index.vocabulary import Vocabulary
-from retrieval.ingest.documents import file_sources
+from retrieval.ingest.documents import cleaned, file_sources
 from retrieval.ingest.files import SourceFile, find_source_files
 from retrieval.ingest.folders import with_folder_repeats
 from retrieval.ingest.formats import read_documents
@@ -84,11 +84,20 @@ class Step:
 def add_file(
     builder: IndexBuilder, file: SourceFile, settings: RetrievalSettings, policy: SourcePolicy
 ) -> None:
-    """Read, clean and add every document of one file; a bad file is skipped or raised."""
-    origin = str(file.path.resolve())
-    first = len(builder.records) + 1
-    for source in file_sources(file, settings.sources, settings.cleaning, policy, first):
-        builder.add(source, origin=origin)
+    """Read, clean and add every document of one file; a bad file is skipped or raised.
+
+    A .jsonl file goes in the same chunks as in worker processes (its documents' languages
+    are settled a chunk at a time), so a build is the same on any number of cores.
+    """
+    if file.path.suffix.lower() != ".jsonl":
+        first = len(builder.records) + 1
+        sources = file_sources(file, settings.sources, settings.cleaning, policy, first)
+        builder.add_chunk(list(sources), str(file.path.resolve()))
+        return
+    for job in _jobs([Step(file)], settings, policy):
+        if isinstance(job, Job):
+            sources = cleaned(job.documents, settings.sources, settings.cleaning, policy)
+            builder.add_chunk(list(sources), job.origin)
 
 
 def _jobs(

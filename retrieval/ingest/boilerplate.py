@@ -41,6 +41,8 @@ _BULLET_ONLY = re.compile(r"^[•□◦▪▫●○◆◇■·∙‣⁃☆★\-�
 _PLACEHOLDER = re.compile(r"\[(?:[^\]\s]*[\d_.:/=-][^\]\s]*|\s*)\]")
 _FIELD = re.compile(r"\[[^\]]{0,40}\]")  # a form field or button left by a text browser
 _SENTENCE_END = re.compile(r"[.!?…。！？](?:[\"'”’»)\]」』]*)$")
+_SENTENCE_ENDERS = frozenset(".!?…。！？")
+_CLOSERS = "\"'”’»)]」』"
 _WORD = re.compile(r"[^\W\d_]+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _LINKISH = re.compile(
@@ -172,7 +174,14 @@ def is_list_item(text: str) -> bool:
 
 def is_prose(text: str) -> bool:
     """Say whether a line reads as a full sentence: long enough, ending like one."""
-    return len(text) >= PROSE_CHARS and _SENTENCE_END.search(text) is not None
+    if len(text) < PROSE_CHARS:
+        return False
+    # _SENTENCE_END at the end only: a search would try it at every character.
+    end = len(text) - 1 if text.endswith("\n") else len(text)  # "$" matches before a "\n"
+    tail = text[max(0, end - 64) : end].rstrip(_CLOSERS)
+    if len(tail) == 0 and end > 64:  # a run of 64 closing marks: rare enough to search
+        return _SENTENCE_END.search(text) is not None
+    return tail[-1:] in _SENTENCE_ENDERS
 
 
 # --- The model ---------------------------------------------------------------------------

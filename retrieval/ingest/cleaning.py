@@ -77,6 +77,8 @@ def _matches(patterns: tuple[re.Pattern[str], ...], line: str) -> bool:
 
 
 def _drop_repeats(items: list[tuple[str | None, str]], min_chars: int) -> list[int]:
+    if len(items) == 1:  # one paragraph (most .jsonl documents): nothing it could repeat
+        return [0] if repeat_key(items[0][1]) else []
     keys = [repeat_key(text) for _, text in items]
     keep: list[int] = []
     seen: set[str] = set()
@@ -198,6 +200,8 @@ def clean_document(
         # Paragraphs of long sentences only (most .jsonl dumps): nothing is furniture, a
         # heading, a title, a date or a byline, so the steps below would keep every one.
         items: list[tuple[str | None, str]] = [(None, block[0]) for block in blocks]
+        if len(items) == 1:  # one paragraph (of more than 20 words): nothing it repeats
+            return CleanDocument(None, None, tuple(items))
         return CleanDocument(
             None, None, tuple(items[i] for i in _drop_repeats(items, rules.min_repeat_chars))
         )

@@ -11,7 +11,6 @@ index.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 from retrieval.errors import SourceError
 from retrieval.ingest.cleaning import clean_document
@@ -73,8 +72,12 @@ def to_source(
 def default_title(name: str, author: str | None, publisher: str | None, date: str | None) -> str:
     """Return what an untitled source is called: by its author and publisher, else its file
     name (without folders; a .jsonl document's id kept) and date."""
+    if author or publisher:
+        return label(author, publisher, date, name)[0]
     base, hash_, fragment = name.partition("#")
-    return label(author, publisher, date, Path(base).name + hash_ + fragment)[0]
+    # The last part of the path (as Path.name, without its cost: a build asks this of
+    # every untitled document).
+    return label(None, None, date, base.rstrip("/").rpartition("/")[2] + hash_ + fragment)[0]
 
 
 def _mended(text: str) -> str:

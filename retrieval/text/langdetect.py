@@ -118,24 +118,41 @@ def question_language(text: str, candidates: Collection[str]) -> str | None:
     return _rank(text, pool)
 
 
-def source_language(title: str, paragraphs: Iterable[str]) -> str | None:
-    """Return the language of a source, from its title and first paragraphs.
-
-    Cheapest first, as a build asks this of every source: a script only one language
-    writes in; a clear lead in stopwords of one language; else py3langid over all it knows.
-    """
+def _sample(title: str, paragraphs: Iterable[str]) -> str:
     sample, size = [title], len(title)
     for text in paragraphs:
         if size >= _MORE_WORDS * 8:  # words of about 8 characters with their space
             break
         sample.append(text)
         size += len(text)
-    text = "\n".join(sample)[: _MORE_WORDS * 8]
-    head = text[:SAMPLE_CHARS]
+    return "\n".join(sample)[: _MORE_WORDS * 8]
+
+
+def _head_script(head: str) -> str | None:
     if head.isascii():  # most sources: no need to look at each word
-        script = LATIN if _ASCII_LETTER.search(head) else None
-    else:
-        script = main_script(head)
+        return LATIN if _ASCII_LETTER.search(head) else None
+    return main_script(head)
+
+
+def source_script(title: str, paragraphs: Iterable[str]) -> str | None:
+    """Return the main script of a source's opening, as source_language sees it (cheap)."""
+    return _head_script(_sample(title, paragraphs)[:SAMPLE_CHARS])
+
+
+def writes_in(language: str, script: str) -> bool:
+    """Say whether a language is written in a script."""
+    return language in LANGUAGES and script in LANGUAGES[language].scripts
+
+
+def source_language(title: str, paragraphs: Iterable[str]) -> str | None:
+    """Return the language of a source, from its title and first paragraphs.
+
+    Cheapest first, as a build asks this of every source: a script only one language
+    writes in; a clear lead in stopwords of one language; else py3langid over all it knows.
+    """
+    text = _sample(title, paragraphs)
+    head = text[:SAMPLE_CHARS]
+    script = _head_script(head)
     if script is None:
         return None
     pool = _writers(script, LANGUAGES)
