@@ -3,7 +3,9 @@
 A file whose size and modification time match the saved index is unchanged; one whose
 stamp moved but whose content hash is the same is unchanged too. Unchanged files' rows
 are copied from the saved index (term ids stay valid: the vocabulary only grows); new and
-changed files are read, cleaned and tokenized; removed files are dropped. The BM25
+changed files are read, cleaned and tokenized; removed files are dropped. A .jsonl file
+that only grew (its old bytes are the start of the new ones: lines appended to a dump)
+keeps its old rows, and only the new lines are read. The BM25
 weights depend on the whole corpus, so the engine is always rebuilt from the forward
 index, which is array work, not text work.
 """
@@ -38,6 +40,7 @@ from retrieval.ingest.documents import cleaned, file_sources
 from retrieval.ingest.files import SourceFile, find_source_files
 from retrieval.ingest.folders import with_folder_repeats
 from retrieval.ingest.formats import read_documents
+from retrieval.ingest.formats.jsonl import read_jsonl
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.model import Source
 from retrieval.settings import RetrievalSettings
@@ -65,6 +68,17 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _prefix_digest(path: Path, size: int) -> tuple[str, int, bytes]:
+    """Return the sha256 of the first `size` bytes of a file, their newlines and last byte."""
+    digest, newlines, last = hashlib.sha256(), 0, b""
+    with path.open("rb") as handle:
+        while size > 0 and (chunk := handle.read(min(size, 1 << 20))):
+            digest.update(chunk)
+            newlines += chunk.count(b"\n")
+            last, size = chunk[-1:], size - len(chunk)
+    return digest.hexdigest(), newlines, last
+
+
 def _stamp(path: Path) -> dict[str, Any]:
     stat = path.stat()
     return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
@@ -79,6 +93,7 @@ class Step:
 
     file: SourceFile
     keep: tuple[int, int] | None = None  # the old index's source rows (first, end) to adopt
+    tail: tuple[int, int] | None = None  # then read a grown .jsonl from (byte, line number)
 
 
 def add_file(
@@ -130,22 +145,66 @@ def fill(
     to_read = sum(s.file.path.stat().st_size for s in steps if s.keep is None)
     workers = worker_count()
     if workers > 1 and to_read >= PARALLEL_MIN_BYTES:
-        adder = ParallelAdder(builder, workers, lambda step: _keep(builder, old, step), policy)
+        adder = ParallelAdder(
+            builder, workers, lambda step: _keep(builder, old, step, policy), policy
+        )
         adder.run(_jobs(steps, settings, policy), progress)
         return
     for done, step in enumerate(steps, start=1):
         if step.keep is not None:
-            _keep(builder, old, step)
+            _keep(builder, old, step, policy)
         else:
             add_file(builder, step.file, settings, policy)
         if progress:
             progress(done, len(steps), builder.passage_count)
 
 
-def _keep(builder: IndexBuilder, old: IndexParts | None, step: Step) -> None:
+def _keep(builder: IndexBuilder, old: IndexParts | None, step: Step, policy: SourcePolicy) -> None:
     if old is None or step.keep is None:  # pragma: no cover - kept steps have an old index
         raise ValueError("no old index to keep sources from")
     builder.adopt(old, *step.keep)
+    if step.tail is None:
+        return
+    lo, hi = step.keep
+    cut = len(step.file.name) + 1  # a .jsonl document's name: "<file name>#<id>"
+    known = (name[cut:] for name in old.records.files[lo:hi])
+    start, line = step.tail
+    settings = builder.settings
+    with policy.guard():
+        max_bytes = settings.sources.max_file_mb << 20
+        path, origin = step.file.path, str(step.file.path.resolve())
+        docs = read_jsonl(
+            path, step.file.name, policy, max_bytes, start=start, first_line=line, known_ids=known
+        )
+        for job in jobs((origin, d) for d in docs):
+            sources = cleaned(job.documents, settings.sources, settings.cleaning, policy)
+            builder.add_chunk(list(sources), job.origin)
+
+
+def _grown(
+    file: SourceFile,
+    before: dict[str, Any],
+    stamp: dict[str, Any],
+    rows: tuple[int, int] | None,
+    old: SearchIndex | None,
+) -> tuple[int, int] | None:
+    """Return where the new lines of a .jsonl file start (byte, line number) when its old
+    bytes, as the saved index read them, are the start of the new ones; else None."""
+    size = before.get("size")
+    if (
+        rows is None
+        or old is None
+        or file.path.suffix.lower() != ".jsonl"
+        or not isinstance(size, int)
+        or not 0 < size < stamp["size"]
+        or before.get("repeats") != stamp["repeats"]
+        or not old.records.files[rows[0]].startswith(file.name + "#")
+    ):
+        return None
+    sha, newlines, last = _prefix_digest(file.path, size)
+    if sha != before.get("sha256") or last != b"\n":
+        return None
+    return size, newlines + 1
 
 
 def build_index(
@@ -260,9 +319,15 @@ def _update(
                 unchanged = (
                     sha == before.get("sha256") and before.get("repeats") == stamp["repeats"]
                 )
+            tail = None
+            if before is not None and not unchanged:
+                tail = _grown(file, before, stamp, by_origin.get(origin), old)
             if unchanged and origin in by_origin:
                 steps.append(Step(file, by_origin[origin]))
                 kept.append(file.name)
+            elif tail is not None:
+                steps.append(Step(file, by_origin[origin], tail))
+                changed.append(file.name)
             else:
                 steps.append(Step(file))
                 (changed if before is not None else added).append(file.name)

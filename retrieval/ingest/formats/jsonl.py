@@ -4,12 +4,16 @@ Each line is `{"id" (or "_id"), "text", and optionally "title", "author", "date"
 and becomes a source named `file.jsonl#id`. A bad line is skipped with a warning naming the
 file and line (at most MAX_LINE_WARNINGS of them, then a count), or stops the build when
 `sources.on_error` is "error"; a line over `max_bytes` is never held whole.
+
+A dump that only grew (lines appended) can be read from where the saved index left it:
+`start` (a byte offset at a line start), `first_line` (its line number) and `known_ids`
+(the ids read before, which a new line may not take again).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,10 +31,20 @@ class _BadLineError(Exception):
 
 
 def read_jsonl(
-    path: Path, name: str, policy: SourcePolicy, max_bytes: int
+    path: Path,
+    name: str,
+    policy: SourcePolicy,
+    max_bytes: int,
+    *,
+    start: int = 0,
+    first_line: int = 1,
+    known_ids: Iterable[str] = (),
 ) -> Iterator[RawDocument]:
-    """Yield the documents of a JSONL file, lazily; SourceError when it holds none."""
-    first_line: dict[str, int] = {}
+    """Yield the documents of a JSONL file, lazily; SourceError when it holds none.
+
+    From byte `start` (line `first_line`) on, when given, no id of `known_ids` taken again.
+    """
+    seen: dict[str, int] = dict.fromkeys(known_ids, 0)  # 0: a line before `start`
     skipped = 0
     try:
         with path.open("rb") as handle:
@@ -39,8 +53,8 @@ def read_jsonl(
                     f"{path} is binary data, not JSON Lines: remove it, or give it the "
                     "extension of its real format"
                 )
-            handle.seek(0)
-            for lineno, line in enumerate(_jsonl_lines(handle, max_bytes), start=1):
+            handle.seek(start)
+            for lineno, line in enumerate(_jsonl_lines(handle, max_bytes), start=first_line):
                 if line is not None and not line.strip():
                     continue
                 try:
@@ -50,10 +64,9 @@ def read_jsonl(
                             "MB): split the document, or raise the limit"
                         )
                     doc_id, text, meta = _jsonl_record(line)
-                    if doc_id in first_line:
-                        raise _BadLineError(
-                            f"id {doc_id!r} already used on line {first_line[doc_id]}"
-                        )
+                    if doc_id in seen:
+                        where = f"on line {seen[doc_id]}" if seen[doc_id] else "before"
+                        raise _BadLineError(f"id {doc_id!r} already used {where}")
                 except _BadLineError as bad:
                     skipped += 1
                     if policy.strict or skipped <= MAX_LINE_WARNINGS:
@@ -63,13 +76,13 @@ def read_jsonl(
                             fix="; fix the line, or set sources.on_error to skip",
                         )
                     continue
-                first_line[doc_id] = lineno
+                seen[doc_id] = lineno
                 yield RawDocument(name=f"{name}#{doc_id}", pages=((None, text),), meta=meta)
     except OSError as exc:
         raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if skipped > MAX_LINE_WARNINGS and first_line:
+    if skipped > MAX_LINE_WARNINGS and seen:
         policy.warn(f"{path}: {skipped - MAX_LINE_WARNINGS:,} more bad lines skipped")
-    if not first_line:
+    if not seen:
         raise SourceError(
             f"{path}: no usable documents ({skipped} bad lines skipped); write one JSON "
             'object a line, each with an "id" and a "text"'

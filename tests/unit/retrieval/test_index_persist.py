@@ -234,3 +234,47 @@ def test_page_copies_are_read_again_when_the_lines_their_folder_shares_change(
     assert [[p.text for p in s.paragraphs] for s in saved.sources] == [
         [p.text for p in s.paragraphs] for s in fresh.sources
     ]
+
+
+def test_lines_appended_to_a_jsonl_dump_are_the_only_ones_read(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "dump"
+    folder.mkdir()
+    dump = folder / "dump.jsonl"
+    lines = [json.dumps({"id": str(i), "text": f"Harbour {i} ships copper."}) for i in range(5)]
+    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cfg = _settings_for(settings, folder)
+    update_index(cfg, tmp_path / "idx")
+    read: list[int] = []
+    real = indexing.read_jsonl
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        read.append(kwargs.get("start", 0))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(indexing, "read_jsonl", spy)
+    with dump.open("a", encoding="utf-8") as out:
+        out.write(json.dumps({"id": "new", "text": "The glacier retreats every summer."}) + "\n")
+        out.write(json.dumps({"id": "3", "text": "A second document 3."}) + "\n")
+    report = update_index(cfg, tmp_path / "idx")
+    assert read == [dump.stat().st_size - _tail_bytes(dump)]
+    assert report.changed == ["dump.jsonl"] and report.added == []
+    assert any("line 7" in w and "'3' already used before" in w for w in report.warnings)
+    lib = Library(report.index, cfg)
+    assert [s.file for s in lib.sources][-2:] == ["dump.jsonl#4", "dump.jsonl#new"]
+    assert lib.answer("glacier retreats").hits[0].meta.file == "dump.jsonl#new"
+    fresh = Library(update_index(cfg, tmp_path / "fresh").index, cfg)
+    assert [s.meta for s in fresh.sources] == [s.meta for s in lib.sources]
+    # An edit inside the old lines is no append: the whole file is read again.
+    dump.write_text(dump.read_text(encoding="utf-8").replace("Harbour 0", "Harbour 9"), "utf-8")
+    read.clear()
+    edited = Library(update_index(cfg, tmp_path / "idx").index, cfg)
+    assert read == []  # no tail read: the file went through the ordinary reader, whole
+    assert edited.answer("harbour 9 copper").hits[0].meta.file == "dump.jsonl#0"
+
+
+def _tail_bytes(dump: Path) -> int:
+    """Return the size of the last two lines of a file (the ones appended)."""
+    last_two = dump.read_bytes().splitlines(keepends=True)[-2:]
+    return sum(len(line) for line in last_two)
