@@ -18,6 +18,10 @@ import numpy.typing as npt
 from retrieval.index.scoring import get_scoring
 
 IntArray = npt.NDArray[np.int64]
+# A query whose postings number less than 1/SPARSE_SHARE of the passages is scored over
+# its matching passages alone: at 10M passages, clearing and scanning a dense array of
+# every score costs more than sorting a few hundred thousand postings.
+SPARSE_SHARE = 8
 
 
 class SearchResults(NamedTuple):
@@ -165,7 +169,27 @@ class SparseEngine:
         return scores
 
     def search(self, terms: Sequence[str], k: int) -> SearchResults:
-        return top_k(self.scores(terms), k)
+        """Return the k best passages: over the matching passages alone when the terms'
+        postings are few next to the passages, else over a dense array of all scores."""
+        spans = [
+            (int(self.indptr[tid]), int(self.indptr[tid + 1]))
+            for tid in (self.vocab.get(term) for term in terms)
+            if tid is not None
+        ]
+        postings = sum(hi - lo for lo, hi in spans)
+        if postings * SPARSE_SHARE >= self.n_docs:
+            return top_k(self.scores(terms), k)
+        if not postings:
+            return top_k(np.zeros(0, np.float32), k)
+        # The same float32 sums as the dense array, added term by term in the same order,
+        # so the ranking (ties included) is the same; only the zeros are never touched.
+        matched = np.unique(np.concatenate([self.doc_ids[lo:hi] for lo, hi in spans]))
+        acc = np.zeros(len(matched), np.float32)
+        for lo, hi in spans:
+            where = np.searchsorted(matched, self.doc_ids[lo:hi])
+            acc[where] += self.weights[lo:hi]
+        found = top_k(acc, k)
+        return SearchResults(matched[found.ids].astype(np.int64), found.scores)
 
 
 class RankBM25Engine:

@@ -132,3 +132,41 @@ def test_contained_equals_counting_in_all_keys(keys: list[str]) -> None:
     joined = "\n".join(keys)
     expected = {n for n, key in enumerate(keys) if len(key) >= 2 and joined.count(key) >= 2}
     assert _contained(keys, 2) == expected
+
+
+def test_sparse_search_ranks_exactly_as_the_dense_scores(monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    import numpy as np
+
+    from retrieval.index import engines
+
+    rng = random.Random(0)
+    words = [f"w{i}" for i in range(300)]
+    corpus = [
+        [rng.choice(words[: rng.randint(5, 300)]) for _ in range(rng.randint(1, 30))]
+        for _ in range(3000)
+    ]
+    engine = engines.SparseEngine.build(corpus, "lucene", 1.2, 0.75)
+    queries = [rng.sample(words, rng.randint(1, 6)) + ["unseen"] * (i % 2) for i in range(300)]
+    for share in (engines.SPARSE_SHARE, 10**9, 1):  # as set; always sparse; always dense
+        monkeypatch.setattr(engines, "SPARSE_SHARE", share)
+        for terms in queries:
+            found = engine.search(terms, 10)
+            dense = engines.top_k(engine.scores(terms), 10)
+            assert np.array_equal(found.ids, dense.ids), terms
+            assert np.array_equal(found.scores, dense.scores), terms
+    assert engine.search(["unseen"], 10).ids.size == 0
+
+
+@given(st.text(alphabet="ab .!?…\"')]」』\n", min_size=60, max_size=220))
+@example("x" * 90 + "." + ")" * 70)
+@example("x" * 90 + ".\n")
+@settings(max_examples=400)
+def test_is_prose_looks_at_the_end_as_the_regex_does(text: str) -> None:
+    from retrieval.ingest import boilerplate
+
+    expected = len(text) >= boilerplate.PROSE_CHARS and (
+        boilerplate._SENTENCE_END.search(text) is not None
+    )
+    assert boilerplate.is_prose(text) == expected
