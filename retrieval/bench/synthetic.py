@@ -27,8 +27,11 @@ from __future__ import annotations
 
 import itertools
 import json
+import multiprocessing
 import re
+import shutil
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -196,17 +199,28 @@ class SyntheticCorpus:
         number = self.article_of(passage_id)
         return self.article(number).passages[passage_id - int(self._starts[number])]
 
-    def write_jsonl(self, path: Path | str) -> int:
-        """Write the corpus to path, one passage per line (see the module doc); return the count."""
-        count = 0
-        with Path(path).open("w", encoding="utf-8") as out:
-            for article in self.articles():
-                out.writelines(
-                    json.dumps({"id": p.id, "article": p.article, "title": p.title, "text": p.text})
-                    + "\n"
-                    for p in article.passages
-                )
-                count += len(article.passages)
+    def write_jsonl(self, path: Path | str, workers: int = 1) -> int:
+        """Write the corpus to path, one passage per line (see the module doc); return the count.
+
+        With workers > 1, runs of articles are written by that many processes and joined
+        (each article has its own random stream: the same bytes as one process writes).
+        """
+        if workers <= 1 or self.n_articles < 2 * workers:
+            return _write_articles(self.n_passages, self.seed, 0, self.n_articles, Path(path))
+        cuts = np.linspace(0, self.n_articles, workers + 1).astype(int).tolist()
+        parts = [Path(f"{path}.part{i}") for i in range(workers)]
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            runs = [
+                pool.submit(_write_articles, self.n_passages, self.seed, lo, hi, part)
+                for lo, hi, part in zip(cuts, cuts[1:], parts, strict=False)
+            ]
+            count = sum(run.result() for run in runs)
+        with Path(path).open("wb") as out:
+            for part in parts:
+                with part.open("rb") as source:
+                    shutil.copyfileobj(source, out, 1 << 22)
+                part.unlink()
         return count
 
     def questions(
@@ -285,6 +299,22 @@ class SyntheticCorpus:
         forms = _sentence_forms(rng, bounds, classes)
         title = _title(vocab, rng, topic, places)
         return _Draw(title, ids, classes, bounds, forms)
+
+
+def _write_articles(passages: int, seed: int, first: int, end: int, path: Path) -> int:
+    """Write articles first..end-1 of a corpus to path (see write_jsonl); return the passages."""
+    corpus = SyntheticCorpus(passages, seed)
+    count = 0
+    with path.open("w", encoding="utf-8") as out:
+        for number in range(first, end):
+            article = corpus.article(number)
+            out.writelines(
+                json.dumps({"id": p.id, "article": p.article, "title": p.title, "text": p.text})
+                + "\n"
+                for p in article.passages
+            )
+            count += len(article.passages)
+    return count
 
 
 def _sentence_forms(

@@ -38,6 +38,7 @@ __all__ = [
     "SystemRunner",
     "load_runner",
     "peak_rss_bytes",
+    "rss_bytes",
     "run_bm25s",
     "run_rank_bm25",
     "run_sourcebot",
@@ -124,6 +125,28 @@ def peak_rss_bytes() -> int:
     if match is None:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return int(match.group(1)) * 1024
+
+
+def rss_bytes() -> int:
+    """Return this process's resident set size now (VmRSS), in bytes; 0 when unknown."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0
+    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    return int(match.group(1)) * 1024 if match else 0
+
+
+def release_freed_memory() -> None:
+    """Hand memory freed by a build back to the system (glibc keeps it otherwise), so the
+    RSS measured after the questions is what serving holds."""
+    import contextlib
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def dir_bytes(path: Path) -> int:
@@ -360,6 +383,7 @@ def run_sourcebot(corpus_path: Path, questions: list[str], workdir: Path) -> Sys
     start = time.perf_counter()
     update_index(settings, folder, [articles])
     build = time.perf_counter() - start
+    release_freed_memory()
     start = time.perf_counter()
     library = Library(load_index(folder, settings), settings)
     load = time.perf_counter() - start
@@ -395,7 +419,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # is added once per worker that ran, an upper bound on what they held together.
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     workers = result.worker_processes
-    payload = asdict(result) | {"peak_rss_bytes": peak_rss_bytes() + workers * children}
+    payload = asdict(result) | {
+        "peak_rss_bytes": peak_rss_bytes() + workers * children,
+        "rss_bytes": rss_bytes(),  # after the questions: what serving holds
+    }
     Path(out).write_text(json.dumps(payload), encoding="utf-8")
     return 0
 

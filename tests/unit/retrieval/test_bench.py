@@ -71,6 +71,9 @@ def test_same_seed_writes_the_same_bytes(tmp_path: Path) -> None:
     SyntheticCorpus(500, seed=8).write_jsonl(c)
     assert a.read_bytes() == b.read_bytes()
     assert a.read_bytes() != c.read_bytes()
+    split = tmp_path / "split.jsonl"  # written by two processes, joined: the same bytes
+    assert SyntheticCorpus(500, seed=7).write_jsonl(split, workers=2) == 500
+    assert split.read_bytes() == a.read_bytes() and not list(tmp_path.glob("*.part*"))
     assert SyntheticCorpus(500, seed=7).questions(20) == SyntheticCorpus(500, seed=7).questions(20)
 
 
@@ -194,6 +197,19 @@ def test_ratios_are_to_tantivy() -> None:
     mixed = with_ratios([*docs, _row("tantivy", 10.0, 2.0), _row("sourcebot", 25.0, 2.5)])
     assert [r.build_ratio for r in mixed] == [1.0, 1.5, 1.0, 2.5]
     assert check_targets(mixed, shape="documents")[1].value == 1.5
+
+
+def test_ten_million_passages_have_their_own_targets() -> None:
+    big = [
+        replace(r, passages=10_000_000)
+        for r in (_row("tantivy", 100.0, 5.0), _row("sourcebot", 150.0, 10.0))
+    ]
+    checks = check_targets(with_ratios([big[0], replace(big[1], serve_rss_mb=3000.0)]))
+    assert [(c.label, c.unit, c.met) for c in checks] == [
+        ("build", "x tantivy", True),
+        ("p99", "ms", True),
+        ("serve RSS", "MB", True),
+    ]
 
 
 def test_targets_met_and_missed() -> None:

@@ -247,7 +247,7 @@ def test_lines_appended_to_a_jsonl_dump_are_the_only_ones_read(
     cfg = _settings_for(settings, folder)
     update_index(cfg, tmp_path / "idx")
     read: list[int] = []
-    real = indexing.read_jsonl
+    real = indexing.read_jsonl  # type: ignore[attr-defined]
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         read.append(kwargs.get("start", 0))
