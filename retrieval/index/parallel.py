@@ -1,10 +1,14 @@
 """Clean and tokenize documents in worker processes, merged in order into one builder.
 
 Large builds are text work in Python: two worker processes double it on this machine's two
-cores. Each worker keeps its own vocabulary; a chunk of documents comes back as flat
-columns with the worker's term ids plus the terms it met for the first time, and the main
-process maps those ids onto the shared vocabulary with one numpy lookup. Chunks are merged
-in the order they were sent, so sources keep their numbers and a build is deterministic.
+cores. A .jsonl dump goes to them as raw lines, a chunk at a time (the main process only
+cuts the file at line ends): the workers parse, clean and tokenize, and the main process
+checks that no chunk reuses an id of an earlier one (a chunk that does is parsed again
+here, against every id before it). Each worker keeps its own vocabulary; a chunk of
+documents comes back as flat columns with the worker's term ids plus the terms it met for
+the first time, and the main process maps those ids onto the shared vocabulary with one
+numpy lookup. Chunks are merged in the order they were sent, so sources keep their numbers
+and a build is deterministic.
 """
 
 from __future__ import annotations
@@ -12,9 +16,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,22 +31,31 @@ from retrieval.index.vocabulary import Vocabulary
 from retrieval.ingest.documents import cleaned, file_sources
 from retrieval.ingest.files import SourceFile
 from retrieval.ingest.formats import RawDocument
+from retrieval.ingest.formats.jsonl import JsonlTally, LineChunk, ParsedChunk, parse_chunk
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.settings import RetrievalSettings
 from retrieval.text.tokenize import Tokenizer
 
 Progress = Callable[[int, int, int], None]  # jobs done, jobs known, passages so far
-CHUNK_BYTES = 4 << 20  # text per chunk: big enough to amortise, small enough to stream
 IN_FLIGHT_PER_WORKER = 2
 
 
 @dataclass(frozen=True)
 class Job:
-    """Documents to clean and tokenize, all from one file: given, or read by the worker."""
+    """Documents to clean and tokenize, all from one file: lines of a .jsonl file to parse
+    (jsonl.CHUNK_BYTES of them), or a file the worker reads."""
 
     origin: str
-    documents: tuple[RawDocument, ...] = ()
     file: SourceFile | None = None  # read by the worker when given
+    lines: LineChunk | None = None  # parsed by the worker when given
+    name: str = ""  # the .jsonl file's name (its documents are "<name>#<id>")
+
+
+@dataclass(frozen=True)
+class JsonlDone:
+    """The last chunk of a .jsonl file has been sent: its bad lines are counted."""
+
+    origin: str
 
 
 @dataclass(frozen=True)
@@ -53,6 +67,7 @@ class ChunkResult:
     new_terms: tuple[str, ...]
     new_surface: tuple[str, ...]
     warnings: tuple[str, ...]
+    parsed: ParsedChunk | None = None  # a .jsonl chunk's ids, lines and bad lines
 
 
 @dataclass(frozen=True)
@@ -82,10 +97,15 @@ def _run_job(job: Job) -> ChunkResult:
     builder = IndexBuilder(settings, counter.tokenizer, vocab, counter)
     # This worker's warnings go back with its chunk; the main process's policy logs them.
     policy = SourcePolicy(settings.sources.on_error, echo=False)
+    parsed = None
+    documents: tuple[RawDocument, ...] = ()
+    if job.lines is not None:
+        parsed = parse_lines(job, settings)
+        documents, parsed = parsed.documents, replace(parsed, documents=())
     if job.file is not None:
         sources = file_sources(job.file, settings.sources, settings.cleaning, policy)
     else:
-        sources = cleaned(job.documents, settings.sources, settings.cleaning, policy)
+        sources = cleaned(documents, settings.sources, settings.cleaning, policy)
     builder.add_chunk(list(sources), job.origin)
     return ChunkResult(
         worker=os.getpid(),
@@ -93,22 +113,20 @@ def _run_job(job: Job) -> ChunkResult:
         new_terms=tuple(vocab.terms[known:]),
         new_surface=tuple(vocab.surface[known:]),
         warnings=tuple(policy.warnings),
+        parsed=parsed,
     )
 
 
-def jobs(documents: Iterable[tuple[str, RawDocument]]) -> Iterator[Job]:
-    """Group (origin, document) pairs into jobs of about CHUNK_BYTES of text, one file each."""
-    batch: list[RawDocument] = []
-    size, origin = 0, ""
-    for doc_origin, raw in documents:
-        if batch and (doc_origin != origin or size >= CHUNK_BYTES):
-            yield Job(origin, tuple(batch))
-            batch, size = [], 0
-        origin = doc_origin
-        batch.append(raw)
-        size += sum(len(text) for _, text in raw.pages)
-    if batch:
-        yield Job(origin, tuple(batch))
+def parse_lines(
+    job: Job, settings: RetrievalSettings, known: dict[str, int] | None = None
+) -> ParsedChunk:
+    """Return the documents of a job's .jsonl lines (ids of `known` taken are bad lines)."""
+    if job.lines is None:  # pragma: no cover - only line jobs are parsed
+        raise ValueError("no lines to parse")
+    strict = settings.sources.on_error == "error"
+    max_bytes = settings.sources.max_file_mb << 20
+    path = Path(job.origin)
+    return parse_chunk(job.lines, path, job.name, max_bytes, strict=strict, known=known)
 
 
 class ParallelAdder:
@@ -126,8 +144,45 @@ class ParallelAdder:
         self.run_here = run_here
         self.policy = policy
         self._maps: dict[int, np.ndarray] = {}
+        self._tallies: dict[str, JsonlTally] = {}
+
+    def _tally(self, origin: str) -> JsonlTally:
+        tally = self._tallies.get(origin)
+        if tally is None:
+            tally = self._tallies[origin] = JsonlTally(Path(origin), self.policy)
+        return tally
+
+    def _settle(self, job: Job, result: ChunkResult) -> None:
+        """Merge a job's chunk, after its .jsonl ids are checked against earlier chunks'."""
+        if result.parsed is None:
+            self._merge(result)
+            return
+        tally = self._tally(job.origin)
+        if not tally.reuses_ids(result.parsed):
+            tally.accept(result.parsed)
+            self._merge(result)
+            return
+        # Rare: an id of an earlier chunk again. Parse here, against all the ids before
+        # (the worker's new terms still join the vocabulary: its later ids count on them).
+        self._term_map(result)
+        settings = self.builder.settings
+        parsed = parse_lines(job, settings, tally.seen)
+        tally.accept(parsed)
+        sources = cleaned(parsed.documents, settings.sources, settings.cleaning, self.policy)
+        self.builder.add_chunk(list(sources), job.origin)
+
+    def _done(self, item: JsonlDone) -> None:
+        tally = self._tallies.pop(item.origin, None)
+        if tally is not None:
+            with self.policy.guard():
+                tally.finish()
 
     def _merge(self, result: ChunkResult) -> None:
+        self.builder.merge(result.columns, self._term_map(result))
+        self.policy.absorb(result.warnings)
+
+    def _term_map(self, result: ChunkResult) -> np.ndarray:
+        """Return the map from the worker's term ids to ours, its new terms added."""
         vocab = self.builder.vocab
         new = np.fromiter(
             (
@@ -140,8 +195,7 @@ class ParallelAdder:
         known = self._maps.get(result.worker, np.empty(0, np.int32))
         term_map = np.concatenate((known, new))
         self._maps[result.worker] = term_map
-        self.builder.merge(result.columns, term_map)
-        self.policy.absorb(result.warnings)
+        return term_map
 
     def run(self, work: Iterable[Job | Any], progress: Progress | None = None) -> None:
         """Process every job in a worker and anything else with run_here, in order.
@@ -156,13 +210,16 @@ class ParallelAdder:
             initializer=_start_worker,
             initargs=(self.builder.settings,),
         ) as pool:
-            pending: deque[Future[ChunkResult] | Any] = deque()
+            pending: deque[tuple[Future[ChunkResult], Job] | Any] = deque()
 
             def settle() -> None:
                 nonlocal done
                 item = pending.popleft()
-                if isinstance(item, Future):
-                    self._merge(item.result())
+                if isinstance(item, tuple):
+                    future, job = item
+                    self._settle(job, future.result())
+                elif isinstance(item, JsonlDone):
+                    self._done(item)
                 else:
                     self.run_here(item)
                 done += 1
@@ -170,7 +227,9 @@ class ParallelAdder:
                     progress(done, done + len(pending), self.builder.passage_count)
 
             for item in work:
-                pending.append(pool.submit(_run_job, item) if isinstance(item, Job) else item)
+                pending.append(
+                    (pool.submit(_run_job, item), item) if isinstance(item, Job) else item
+                )
                 while len(pending) >= self.workers * IN_FLIGHT_PER_WORKER:
                     settle()
             while pending:

@@ -23,7 +23,14 @@ from typing import Any
 
 from retrieval.errors import IndexLoadError
 from retrieval.index.builder import IndexBuilder
-from retrieval.index.parallel import Job, ParallelAdder, Progress, jobs, worker_count
+from retrieval.index.parallel import (
+    Job,
+    JsonlDone,
+    ParallelAdder,
+    Progress,
+    parse_lines,
+    worker_count,
+)
 from retrieval.index.parts import IndexParts
 from retrieval.index.search import SearchIndex
 from retrieval.index.storage import (
@@ -39,8 +46,7 @@ from retrieval.index.vocabulary import Vocabulary
 from retrieval.ingest.documents import cleaned, file_sources
 from retrieval.ingest.files import SourceFile, find_source_files
 from retrieval.ingest.folders import with_folder_repeats
-from retrieval.ingest.formats import read_documents
-from retrieval.ingest.formats.jsonl import read_jsonl
+from retrieval.ingest.formats.jsonl import JsonlTally, line_chunks
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.model import Source
 from retrieval.settings import RetrievalSettings
@@ -104,31 +110,55 @@ def add_file(
     A .jsonl file goes in the same chunks as in worker processes (its documents' languages
     are settled a chunk at a time), so a build is the same on any number of cores.
     """
+    origin = str(file.path.resolve())
     if file.path.suffix.lower() != ".jsonl":
         first = len(builder.records) + 1
         sources = file_sources(file, settings.sources, settings.cleaning, policy, first)
-        builder.add_chunk(list(sources), str(file.path.resolve()))
+        builder.add_chunk(list(sources), origin)
         return
-    for job in _jobs([Step(file)], settings, policy):
-        if isinstance(job, Job):
-            sources = cleaned(job.documents, settings.sources, settings.cleaning, policy)
-            builder.add_chunk(list(sources), job.origin)
+    with policy.guard():
+        add_jsonl(builder, file, settings, policy)
+
+
+def add_jsonl(
+    builder: IndexBuilder,
+    file: SourceFile,
+    settings: RetrievalSettings,
+    policy: SourcePolicy,
+    start: int = 0,
+    first_line: int = 1,
+    known_ids: Iterable[str] = (),
+) -> None:
+    """Add a .jsonl file's documents chunk by chunk, as the worker processes would (from
+    byte `start`, line `first_line`, no id of `known_ids` again); SourceError when it has
+    none, or a bad line when strict."""
+    origin = str(file.path.resolve())
+    tally = JsonlTally(file.path, policy, known_ids)
+    max_bytes = settings.sources.max_file_mb << 20
+    for chunk in line_chunks(file.path, max_bytes, start=start, first_line=first_line):
+        job = Job(origin, lines=chunk, name=file.name)
+        parsed = parse_lines(job, settings, tally.seen)
+        tally.accept(parsed)
+        sources = cleaned(parsed.documents, settings.sources, settings.cleaning, policy)
+        builder.add_chunk(list(sources), origin)
+    tally.finish()
 
 
 def _jobs(
     steps: Sequence[Step], settings: RetrievalSettings, policy: SourcePolicy
-) -> Iterator[Job | Step]:
-    """Turn steps into work for the pool: JSONL files are read here and cut into chunks,
+) -> Iterator[Job | JsonlDone | Step]:
+    """Turn steps into work for the pool: a .jsonl file is cut here into chunks of lines,
     other files are read by a worker; kept files stay steps, run here in their turn."""
+    max_bytes = settings.sources.max_file_mb << 20
     for step in steps:
         origin = str(step.file.path.resolve())
         if step.keep is not None:
             yield step
         elif step.file.path.suffix.lower() == ".jsonl":
             with policy.guard():
-                max_bytes = settings.sources.max_file_mb << 20
-                docs = read_documents(step.file.path, step.file.name, policy, max_bytes=max_bytes)
-                yield from jobs((origin, d) for d in docs)
+                for chunk in line_chunks(step.file.path, max_bytes):
+                    yield Job(origin, lines=chunk, name=step.file.name)
+                yield JsonlDone(origin)
         else:
             yield Job(origin, file=step.file)
 
@@ -169,16 +199,8 @@ def _keep(builder: IndexBuilder, old: IndexParts | None, step: Step, policy: Sou
     cut = len(step.file.name) + 1  # a .jsonl document's name: "<file name>#<id>"
     known = (name[cut:] for name in old.records.files[lo:hi])
     start, line = step.tail
-    settings = builder.settings
     with policy.guard():
-        max_bytes = settings.sources.max_file_mb << 20
-        path, origin = step.file.path, str(step.file.path.resolve())
-        docs = read_jsonl(
-            path, step.file.name, policy, max_bytes, start=start, first_line=line, known_ids=known
-        )
-        for job in jobs((origin, d) for d in docs):
-            sources = cleaned(job.documents, settings.sources, settings.cleaning, policy)
-            builder.add_chunk(list(sources), job.origin)
+        add_jsonl(builder, step.file, builder.settings, policy, start, line, known)
 
 
 def _grown(

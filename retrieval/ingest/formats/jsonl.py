@@ -13,7 +13,8 @@ A dump that only grew (lines appended) can be read from where the saved index le
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,8 +27,140 @@ _OPTIONAL_KEYS = ("title", "author", "date", "url")
 MAX_LINE_WARNINGS = 20  # then one count of the rest: a broken dump is not 10^6 warnings
 
 
+CHUNK_BYTES = 4 << 20  # lines read, parsed and cleaned together (a worker's job)
+
+
 class _BadLineError(Exception):
     """What is wrong with one JSONL line; the reader adds the file and line number."""
+
+
+@dataclass(frozen=True)
+class LineChunk:
+    """Consecutive lines of a JSONL file as read (None: a line over the size limit)."""
+
+    first_line: int
+    lines: tuple[bytes | None, ...]
+
+
+@dataclass(frozen=True)
+class ParsedChunk:
+    """A chunk's documents, the id and line of each, and its bad lines (line, problem)."""
+
+    documents: tuple[RawDocument, ...]
+    ids: tuple[str, ...]
+    lines: tuple[int, ...]
+    bad: tuple[tuple[int, str], ...]
+
+
+def line_chunks(
+    path: Path, max_bytes: int, *, start: int = 0, first_line: int = 1
+) -> Iterator[LineChunk]:
+    """Yield a JSONL file's lines, CHUNK_BYTES at a time; SourceError when it is binary or
+    cannot be read. From byte `start` (line `first_line`) on, when given."""
+    try:
+        with path.open("rb") as handle:
+            if is_binary(handle.read(SNIFF_BYTES)):
+                raise SourceError(
+                    f"{path} is binary data, not JSON Lines: remove it, or give it the "
+                    "extension of its real format"
+                )
+            handle.seek(start)
+            lines: list[bytes | None] = []
+            size, number = 0, first_line
+            for line in _jsonl_lines(handle, max_bytes):
+                lines.append(line)
+                size += len(line) if line is not None else max_bytes
+                if size >= CHUNK_BYTES:
+                    yield LineChunk(number, tuple(lines))
+                    number += len(lines)
+                    lines, size = [], 0
+            if lines:
+                yield LineChunk(number, tuple(lines))
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def parse_chunk(
+    chunk: LineChunk,
+    path: Path,
+    name: str,
+    max_bytes: int,
+    *,
+    strict: bool = False,
+    known: Mapping[str, int] | None = None,
+) -> ParsedChunk:
+    """Return the documents of a chunk; an id of `known` (id -> its line, 0: before) or
+    of an earlier line of the chunk makes a bad line. strict: SourceError at the first."""
+    seen: dict[str, int] = {}
+    documents: list[RawDocument] = []
+    bad: list[tuple[int, str]] = []
+    for lineno, line in enumerate(chunk.lines, start=chunk.first_line):
+        if line is not None and not line.strip():
+            continue
+        try:
+            if line is None:
+                raise _BadLineError(
+                    f"longer than sources.max_file_mb ({max_bytes / (1 << 20):,.0f} "
+                    "MB): split the document, or raise the limit"
+                )
+            doc_id, text, meta = _jsonl_record(line)
+            before = seen.get(doc_id, known.get(doc_id) if known else None)
+            if before is not None:
+                where = f"on line {before}" if before else "before"
+                raise _BadLineError(f"id {doc_id!r} already used {where}")
+        except _BadLineError as problem:
+            if strict:
+                raise SourceError(f"{_line_problem(path, lineno, problem)}{_FIX}") from None
+            bad.append((lineno, str(problem)))
+            continue
+        seen[doc_id] = lineno
+        documents.append(RawDocument(name=f"{name}#{doc_id}", pages=((None, text),), meta=meta))
+    return ParsedChunk(tuple(documents), tuple(seen), tuple(seen.values()), tuple(bad))
+
+
+_FIX = "; fix the line, or set sources.on_error to skip"
+
+
+def _line_problem(path: Path, lineno: int, problem: object) -> str:
+    return f"{path}, line {lineno}: {problem}"
+
+
+class JsonlTally:
+    """One JSONL file's chunks, taken in order: the ids used so far, and its bad lines
+    (the first MAX_LINE_WARNINGS warned about one by one, then a count)."""
+
+    def __init__(self, path: Path, policy: SourcePolicy, known_ids: Iterable[str] = ()) -> None:
+        self.path = path
+        self.policy = policy
+        self.seen: dict[str, int] = dict.fromkeys(known_ids, 0)  # 0: a line before
+        self.skipped = 0
+        self.documents = 0
+
+    def reuses_ids(self, parsed: ParsedChunk) -> bool:
+        """Say whether a chunk parsed on its own takes an id an earlier chunk took."""
+        seen = self.seen
+        return any(doc_id in seen for doc_id in parsed.ids)
+
+    def accept(self, parsed: ParsedChunk) -> None:
+        """Count a chunk's documents and ids in, and warn about its bad lines."""
+        for lineno, problem in parsed.bad:
+            self.skipped += 1
+            if self.policy.strict or self.skipped <= MAX_LINE_WARNINGS:
+                self.policy.skip_part(_line_problem(self.path, lineno, problem), "line", fix=_FIX)
+        self.seen.update(zip(parsed.ids, parsed.lines, strict=True))
+        self.documents += len(parsed.documents)
+
+    def finish(self) -> None:
+        """Warn how many more bad lines were skipped; SourceError when none was usable."""
+        if self.skipped > MAX_LINE_WARNINGS and self.documents:
+            self.policy.warn(
+                f"{self.path}: {self.skipped - MAX_LINE_WARNINGS:,} more bad lines skipped"
+            )
+        if not self.documents:
+            raise SourceError(
+                f"{self.path}: no usable documents ({self.skipped} bad lines skipped); write "
+                'one JSON object a line, each with an "id" and a "text"'
+            )
 
 
 def read_jsonl(
@@ -44,49 +177,12 @@ def read_jsonl(
 
     From byte `start` (line `first_line`) on, when given, no id of `known_ids` taken again.
     """
-    seen: dict[str, int] = dict.fromkeys(known_ids, 0)  # 0: a line before `start`
-    skipped = 0
-    try:
-        with path.open("rb") as handle:
-            if is_binary(handle.read(SNIFF_BYTES)):
-                raise SourceError(
-                    f"{path} is binary data, not JSON Lines: remove it, or give it the "
-                    "extension of its real format"
-                )
-            handle.seek(start)
-            for lineno, line in enumerate(_jsonl_lines(handle, max_bytes), start=first_line):
-                if line is not None and not line.strip():
-                    continue
-                try:
-                    if line is None:
-                        raise _BadLineError(
-                            f"longer than sources.max_file_mb ({max_bytes / (1 << 20):,.0f} "
-                            "MB): split the document, or raise the limit"
-                        )
-                    doc_id, text, meta = _jsonl_record(line)
-                    if doc_id in seen:
-                        where = f"on line {seen[doc_id]}" if seen[doc_id] else "before"
-                        raise _BadLineError(f"id {doc_id!r} already used {where}")
-                except _BadLineError as bad:
-                    skipped += 1
-                    if policy.strict or skipped <= MAX_LINE_WARNINGS:
-                        policy.skip_part(
-                            f"{path}, line {lineno}: {bad}",
-                            "line",
-                            fix="; fix the line, or set sources.on_error to skip",
-                        )
-                    continue
-                seen[doc_id] = lineno
-                yield RawDocument(name=f"{name}#{doc_id}", pages=((None, text),), meta=meta)
-    except OSError as exc:
-        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if skipped > MAX_LINE_WARNINGS and seen:
-        policy.warn(f"{path}: {skipped - MAX_LINE_WARNINGS:,} more bad lines skipped")
-    if not seen:
-        raise SourceError(
-            f"{path}: no usable documents ({skipped} bad lines skipped); write one JSON "
-            'object a line, each with an "id" and a "text"'
-        )
+    tally = JsonlTally(path, policy, known_ids)
+    for chunk in line_chunks(path, max_bytes, start=start, first_line=first_line):
+        parsed = parse_chunk(chunk, path, name, max_bytes, strict=policy.strict, known=tally.seen)
+        tally.accept(parsed)
+        yield from parsed.documents
+    tally.finish()
 
 
 def _jsonl_lines(handle: BinaryIO, max_bytes: int) -> Iterator[bytes | None]:

@@ -185,16 +185,26 @@ def test_parallel_build_equals_sequential_build(
         }
         for i in range(300)
     ]
-    (folder / "notes.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    lines = [json.dumps(r) for r in rows]
+    # An id of an earlier chunk again (parsed again in the main process) and a bad line.
+    lines[250] = json.dumps({"id": "3", "text": "A later line takes the id of note 3."})
+    lines.insert(120, "not json")
+    (folder / "notes.jsonl").write_text("\n".join(lines), encoding="utf-8")
     cfg = _settings_for(settings, folder)
+    # Many chunks, in both builds (their documents' languages are settled a chunk at a time).
+    monkeypatch.setattr("retrieval.ingest.formats.jsonl.CHUNK_BYTES", 2000)
     monkeypatch.setattr(indexing, "worker_count", lambda: 1)
-    sequential = Library(update_index(cfg, tmp_path / "seq").index, cfg)
+    one = update_index(cfg, tmp_path / "seq")
+    sequential = Library(one.index, cfg)
     monkeypatch.setattr(indexing, "worker_count", lambda: 2)
     monkeypatch.setattr(indexing, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr("retrieval.index.parallel.CHUNK_BYTES", 2000)  # many chunks, both workers
-    parallel = Library(update_index(cfg, tmp_path / "par").index, cfg)
+    two = update_index(cfg, tmp_path / "par")
+    parallel = Library(two.index, cfg)
+    assert two.warnings == one.warnings and len(one.warnings) == 2
+    assert "line 121: not valid JSON" in one.warnings[0]
+    assert "line 252: id '3' already used on line 4" in one.warnings[1]
     assert [s.meta for s in parallel.sources] == [s.meta for s in sequential.sources]
-    assert parallel.passage_total == sequential.passage_total == 29 + 600  # two paragraphs a note
+    assert parallel.passage_total == sequential.passage_total == 29 + 598  # two paragraphs a note
     for q in ("Was Crimea discussed?", "copper harbour 17", "bridge over the river", "Lavorv"):
         assert answer_json(parallel.answer(q)) == answer_json(sequential.answer(q))
 
@@ -247,13 +257,13 @@ def test_lines_appended_to_a_jsonl_dump_are_the_only_ones_read(
     cfg = _settings_for(settings, folder)
     update_index(cfg, tmp_path / "idx")
     read: list[int] = []
-    real = indexing.read_jsonl  # type: ignore[attr-defined]
+    real = indexing.line_chunks  # type: ignore[attr-defined]
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         read.append(kwargs.get("start", 0))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(indexing, "read_jsonl", spy)
+    monkeypatch.setattr(indexing, "line_chunks", spy)
     with dump.open("a", encoding="utf-8") as out:
         out.write(json.dumps({"id": "new", "text": "The glacier retreats every summer."}) + "\n")
         out.write(json.dumps({"id": "3", "text": "A second document 3."}) + "\n")
@@ -270,7 +280,7 @@ def test_lines_appended_to_a_jsonl_dump_are_the_only_ones_read(
     dump.write_text(dump.read_text(encoding="utf-8").replace("Harbour 0", "Harbour 9"), "utf-8")
     read.clear()
     edited = Library(update_index(cfg, tmp_path / "idx").index, cfg)
-    assert read == []  # no tail read: the file went through the ordinary reader, whole
+    assert read == [0]  # no append: the file is read again from its first byte
     assert edited.answer("harbour 9 copper").hits[0].meta.file == "dump.jsonl#0"
 
 
