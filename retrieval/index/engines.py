@@ -123,11 +123,7 @@ class SparseEngine:
 
         variant = get_scoring(scoring)
         n_docs, n_terms = len(offsets) - 1, max(len(vocab), 1)
-        total = np.zeros(len(tfs) + 1, np.int64)
-        total[1:] = tfs
-        np.cumsum(total, out=total)  # int64 to int64: ten times faster than casting as it goes
-        lengths = (total[offsets[1:]] - total[offsets[:-1]]).astype(np.float32)
-        del total
+        lengths = _row_sums(tfs, offsets)
         # Passage-major rows to term-major columns: scipy's O(nnz) transpose, in C.
         by_term = csr_matrix(
             (tfs.astype(np.float32), terms, offsets), shape=(n_docs, n_terms)
@@ -149,7 +145,7 @@ class SparseEngine:
             bounds = np.clip(indptr[first : last + 2], lo, hi)
             part = variant.tf(weights[lo:hi], lengths[doc_ids[lo:hi]], avgdl, k1, b)
             weights[lo:hi] = np.repeat(idf[first : last + 1], np.diff(bounds)) * part
-        return cls(vocab, indptr, doc_ids, weights.astype(np.float32), n_docs)
+        return cls(vocab, indptr, doc_ids, weights.astype(np.float32, copy=False), n_docs)
 
     def __len__(self) -> int:
         return self.n_docs
@@ -190,6 +186,24 @@ class SparseEngine:
             acc[where] += self.weights[lo:hi]
         found = top_k(acc, k)
         return SearchResults(matched[found.ids].astype(np.int64), found.scores)
+
+
+def _row_sums(
+    values: npt.NDArray[np.int32], offsets: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float32]:
+    """Return the sum of each row values[offsets[i]:offsets[i + 1]], a block of rows at a
+    time (a cumulative sum of all postings at once would be 8 bytes a posting more)."""
+    rows = len(offsets) - 1
+    sums = np.empty(rows, np.float32)
+    step = 1 << 20
+    for lo in range(0, rows, step):
+        hi = min(lo + step, rows)
+        base = int(offsets[lo])
+        total = np.zeros(int(offsets[hi]) - base + 1, np.int64)
+        total[1:] = values[base : int(offsets[hi])]
+        np.cumsum(total, out=total)  # int64 to int64: ten times faster than casting as it goes
+        sums[lo:hi] = total[offsets[lo + 1 : hi + 1] - base] - total[offsets[lo:hi] - base]
+    return sums
 
 
 class RankBM25Engine:
