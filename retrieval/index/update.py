@@ -67,22 +67,27 @@ class IndexReport:
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return _digests(path)[0]
 
 
-def _prefix_digest(path: Path, size: int) -> tuple[str, int, bytes]:
-    """Return the sha256 of the first `size` bytes of a file, their newlines and last byte."""
+Prefix = tuple[str, int, bytes]  # sha256 of a file's first bytes, their newlines, last byte
+
+
+def _digests(path: Path, prefix: int | None = None) -> tuple[str, Prefix | None]:
+    """Return a file's sha256 and, in the same pass, that of its first `prefix` bytes with
+    their newlines and last byte (None when no prefix is asked or the file is shorter)."""
     digest, newlines, last = hashlib.sha256(), 0, b""
+    head: Prefix | None = None
+    left = -1 if prefix is None else prefix
     with path.open("rb") as handle:
-        while size > 0 and (chunk := handle.read(min(size, 1 << 20))):
+        while chunk := handle.read(1 << 20 if left <= 0 else min(left, 1 << 20)):
             digest.update(chunk)
-            newlines += chunk.count(b"\n")
-            last, size = chunk[-1:], size - len(chunk)
-    return digest.hexdigest(), newlines, last
+            if left > 0:
+                newlines += chunk.count(b"\n")
+                last, left = chunk[-1:], left - len(chunk)
+                if left == 0:
+                    head = (digest.copy().hexdigest(), newlines, last)
+    return digest.hexdigest(), head
 
 
 def _stamp(path: Path) -> dict[str, Any]:
@@ -203,15 +208,15 @@ def _keep(builder: IndexBuilder, old: IndexParts | None, step: Step, policy: Sou
         add_jsonl(builder, step.file, builder.settings, policy, start, line, known)
 
 
-def _grown(
+def _append_only(
     file: SourceFile,
     before: dict[str, Any],
     stamp: dict[str, Any],
     rows: tuple[int, int] | None,
     old: SearchIndex | None,
-) -> tuple[int, int] | None:
-    """Return where the new lines of a .jsonl file start (byte, line number) when its old
-    bytes, as the saved index read them, are the start of the new ones; else None."""
+) -> int | None:
+    """Return the old size of a .jsonl file that may only have grown (whose old bytes are
+    to be checked against the start of the new ones), else None."""
     size = before.get("size")
     if (
         rows is None
@@ -223,10 +228,15 @@ def _grown(
         or not old.records.files[rows[0]].startswith(file.name + "#")
     ):
         return None
-    sha, newlines, last = _prefix_digest(file.path, size)
-    if sha != before.get("sha256") or last != b"\n":
+    return size
+
+
+def _tail(before: dict[str, Any], head: Prefix | None) -> tuple[int, int] | None:
+    """Return where a grown file's new lines start (byte, line number): when its old bytes,
+    as the saved index read them, are the start of the new ones, ending a line."""
+    if head is None or head[0] != before.get("sha256") or head[2] != b"\n":
         return None
-    return size, newlines + 1
+    return int(before["size"]), head[1] + 1
 
 
 def build_index(
@@ -336,14 +346,14 @@ def _update(
             stamp["repeats"] = file.repeats_digest
             unchanged = before is not None and all(before.get(k) == v for k, v in stamp.items())
             sha = before.get("sha256") if unchanged and before else None
+            tail = None
             if before is not None and not unchanged:
-                sha = _sha256(file.path)
+                grown = _append_only(file, before, stamp, by_origin.get(origin), old)
+                sha, head = _digests(file.path, grown)
                 unchanged = (
                     sha == before.get("sha256") and before.get("repeats") == stamp["repeats"]
                 )
-            tail = None
-            if before is not None and not unchanged:
-                tail = _grown(file, before, stamp, by_origin.get(origin), old)
+                tail = None if unchanged or grown is None else _tail(before, head)
             if unchanged and origin in by_origin:
                 steps.append(Step(file, by_origin[origin]))
                 kept.append(file.name)
