@@ -170,7 +170,7 @@ def _plain_prose(line: str) -> bool:
         and "[" not in line
         and not line.startswith("#")
         and not is_list_item(line)
-        and len(line.split()) > 20
+        and len(line.split(None, 21)) > 20  # more than 20 words, without splitting them all
     )
 
 
