@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -135,11 +135,12 @@ class SourceTable(Sequence[SourceRecord]):
         return ranges
 
     def passages_by_language(self) -> dict[str, int]:
-        """Return how many passages the sources of each known language have."""
-        totals = np.bincount(self.language + 1, weights=self.passages, minlength=1)
-        return {
-            lang: int(totals[i + 1]) for i, lang in enumerate(self.languages) if i + 1 < len(totals)
-        }
+        """Return how many passages the sources of each language have (the languages of
+        at least one source)."""
+        slots = len(self.languages) + 1  # slot 0: no language known
+        sources = np.bincount(self.language + 1, minlength=slots)
+        totals = np.bincount(self.language + 1, weights=self.passages, minlength=slots)
+        return {lang: int(totals[i + 1]) for i, lang in enumerate(self.languages) if sources[i + 1]}
 
     def columns(self) -> tuple[dict[str, npt.NDArray[Any]], dict[str, Any]]:
         """Return the numpy columns and the JSON-able rest (strings), for saving."""
@@ -230,10 +231,12 @@ class SourceColumns:
         _extend(ints["paragraphs"], table.paragraphs[lo:hi])
         _extend(ints["first_passage"], table.first_passage[lo:hi] + shift_pas)
         _extend(ints["passages"], table.passages[lo:hi])
-        origin_map = np.array([self._origin(o) for o in table.origins] + [0], np.int64)
-        _extend(ints["origin"], origin_map[table.origin[lo:hi]])
-        language_map = np.array([self._language(x) for x in table.languages] + [-1], np.int64)
-        _extend(ints["language"], language_map[table.language[lo:hi]])  # -1 maps to the last
+        origin = table.origin[lo:hi]
+        origin_map = _code_map(origin, table.origins, self._origin)
+        _extend(ints["origin"], origin_map[origin])
+        language = table.language[lo:hi]
+        language_map = _code_map(language, table.languages, self._language)
+        _extend(ints["language"], language_map[language])  # NO_LANGUAGE maps to the last
         self._titled.frombytes(np.ascontiguousarray(table.titled[lo:hi], np.int8).tobytes())
         for key in _TEXT_COLUMNS:
             self._texts[key].extend(table.texts[key][lo:hi])
@@ -244,6 +247,18 @@ class SourceColumns:
         titled = np.array(self._titled, dtype=np.int8).astype(bool)
         texts = {k: list(v) for k, v in self._texts.items()}
         return SourceTable(ints, titled, texts, list(self._origins), list(self._languages))
+
+
+def _code_map(
+    codes: npt.NDArray[np.int64], names: list[str], register: Callable[[str], int]
+) -> npt.NDArray[np.int64]:
+    """Return old code -> new code for the codes used (NO_LANGUAGE, the last slot, stays):
+    names no adopted row has are not registered, so a removed file leaves no origin."""
+    mapping = np.full(len(names) + 1, NO_LANGUAGE, np.int64)
+    for code in np.unique(codes).tolist():  # sorted: the old table's order, deterministic
+        if code != NO_LANGUAGE:
+            mapping[code] = register(names[code])
+    return mapping
 
 
 def _extend(target: array[int], values: npt.NDArray[Any]) -> None:
