@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO, get_args
 
 from bot.config import DEFAULT_CONFIG, Settings, load_settings, project_root
+from bot.logs import printable, redact
 from bot.progress import ProgressBar
 from bot.render_terminal import render_answer, render_sources, render_summary
 from retrieval import (
@@ -392,7 +393,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return dispatch(args, sys.stdout)
     except SourcebotError as exc:
-        print(f"sourcebot: error: {exc}", file=sys.stderr)
+        # Through the same redaction as every log line: a Bot API error can quote a URL or a
+        # server's answer, and either can hold the token.
+        print(f"sourcebot: error: {redact(printable(str(exc)))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

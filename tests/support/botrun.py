@@ -13,6 +13,7 @@ from telegram.ext import Application
 
 from bot.app import build_application, polling_error_callback
 from bot.config import Settings
+from bot.runner import stop_app
 from retrieval.answer.library import Library
 from tests.support.standin import BotApiStandin
 
@@ -22,23 +23,29 @@ Running = tuple[BotApiStandin, Application]  # type: ignore[type-arg]
 @asynccontextmanager
 async def running_bot(settings: Settings, library: Library) -> AsyncIterator[Running]:
     """Yield (stand-in, application) with the bot polling; stop both afterwards."""
-    async with BotApiStandin() as standin:
-        app = build_application(settings, standin.token, lambda: library, base_url=standin.base_url)
-        async with app:
-            if app.post_init is None or app.updater is None:  # pragma: no cover
-                raise RuntimeError("the application has no post_init or updater")
-            await app.post_init(app)
-            await app.updater.start_polling(
-                poll_interval=0.0, timeout=1, error_callback=polling_error_callback(app)
-            )
-            await app.start()
-            try:
-                yield standin, app
-            finally:  # a test may have stopped them itself
-                if app.updater.running:
-                    await app.updater.stop()
-                if app.running:
-                    await app.stop()
+    async with BotApiStandin() as standin, running_app(standin, settings, library) as app:
+        yield standin, app
+
+
+@asynccontextmanager
+async def running_app(
+    standin: BotApiStandin, settings: Settings, library: Library
+) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """Yield the application polling an existing stand-in (a bot restarted, say); stop it
+    afterwards as `sourcebot run` stops."""
+    app = build_application(settings, standin.token, lambda: library, base_url=standin.base_url)
+    async with app:
+        if app.post_init is None or app.updater is None:  # pragma: no cover
+            raise RuntimeError("the application has no post_init or updater")
+        await app.post_init(app)
+        await app.updater.start_polling(
+            poll_interval=0.0, timeout=1, error_callback=polling_error_callback(app)
+        )
+        await app.start()
+        try:
+            yield app
+        finally:  # a test may have stopped it itself
+            await stop_app(app)
 
 
 async def start_bot_process(
