@@ -7,6 +7,7 @@ import asyncio
 
 from telegram import Message
 from telegram.constants import ChatType
+from telegram.ext import filters
 
 from bot.context import SourcebotContext
 from bot.handlers.base import Outcome, on_message
@@ -65,18 +66,23 @@ async def on_summary(message: Message, context: SourcebotContext) -> Outcome:
     return Outcome("summary", size=len(arg), found=bool(summary.sentences))
 
 
+class ForThisBot(filters.MessageFilter):
+    """Commands meant for this bot: /x@thisbot anywhere, and a bare /x in a private chat (a
+    bare unknown command in a group is probably another bot's)."""
+
+    def filter(self, message: Message) -> bool:
+        if not message.text:
+            return False
+        _, _, target = message.text.split()[0].partition("@")
+        if target:
+            return target.casefold() == (message.get_bot().username or "").casefold()
+        return message.chat.type == ChatType.PRIVATE
+
+
 @on_message
-async def on_unknown_command(message: Message, context: SourcebotContext) -> Outcome | None:
-    """Point to /help for a command this bot does not have (ignore other bots' commands)."""
-    if not message.text:
-        return None
-    command = message.text.split()[0]
-    _, _, target = command.partition("@")
-    username = (message.get_bot().username or "").casefold()
-    if target and target.casefold() != username:
-        return None  # meant for another bot
-    if message.chat.type != ChatType.PRIVATE and not target:
-        return None  # a bare unknown command in a group is probably for another bot
+async def on_unknown_command(message: Message, context: SourcebotContext) -> Outcome:
+    """Point to /help for a command this bot does not have."""
+    command = (message.text or "").split()[0]
     await message.reply_text(f"I don't know {esc(command)}. /help lists what I can do.")
     return Outcome("unknown-command")
 

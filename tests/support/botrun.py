@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application, polling_error_callback
@@ -39,7 +40,10 @@ async def running_app(
             raise RuntimeError("the application has no post_init or updater")
         await app.post_init(app)
         await app.updater.start_polling(
-            poll_interval=0.0, timeout=1, error_callback=polling_error_callback(app)
+            poll_interval=0.0,
+            timeout=1,
+            allowed_updates=Update.ALL_TYPES,  # as `sourcebot run` asks
+            error_callback=polling_error_callback(app),
         )
         await app.start()
         try:
