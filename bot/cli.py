@@ -342,6 +342,7 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings, out: TextIO) -> i
                 "down": summary.down,
                 "passages_down": [{"passage": p, "votes": n} for p, n in summary.passages_down],
                 "questions_down": [{"question": q, "votes": n} for q, n in summary.questions_down],
+                "skipped": summary.skipped,
             },
             out,
         )
@@ -350,6 +351,8 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings, out: TextIO) -> i
         out.write("no votes: feedback is off (privacy.feedback: false in the config)\n")
         return 0
     out.write(f"{summary.up} 👍, {summary.down} 👎 in {path}\n")
+    if summary.skipped:
+        out.write(f"{summary.skipped} rows that are not sourcebot votes were skipped\n")
     if summary.passages_down:
         out.write("passages voted down most:\n")
         out.writelines(f"  {n:>4}  {p}\n" for p, n in summary.passages_down)

@@ -19,6 +19,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 from bot.config import Settings
 from bot.feedback import FeedbackStore
 from bot.gate import Gate
+from bot.lanes import Lanes
 from bot.memory import QuestionMemory
 from bot.stats import Stats
 from bot.transport import FaultLog
@@ -46,6 +47,7 @@ class BotData:
     faults: FaultLog = field(default_factory=FaultLog)
     feedback: FeedbackStore | None = None
     gate: Gate = field(default_factory=lambda: Gate(Settings()))
+    lanes: Lanes = field(default_factory=Lanes)
     _reloading: asyncio.Lock | None = None
 
     def configure(

@@ -33,7 +33,7 @@ def answer_keyboard(
     if qid is not None and first > 0:
         back = pl.More(qid, max(first - page_size, 0))
         paging.append(InlineKeyboardButton("◀ Back", callback_data=pl.encode(back)))
-    if qid is not None and answer.more:
+    if qid is not None and answer.more and first + len(answer.hits) <= pl.MAX_OFFSET:
         more = pl.More(qid, first + len(answer.hits))
         paging.append(InlineKeyboardButton("More ▶", callback_data=pl.encode(more)))
     if paging:

@@ -8,14 +8,21 @@
 
 Each kind has its prefix, and python-telegram-bot routes a press by it: one
 `CallbackQueryHandler(..., pattern=pattern(Kind))` a kind (bot/handlers/__init__.py).
+Anyone can send a button press with data of their own making, so decoding is strict: a
+number is at most a few plain digits, and a More offset at most MAX_OFFSET (each page of
+hits costs a search as deep as its offset).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
 MAX_CALLBACK_BYTES = 64
+MAX_OFFSET = 60  # twenty pages of three hits
+_NUMBER = re.compile(r"[0-9]{1,9}")
+_QID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 @dataclass(frozen=True)
@@ -86,17 +93,18 @@ def decode(data: str | None) -> Payload | None:
         return None
     kind, _, rest = data.partition(":")
     parts = rest.split(":")
-    try:
-        if kind == More.prefix and len(parts) == 2:
-            return More(parts[0], int(parts[1]))
-        if kind == Context.prefix and len(parts) == 2:
-            return Context(int(parts[0]), int(parts[1]))
-        if kind == SourceSummary.prefix and len(parts) == 1:
-            return SourceSummary(int(parts[0]))
-        if kind == Example.prefix and len(parts) == 1:
-            return Example(int(parts[0]))
-        if kind == Vote.prefix and len(parts) == 2 and parts[1] in ("0", "1"):
-            return Vote(parts[0], parts[1] == "1")
-    except ValueError:
+    if not all(_NUMBER.fullmatch(p) or _QID.fullmatch(p) for p in parts):
         return None
+    numbers = [int(p) if _NUMBER.fullmatch(p) else None for p in parts]
+    if kind == More.prefix and len(parts) == 2 and _QID.fullmatch(parts[0]):
+        offset = numbers[1]
+        return More(parts[0], offset) if offset is not None and offset <= MAX_OFFSET else None
+    if kind == Context.prefix and len(parts) == 2 and None not in numbers:
+        return Context(int(parts[0]), int(parts[1]))
+    if kind == SourceSummary.prefix and len(parts) == 1 and None not in numbers:
+        return SourceSummary(int(parts[0]))
+    if kind == Example.prefix and len(parts) == 1 and None not in numbers:
+        return Example(int(parts[0]))
+    if kind == Vote.prefix and len(parts) == 2 and _QID.fullmatch(parts[0]):
+        return Vote(parts[0], parts[1] == "1") if parts[1] in ("0", "1") else None
     return None

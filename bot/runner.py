@@ -170,6 +170,7 @@ async def stop_app(app: App, stop_seconds: float = STOP_SECONDS) -> None:
                     requeued,
                     cut,
                 )
+    app.bot_data.lanes.close()
     if tracker is None or (isinstance(bot, HoldingBot) and bot.rejection is not None):
         return
     try:

@@ -1,19 +1,28 @@
 """Button presses, one handler a payload kind (routed by python-telegram-bot's `pattern`):
-More/Back, Context, a source's Summary, the /start example, and 👍/👎 votes."""
+More/Back, Context, a source's Summary, the /start example, and 👍/👎 votes.
+
+A More or vote press finds its question only in the chat where it was asked, or from the
+person who asked it (bot/memory.py); a vote is one per person and answer."""
 
 from __future__ import annotations
 
-import asyncio
+import logging
 
 from telegram import CallbackQuery, Message
 from telegram.error import BadRequest
 
 from bot import payloads as pl
 from bot.context import SourcebotContext
+from bot.feedback import FeedbackError, voter_key
 from bot.handlers.base import STALE, Outcome, on_button
 from bot.handlers.questions import reply_answer
 from bot.keyboards import answer_keyboard
+from bot.lanes import LaneBusyError
 from bot.render_html import render_answer, render_context, render_summary
+
+log = logging.getLogger("sourcebot.updates")
+
+VOTE_FAILED = "Sorry, I could not note your vote just now: please try again later."
 
 
 @on_button(pl.More)
@@ -23,11 +32,15 @@ async def on_more(
     """Show the next (or previous) hits of a remembered question in the same message."""
     library = context.library
     state = context.state
-    remembered = state.questions.recall(payload.qid)
+    remembered = state.questions.recall(
+        payload.qid, chat_id=message.chat_id, user_id=query.from_user.id
+    )
     if remembered is None:
         await query.answer(STALE)
         return Outcome("button-stale")
-    answer = await asyncio.to_thread(library.answer, remembered.question, None, payload.offset)
+    answer = await state.lanes.answers.run(
+        library.answer, remembered.question, None, payload.offset
+    )
     await query.answer()
     votes = state.settings.privacy.feedback and bool(answer.hits)
     keyboard = answer_keyboard(answer, payload.qid, library.page_size, votes)
@@ -64,7 +77,7 @@ async def on_source_summary(
         await query.answer("That source is no longer loaded: see /sources.")
         return Outcome("button-stale")
     await query.answer()
-    summary = await asyncio.to_thread(library.summarize, source)
+    summary = await context.state.lanes.answers.run(library.summarize, source)
     await message.reply_text(render_summary(summary))
     return Outcome("summary", found=bool(summary.sentences))
 
@@ -84,10 +97,19 @@ async def on_vote(
 ) -> Outcome:
     """Store a 👍/👎 vote on an answer (privacy.feedback on)."""
     state = context.state
-    remembered = state.questions.recall(payload.qid)
+    presser = query.from_user.id
+    remembered = state.questions.recall(payload.qid, chat_id=message.chat_id, user_id=presser)
     if remembered is None or state.feedback is None:
         await query.answer(STALE)
         return Outcome("button-stale")
-    await asyncio.to_thread(state.feedback.record, remembered.question, remembered.hits, payload.up)
+    voter = voter_key(payload.qid, presser)
+    try:
+        await state.lanes.io.run(
+            state.feedback.record, remembered.question, remembered.hits, payload.up, voter
+        )
+    except (LaneBusyError, FeedbackError) as exc:
+        log.warning("vote not stored: %s", exc)
+        await query.answer(VOTE_FAILED)
+        return Outcome("vote-failed")
     await query.answer("Thanks: noted." if payload.up else "Thanks: noted, I will do better.")
     return Outcome("vote")

@@ -3,8 +3,6 @@ commands the bot does not know and to messages that are not text."""
 
 from __future__ import annotations
 
-import asyncio
-
 from telegram import Message
 from telegram.constants import ChatType
 from telegram.ext import filters
@@ -61,7 +59,9 @@ async def on_summary(message: Message, context: SourcebotContext) -> Outcome:
     if request.problem is not None:
         await message.reply_text(esc(SUMMARY_USAGE))
         return Outcome("summary-usage")
-    summary = await asyncio.to_thread(library.summarize, request.source, request.topic)
+    summary = await context.state.lanes.answers.run(
+        library.summarize, request.source, request.topic
+    )
     await message.reply_text(render_summary(summary))
     return Outcome("summary", size=len(arg), found=bool(summary.sentences))
 

@@ -11,12 +11,14 @@ from telegram import Update
 from telegram.error import TimedOut
 
 from bot.context import NotReadyError, SourcebotContext
+from bot.lanes import LaneBusyError
 from bot.render_html import esc
 from bot.transport import DeliveryUnknownError
 
 log = logging.getLogger("sourcebot.updates")
 
 NOT_READY = "I am still loading the sources. Please try again in a few seconds."
+BUSY = "I am too busy to answer just now. Please try again in a minute."
 FAILED = "Sorry, something went wrong while answering. Please try again."
 
 
@@ -27,6 +29,9 @@ async def on_error(update: object, context: SourcebotContext) -> None:
     if isinstance(error, NotReadyError):
         reply = NOT_READY
         log.warning("update=%s before the sources were loaded", update_id)
+    elif isinstance(error, LaneBusyError):
+        reply = BUSY
+        log.warning("update=%s: %s", update_id, error)
     elif isinstance(error, DeliveryUnknownError | TimedOut):
         # The call may still have been carried out (a slow server, an answer lost on the
         # way): say nothing rather than "something went wrong" beside the answer. A pool

@@ -3,8 +3,6 @@ query offers the sources."""
 
 from __future__ import annotations
 
-import asyncio
-
 from telegram import (
     InlineQuery,
     InlineQueryResultArticle,
@@ -40,7 +38,7 @@ async def on_inline_query(query: InlineQuery, context: SourcebotContext) -> Outc
                 )
             )
     else:
-        answer = await asyncio.to_thread(library.answer, text, INLINE_RESULTS)
+        answer = await context.state.lanes.answers.run(library.answer, text, INLINE_RESULTS)
         found = answer.found
         for hit in answer.hits:
             single = Answer(answer.question, True, (hit,), answer.corrected_terms, answer.terms)

@@ -50,7 +50,12 @@ def test_the_wire_format_is_stable() -> None:
 
 
 @pytest.mark.parametrize(
-    "data", [None, "", "m", "m:", "m:q", "m:q:x", "c:1", "c:a:b", "s:", "x:1:2", "v:q:2", "z:1"]
+    "data",
+    [
+        *(None, "", "m", "m:", "m:q", "m:q:x", "c:1", "c:a:b", "s:", "x:1:2", "v:q:2", "z:1"),
+        # forged numbers: too deep, negative, signed, with separators or non-ASCII digits
+        *("m:q:1000000000", "m:q:61", "m:q:-3", "m:q:+3", "c:1_000:2", "s:٣", "m:q q:1"),
+    ],
 )
 def test_foreign_or_broken_data_decodes_to_none(data: str | None) -> None:
     assert pl.decode(data) is None
