@@ -7,6 +7,7 @@ line on stderr and exit code 2 here, and nowhere else.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import hashlib
 import json
 import sys
@@ -393,6 +394,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the `sourcebot` command line; return its exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if not faulthandler.is_enabled():
+        # A memory-mapped index file cut short under a running process ends it with SIGBUS:
+        # at least say where, on stderr, instead of dying without a word.
+        faulthandler.enable()
     try:
         return dispatch(args, sys.stdout)
     except SourcebotError as exc:

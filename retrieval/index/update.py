@@ -258,9 +258,9 @@ def _update(
     with ThreadPoolExecutor(1, thread_name_prefix="write-tables") as pool:
         tables = pool.submit(write_tables, builder.columns(), version)
         parts: IndexParts = builder.finish()
-        tables.result()
+        sums = tables.result()
     built = SearchIndex(parts, tokenizer, settings, policy.warnings)
-    save_index(built, folder, seen, version=version)
+    save_index(built, folder, seen, version=version, tables=sums)
     return IndexReport(
         index=reopen(built, version),
         added=added,
