@@ -17,6 +17,7 @@ from typing import NamedTuple
 import Stemmer
 
 from retrieval.settings import TokenizerSettings
+from retrieval.text.bounded import BoundedCache
 from retrieval.text.stopwords import ENGLISH, RUSSIAN
 
 _APOSTROPHES = "'’ʼ"
@@ -49,7 +50,8 @@ def _invisible_class() -> str:
 # Zero-width and other format characters would split or hide words.
 _INVISIBLE_RE = re.compile(f"[{_invisible_class()}]+")
 _ASCII_INVISIBLE = bytes(c for c in range(128) if _INVISIBLE_RE.match(chr(c)))
-_CACHE_LIMIT = 1_000_000
+_CACHE_BYTES = 32 << 20  # about 200,000 words; questions bring words the sources never had
+_CACHED_CHARS = 64  # a longer token is no word anyone repeats: not worth remembering
 
 
 class TokenSpan(NamedTuple):
@@ -100,7 +102,8 @@ class Tokenizer:
     stopwords: bool = True
 
     def __post_init__(self) -> None:
-        self._cache: dict[str, str] = {}
+        self._memo: BoundedCache[str, str] = BoundedCache(_CACHE_BYTES)
+        self._cache = self._memo.data  # read directly: the hot path is a plain dict's get
         self._local = threading.local()
 
     @classmethod
@@ -112,7 +115,8 @@ class Tokenizer:
         # PyStemmer objects keep state while stemming: one pair per thread.
         pair: tuple[Stemmer.Stemmer, Stemmer.Stemmer] | None = getattr(self._local, "pair", None)
         if pair is None:
-            pair = (Stemmer.Stemmer("english"), Stemmer.Stemmer("russian"))
+            # No cache of PyStemmer's own (10,000 words, of any length): ours is bounded.
+            pair = (Stemmer.Stemmer("english", 0), Stemmer.Stemmer("russian", 0))
             self._local.pair = pair
         return pair
 
@@ -130,9 +134,8 @@ class Tokenizer:
             result = (russian if cyrillic else english).stemWord(word)
         else:
             result = word
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[raw] = result
+        if len(raw) <= _CACHED_CHARS:
+            self._memo.put(raw, result)
         return result
 
     def raw_tokens(self, text: str, *, clean: bool = False) -> list[str]:

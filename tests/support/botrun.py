@@ -8,6 +8,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import IO
 
 from telegram import Update
 from telegram.ext import Application
@@ -53,20 +54,35 @@ async def running_app(
 
 
 async def start_bot_process(
-    standin: BotApiStandin, config: Path, *args: str, cwd: Path | None = None, quiet: bool = False
+    standin: BotApiStandin,
+    config: Path,
+    *args: str,
+    cwd: Path | None = None,
+    quiet: bool = False,
+    log: Path | None = None,
 ) -> asyncio.subprocess.Process:
-    """Start `sourcebot run` as a user would, against the stand-in, with its token."""
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "run",
-        "--config",
-        str(config),
-        "--base-url",
-        standin.base_url,
-        *args,
-        env={**os.environ, "TELEGRAM_BOT_TOKEN": standin.token},
-        cwd=cwd,
-        stderr=asyncio.subprocess.DEVNULL if quiet else asyncio.subprocess.PIPE,
-    )
+    """Start `sourcebot run` as a user would, against the stand-in, with its token.
+
+    Its stderr is piped, or dropped when quiet, or written to the file `log`.
+    """
+    stderr: int | IO[bytes] = asyncio.subprocess.DEVNULL if quiet else asyncio.subprocess.PIPE
+    if log is not None:
+        stderr = log.open("ab")
+    try:
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            "--config",
+            str(config),
+            "--base-url",
+            standin.base_url,
+            *args,
+            env={**os.environ, "TELEGRAM_BOT_TOKEN": standin.token},
+            cwd=cwd,
+            stderr=stderr,
+        )
+    finally:
+        if log is not None and not isinstance(stderr, int):
+            stderr.close()  # the child has its own copy

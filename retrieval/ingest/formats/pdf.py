@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from retrieval.errors import SourceError
+from retrieval.ingest.formats.pdf_budget import within_budget
 from retrieval.ingest.formats.raw import RawDocument, nonblank, too_big
 from retrieval.ingest.pages import LINE_END, unhyphenate
 from retrieval.ingest.policy import SourcePolicy
@@ -62,7 +63,7 @@ def read_pdf(path: Path, name: str, policy: SourcePolicy, max_bytes: int) -> Raw
         author = nonblank(info.author) if info is not None else None
         page_lines = [
             _extract_lines(page, path, number, policy)
-            for number, page in enumerate(reader.pages, start=1)
+            for number, page in enumerate(within_budget(reader, path, size, policy), start=1)
         ]
     except SourceError:
         raise
