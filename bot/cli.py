@@ -309,7 +309,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         f"removed {len(report.removed)}, unchanged {len(report.unchanged)}\n"
     )
     for warning in report.warnings:
-        out.write(f"warning: {warning}\n")
+        out.write(f"warning: {printable(warning)}\n")
     out.write(f"use it with: sourcebot ask QUESTION --index-dir {folder}\n")
     return 0
 

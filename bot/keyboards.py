@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import payloads as pl
+from bot.render_html import plain
 from retrieval import Answer, Source
 
 MAX_SOURCE_BUTTONS = 20  # /sources: a Summary button for each of the first sources
@@ -50,7 +51,7 @@ def answer_keyboard(
 
 def example_keyboard(example: str) -> InlineKeyboardMarkup:
     """Return the /start button that asks the example question."""
-    label = f"Try: {example}"[:MAX_BUTTON_LABEL]
+    label = plain(f"Try: {example}")[:MAX_BUTTON_LABEL]
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=pl.encode(pl.Example(0)))]]
     )

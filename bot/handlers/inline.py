@@ -12,7 +12,7 @@ from telegram import (
 
 from bot.context import SourcebotContext
 from bot.handlers.base import Outcome, on_inline
-from bot.render_html import render_answer, render_source_card, render_source_line
+from bot.render_html import plain, render_answer, render_source_card, render_source_line
 from retrieval import Answer
 
 INLINE_RESULTS = 5
@@ -32,7 +32,7 @@ async def on_inline_query(query: InlineQuery, context: SourcebotContext) -> Outc
             results.append(
                 InlineQueryResultArticle(
                     id=f"s{s.number}",
-                    title=f"{s.number}. {s.meta.title}"[:200],
+                    title=plain(f"{s.number}. {s.meta.title}")[:200],
                     description=render_source_line(s),
                     input_message_content=InputTextMessageContent(render_source_card(s)),
                 )
@@ -45,8 +45,8 @@ async def on_inline_query(query: InlineQuery, context: SourcebotContext) -> Outc
             results.append(
                 InlineQueryResultArticle(
                     id=f"h{hit.rank}",
-                    title=f"{hit.meta.title} · ¶ {hit.passage.paragraph}"[:200],
-                    description=hit.quote.text[:120],
+                    title=plain(f"{hit.meta.title} · ¶ {hit.passage.paragraph}")[:200],
+                    description=plain(hit.quote.text)[:120],
                     input_message_content=InputTextMessageContent(render_answer(single)),
                 )
             )

@@ -5,7 +5,8 @@ stamp moved but whose content hash is the same is unchanged too. Unchanged files
 are copied from the saved index (term ids stay valid: the vocabulary only grows); new and
 changed files are read, cleaned and tokenized; removed files are dropped. The BM25
 weights depend on the whole corpus, so the engine is always rebuilt from the forward
-index, which is array work, not text work.
+index, which is array work, not text work. A file that vanishes while the build runs is
+left out with a warning (as if removed), not the end of the build.
 """
 
 from __future__ import annotations
@@ -68,6 +69,17 @@ def _stamp(path: Path) -> dict[str, Any]:
     return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # gone since it was found: reading it will say so
+
+
+def _vanished(policy: SourcePolicy, path: Path, exc: OSError) -> None:
+    policy.skip(f"{path}: it vanished during the build ({exc.strerror or exc}); left out")
+
+
 PARALLEL_MIN_BYTES = 32 << 20  # below this, starting worker processes costs more than it saves
 
 
@@ -118,7 +130,7 @@ def fill(
     progress: Progress | None = None,
 ) -> None:
     """Add every step's sources to the builder, in order; warnings go to the policy."""
-    to_read = sum(s.file.path.stat().st_size for s in steps if not s.keep)
+    to_read = sum(_size(s.file.path) for s in steps if not s.keep)
     workers = worker_count()
     if workers > 1 and to_read >= PARALLEL_MIN_BYTES:
         adder = ParallelAdder(builder, workers, lambda step: _keep(builder, old, step), policy)
@@ -230,13 +242,17 @@ def _update(
     with ThreadPoolExecutor(1, thread_name_prefix="sha256") as hasher:
         for file in files:
             origin = str(file.path.resolve())
-            stamp = _stamp(file.path)
             before = old_files.get(origin)
-            unchanged = before is not None and all(before.get(k) == v for k, v in stamp.items())
-            sha = before.get("sha256") if unchanged and before else None
-            if before is not None and not unchanged:
-                sha = _sha256(file.path)
-                unchanged = sha == before.get("sha256")
+            try:
+                stamp = _stamp(file.path)
+                unchanged = before is not None and all(before.get(k) == v for k, v in stamp.items())
+                sha = before.get("sha256") if unchanged and before else None
+                if before is not None and not unchanged:
+                    sha = _sha256(file.path)
+                    unchanged = sha == before.get("sha256")
+            except OSError as exc:
+                _vanished(policy, file.path, exc)
+                continue
             if unchanged and origin in by_origin:
                 steps.append(Step(file, tuple(by_origin[origin])))
                 kept.append(file.name)
@@ -247,7 +263,10 @@ def _update(
             hashes[origin] = sha or hasher.submit(_sha256, file.path)
         fill(builder, steps, settings, policy, old.parts if old else None, progress)
         for origin, sha_or_future in hashes.items():
-            done = sha_or_future if isinstance(sha_or_future, str) else sha_or_future.result()
+            try:
+                done = sha_or_future if isinstance(sha_or_future, str) else sha_or_future.result()
+            except OSError:
+                done = ""  # gone after it was read: no hash, so the next build reads it again
             seen[origin]["sha256"] = done
     removed = sorted(Path(o).name for o in old_files if o not in seen and o in by_origin)
     if not builder.records:
