@@ -26,6 +26,7 @@ from retrieval.index.term_counts import TermCounter
 from retrieval.index.vocabulary import Vocabulary
 from retrieval.ingest.documents import cleaned, file_sources
 from retrieval.ingest.formats import RawDocument
+from retrieval.ingest.formats.raw import Identity
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.settings import RetrievalSettings
 from retrieval.text.tokenize import Tokenizer
@@ -43,6 +44,7 @@ class Job:
     documents: tuple[RawDocument, ...] = ()
     path: Path | None = None
     name: str = ""
+    identity: Identity | None = None  # the file as it was found (see formats/raw.py)
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,14 @@ def _run_job(job: Job) -> ChunkResult:
     # This worker's warnings go back with its chunk; the main process's policy logs them.
     policy = SourcePolicy(settings.sources.on_error, echo=False)
     if job.path is not None:
-        sources = file_sources(job.path, job.name, settings.sources, settings.cleaning, policy)
+        sources = file_sources(
+            job.path,
+            job.name,
+            settings.sources,
+            settings.cleaning,
+            policy,
+            identity=job.identity,
+        )
     else:
         sources = cleaned(job.documents, settings.sources, settings.cleaning, policy)
     for source in sources:

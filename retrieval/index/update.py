@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from retrieval.errors import IndexLoadError
+from retrieval.errors import IndexLoadError, SourceError
 from retrieval.index.builder import IndexBuilder
 from retrieval.index.parallel import Job, ParallelAdder, Progress, jobs, worker_count
 from retrieval.index.parts import IndexParts, SourceRecord
@@ -38,6 +38,7 @@ from retrieval.index.vocabulary import Vocabulary
 from retrieval.ingest.documents import file_sources
 from retrieval.ingest.files import SourceFile, find_source_files
 from retrieval.ingest.formats import read_documents
+from retrieval.ingest.formats.raw import Identity, open_checked
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.settings import RetrievalSettings
 from retrieval.text.tokenize import Tokenizer
@@ -56,9 +57,9 @@ class IndexReport:
     seconds: float
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: Path, identity: Identity | None = None) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open_checked(path, identity) as handle:  # never blocks on a pipe swapped in
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
@@ -76,8 +77,11 @@ def _size(path: Path) -> int:
         return 0  # gone since it was found: reading it will say so
 
 
-def _vanished(policy: SourcePolicy, path: Path, exc: OSError) -> None:
-    policy.skip(f"{path}: it vanished during the build ({exc.strerror or exc}); left out")
+def _vanished(policy: SourcePolicy, path: Path, exc: OSError | SourceError) -> None:
+    if isinstance(exc, SourceError):
+        policy.skip(f"{exc}; left out")
+    else:
+        policy.skip(f"{path}: it vanished during the build ({exc.strerror or exc}); left out")
 
 
 PARALLEL_MIN_BYTES = 32 << 20  # below this, starting worker processes costs more than it saves
@@ -98,7 +102,13 @@ def add_file(
     origin = str(file.path.resolve())
     first = len(builder.records) + 1
     for source in file_sources(
-        file.path, file.name, settings.sources, settings.cleaning, policy, first
+        file.path,
+        file.name,
+        settings.sources,
+        settings.cleaning,
+        policy,
+        first,
+        identity=file.identity,
     ):
         builder.add(source, origin=origin)
 
@@ -115,10 +125,16 @@ def _jobs(
         elif step.file.path.suffix.lower() == ".jsonl":
             with policy.guard():
                 max_bytes = settings.sources.max_file_mb << 20
-                docs = read_documents(step.file.path, step.file.name, policy, max_bytes=max_bytes)
+                docs = read_documents(
+                    step.file.path,
+                    step.file.name,
+                    policy,
+                    max_bytes=max_bytes,
+                    identity=step.file.identity,
+                )
                 yield from jobs((origin, d) for d in docs)
         else:
-            yield Job(origin, path=step.file.path, name=step.file.name)
+            yield Job(origin, path=step.file.path, name=step.file.name, identity=step.file.identity)
 
 
 def fill(
@@ -248,9 +264,9 @@ def _update(
                 unchanged = before is not None and all(before.get(k) == v for k, v in stamp.items())
                 sha = before.get("sha256") if unchanged and before else None
                 if before is not None and not unchanged:
-                    sha = _sha256(file.path)
+                    sha = _sha256(file.path, file.identity)
                     unchanged = sha == before.get("sha256")
-            except OSError as exc:
+            except (OSError, SourceError) as exc:
                 _vanished(policy, file.path, exc)
                 continue
             if unchanged and origin in by_origin:
@@ -260,13 +276,13 @@ def _update(
                 steps.append(Step(file))
                 (changed if before is not None else added).append(file.name)
             seen[origin] = stamp
-            hashes[origin] = sha or hasher.submit(_sha256, file.path)
+            hashes[origin] = sha or hasher.submit(_sha256, file.path, file.identity)
         fill(builder, steps, settings, policy, old.parts if old else None, progress)
         for origin, sha_or_future in hashes.items():
             try:
                 done = sha_or_future if isinstance(sha_or_future, str) else sha_or_future.result()
-            except OSError:
-                done = ""  # gone after it was read: no hash, so the next build reads it again
+            except (OSError, SourceError):
+                done = ""  # gone or swapped: no hash, so the next build reads it again
             seen[origin]["sha256"] = done
     removed = sorted(Path(o).name for o in old_files if o not in seen and o in by_origin)
     if not builder.records:

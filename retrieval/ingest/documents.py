@@ -14,7 +14,7 @@ from pathlib import Path
 from retrieval.errors import SourceError
 from retrieval.ingest.cleaning import clean_document
 from retrieval.ingest.formats import RawDocument, read_documents
-from retrieval.ingest.formats.raw import SURROGATE
+from retrieval.ingest.formats.raw import SURROGATE, Identity
 from retrieval.ingest.pages import joined_pages, paragraph_pages
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.model import Paragraph, Source, SourceMeta
@@ -90,9 +90,13 @@ def file_sources(
     rules: CleaningRules,
     policy: SourcePolicy,
     first_number: int = 1,
+    *,
+    identity: Identity | None = None,
 ) -> Iterator[Source]:
     """Yield the cleaned sources of one file, numbered from first_number; a file that cannot
-    be read is skipped with a warning or raised, as the policy says."""
+    be read (or is no longer the file `identity` says was found) is skipped with a warning
+    or raised, as the policy says."""
     with policy.guard():
-        documents = read_documents(path, name, policy, max_bytes=settings.max_file_mb << 20)
+        max_bytes = settings.max_file_mb << 20
+        documents = read_documents(path, name, policy, max_bytes=max_bytes, identity=identity)
         yield from cleaned(documents, settings, rules, policy, first_number)

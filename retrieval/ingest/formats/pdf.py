@@ -9,16 +9,17 @@ changes, or where a sentence ends well before the margin.
 from __future__ import annotations
 
 import math
+import os
 import re
 import statistics
 from collections import Counter
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from retrieval.errors import SourceError
 from retrieval.ingest.formats.pdf_budget import within_budget
-from retrieval.ingest.formats.raw import RawDocument, nonblank, too_big
+from retrieval.ingest.formats.raw import Identity, RawDocument, nonblank, open_checked, too_big
 from retrieval.ingest.pages import LINE_END, unhyphenate
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.settings import MetaOverride
@@ -44,15 +45,24 @@ class _Line(NamedTuple):
     size: float
 
 
-def read_pdf(path: Path, name: str, policy: SourcePolicy, max_bytes: int) -> RawDocument:
+def read_pdf(
+    path: Path, name: str, policy: SourcePolicy, max_bytes: int, identity: Identity | None = None
+) -> RawDocument:
     """Return a PDF's text by page; SourceError for an encrypted, damaged or image-only file."""
+    with open_checked(path, identity) as handle:
+        return _read_pdf(handle, path, name, policy, max_bytes)
+
+
+def _read_pdf(
+    handle: BinaryIO, path: Path, name: str, policy: SourcePolicy, max_bytes: int
+) -> RawDocument:
     from pypdf import PasswordType, PdfReader  # here: imports take a tenth of a second
 
     try:
-        size = path.stat().st_size
+        size = os.fstat(handle.fileno()).st_size
         if size > max_bytes:
             raise too_big(path, size, max_bytes)
-        reader = PdfReader(path)
+        reader = PdfReader(handle)
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
             raise SourceError(
                 f"{path} is encrypted with a password: save a copy without a password "

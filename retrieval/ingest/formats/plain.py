@@ -5,12 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from retrieval.errors import SourceError
-from retrieval.ingest.formats.raw import MAX_BYTES, RawDocument, is_binary, read_bytes
+from retrieval.ingest.formats.raw import (
+    MAX_BYTES,
+    Identity,
+    RawDocument,
+    is_binary,
+    read_bytes,
+)
 
 
-def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
+def read_text(path: Path, max_bytes: int = MAX_BYTES, identity: Identity | None = None) -> str:
     """Return a file's text, decoded as UTF-8; SourceError says which file and why not."""
-    data = read_bytes(path, max_bytes)
+    data = read_bytes(path, max_bytes, identity)
     if is_binary(data):
         raise SourceError(
             f"{path} is binary data, not text: remove it, or give it the extension of "
@@ -25,6 +31,8 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
         ) from exc
 
 
-def read_plain(path: Path, name: str, max_bytes: int) -> RawDocument:
+def read_plain(
+    path: Path, name: str, max_bytes: int, identity: Identity | None = None
+) -> RawDocument:
     """Return a text file as one unpaged document."""
-    return RawDocument(name=name, pages=((None, read_text(path, max_bytes)),))
+    return RawDocument(name=name, pages=((None, read_text(path, max_bytes, identity)),))
