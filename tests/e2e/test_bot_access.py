@@ -12,7 +12,7 @@ from typing import Any
 from bot.config import Settings
 from retrieval.answer.library import Library
 from tests.support.botrun import running_app, running_bot
-from tests.support.standin import DEFAULT_USER_ID, BotApiStandin
+from tests.support.standin import DEFAULT_USER_ID, BotApiStandin, SentMessage
 
 QUESTION = "Was Crimea discussed?"
 GROUP = -1007
@@ -50,6 +50,20 @@ async def test_inline_mode_obeys_the_chat_allowlist(settings: Settings, library:
     results = {a.params["inline_query_id"]: len(a.params["results"]) for a in answers}
     assert [results[i] for i in ids[:2]] == [0, 0]
     assert results[ids[2]] > 0  # the admin's
+
+
+async def test_a_button_under_an_inline_message_obeys_the_chat_allowlist(
+    settings: Settings, library: Library
+) -> None:
+    only_group = _with(settings, access={"allowed_chats": (GROUP,)})
+    inline = SentMessage(None, None, "AAAA0001standin", "", (), "", None, None, None, {})
+    async with running_bot(only_group, library) as (standin, _):
+        await standin.send_callback("c:1:12", message=inline)
+        (pressed,) = await standin.wait_for("answerCallbackQuery")
+        await asyncio.sleep(0.3)
+        sent = [r for r in standin.requests if r.method == "sendMessage"]
+    assert pressed.params.get("text") == "Sorry, this bot is private."
+    assert sent == []
 
 
 async def test_nothing_is_said_to_a_channel_or_for_updates_nobody_answers(
