@@ -1,8 +1,10 @@
 """The one factory that wires the Telegram Application: `build_application`.
 
-Defaults (HTML parse mode, no link previews), AIORateLimiter, concurrent updates, the typed
-context (bot/context.py), every handler (bot/handlers/__init__.py), and `post_init`, which
-loads the library off the event loop and registers the command menu with setMyCommands.
+The bot (bot/polling.py's HoldingBot: Bot API calls through bot/transport.py, defaults of
+HTML parse mode and no link previews, AIORateLimiter), the update tracker that runs updates
+concurrently and knows which are in flight (bot/inflight.py), the typed context
+(bot/context.py), every handler (bot/handlers/__init__.py), and `post_init`, which loads
+the library off the event loop and registers the command menu with setMyCommands.
 """
 
 from __future__ import annotations

@@ -34,7 +34,8 @@ class NotReadyError(RuntimeError):
 
 @dataclass
 class BotData:
-    """Everything handlers share: settings, the library (once loaded), remembered questions.
+    """Everything handlers share: settings, the library (once loaded), remembered questions,
+    the gate, and the lanes blocking work runs in.
 
     python-telegram-bot makes it with no arguments; `build_application` configures it.
     """

@@ -177,7 +177,7 @@ async def stop_app(app: App, stop_seconds: float = STOP_SECONDS) -> None:
         await asyncio.wait_for(
             bot.get_updates(offset=tracker.final_offset(), limit=1, timeout=0), CONFIRM_SECONDS
         )
-    except (TelegramError, TimeoutError) as exc:
+    except (TelegramError, TimeoutError, RuntimeError) as exc:  # RuntimeError: not started
         log.warning("could not confirm the handled updates to Telegram (%s)", exc)
 
 

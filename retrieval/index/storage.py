@@ -158,9 +158,11 @@ def save_index(
     manifest are left to write.
     """
     target = version
-    if target is None or tables is None:
+    if target is None:
         target = new_version(folder)
         tables = write_tables(index.parts, target)
+    elif tables is None:
+        tables = seal(target, ["par_text.bin", *(f"{name}.npy" for name in _ARRAYS)])
     parts = index.parts
     engine = parts.engine
     written = ["terms.json"]
