@@ -5,7 +5,8 @@ stamp moved but whose content hash is the same is unchanged too. Unchanged files
 are copied from the saved index (term ids stay valid: the vocabulary only grows); new and
 changed files are read, cleaned and tokenized; removed files are dropped. The BM25
 weights depend on the whole corpus, so the engine is always rebuilt from the forward
-index, which is array work, not text work.
+index, which is array work, not text work. A file that vanishes while the build runs is
+left out with a warning (as if removed), not the end of the build.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from retrieval.errors import IndexLoadError
+from retrieval.errors import IndexLoadError, SourceError
 from retrieval.index.builder import IndexBuilder
 from retrieval.index.parallel import Job, ParallelAdder, Progress, jobs, worker_count
 from retrieval.index.parts import IndexParts, SourceRecord
@@ -38,6 +39,7 @@ from retrieval.ingest.documents import file_sources
 from retrieval.ingest.files import SourceFile, find_source_files
 from retrieval.ingest.folders import with_folder_repeats
 from retrieval.ingest.formats import read_documents
+from retrieval.ingest.formats.raw import Identity, open_checked
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.model import Source
 from retrieval.settings import RetrievalSettings
@@ -57,9 +59,9 @@ class IndexReport:
     seconds: float
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: Path, identity: Identity | None = None) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open_checked(path, identity) as handle:  # never blocks on a pipe swapped in
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
@@ -68,6 +70,20 @@ def _sha256(path: Path) -> str:
 def _stamp(path: Path) -> dict[str, Any]:
     stat = path.stat()
     return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # gone since it was found: reading it will say so
+
+
+def _vanished(policy: SourcePolicy, path: Path, exc: OSError | SourceError) -> None:
+    if isinstance(exc, SourceError):
+        policy.skip(f"{exc}; left out")
+    else:
+        policy.skip(f"{path}: it vanished during the build ({exc.strerror or exc}); left out")
 
 
 PARALLEL_MIN_BYTES = 32 << 20  # below this, starting worker processes costs more than it saves
@@ -103,7 +119,13 @@ def _jobs(
         elif step.file.path.suffix.lower() == ".jsonl":
             with policy.guard():
                 max_bytes = settings.sources.max_file_mb << 20
-                docs = read_documents(step.file.path, step.file.name, policy, max_bytes=max_bytes)
+                docs = read_documents(
+                    step.file.path,
+                    step.file.name,
+                    policy,
+                    max_bytes=max_bytes,
+                    identity=step.file.identity,
+                )
                 yield from jobs((origin, d) for d in docs)
         else:
             yield Job(origin, file=step.file)
@@ -118,7 +140,7 @@ def fill(
     progress: Progress | None = None,
 ) -> None:
     """Add every step's sources to the builder, in order; warnings go to the policy."""
-    to_read = sum(s.file.path.stat().st_size for s in steps if not s.keep)
+    to_read = sum(_size(s.file.path) for s in steps if not s.keep)
     workers = worker_count()
     if workers > 1 and to_read >= PARALLEL_MIN_BYTES:
         adder = ParallelAdder(builder, workers, lambda step: _keep(builder, old, step), policy)
@@ -243,18 +265,22 @@ def _update(
     with ThreadPoolExecutor(1, thread_name_prefix="sha256") as hasher:
         for file in files:
             origin = str(file.path.resolve())
-            stamp = _stamp(file.path)
             before = old_files.get(origin)
-            # A page copy is cleaned with the lines it shares with its folder: when those
-            # change (a file added beside it), it is read again.
-            stamp["repeats"] = file.repeats_digest
-            unchanged = before is not None and all(before.get(k) == v for k, v in stamp.items())
-            sha = before.get("sha256") if unchanged and before else None
-            if before is not None and not unchanged:
-                sha = _sha256(file.path)
-                unchanged = (
-                    sha == before.get("sha256") and before.get("repeats") == stamp["repeats"]
-                )
+            try:
+                stamp = _stamp(file.path)
+                # A page copy is cleaned with the lines it shares with its folder: when those
+                # change (a file added beside it), it is read again.
+                stamp["repeats"] = file.repeats_digest
+                unchanged = before is not None and all(before.get(k) == v for k, v in stamp.items())
+                sha = before.get("sha256") if unchanged and before else None
+                if before is not None and not unchanged:
+                    sha = _sha256(file.path, file.identity)
+                    unchanged = (
+                        sha == before.get("sha256") and before.get("repeats") == stamp["repeats"]
+                    )
+            except (OSError, SourceError) as exc:
+                _vanished(policy, file.path, exc)
+                continue
             if unchanged and origin in by_origin:
                 steps.append(Step(file, tuple(by_origin[origin])))
                 kept.append(file.name)
@@ -262,10 +288,13 @@ def _update(
                 steps.append(Step(file))
                 (changed if before is not None else added).append(file.name)
             seen[origin] = stamp
-            hashes[origin] = sha or hasher.submit(_sha256, file.path)
+            hashes[origin] = sha or hasher.submit(_sha256, file.path, file.identity)
         fill(builder, steps, settings, policy, old.parts if old else None, progress)
         for origin, sha_or_future in hashes.items():
-            done = sha_or_future if isinstance(sha_or_future, str) else sha_or_future.result()
+            try:
+                done = sha_or_future if isinstance(sha_or_future, str) else sha_or_future.result()
+            except (OSError, SourceError):
+                done = ""  # gone or swapped: no hash, so the next build reads it again
             seen[origin]["sha256"] = done
     removed = sorted(Path(o).name for o in old_files if o not in seen and o in by_origin)
     if not builder.records:
@@ -276,9 +305,9 @@ def _update(
     with ThreadPoolExecutor(1, thread_name_prefix="write-tables") as pool:
         tables = pool.submit(write_tables, builder.columns(), version)
         parts: IndexParts = builder.finish()
-        tables.result()
+        sums = tables.result()
     built = SearchIndex(parts, tokenizer, settings, policy.warnings)
-    save_index(built, folder, seen, version=version)
+    save_index(built, folder, seen, version=version, tables=sums)
     return IndexReport(
         index=reopen(built, version),
         added=added,

@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 from retrieval.errors import SourceError
-from retrieval.ingest.formats.raw import SNIFF_BYTES, SURROGATE, RawDocument, is_binary, nonblank
+from retrieval.ingest.formats.raw import (
+    SNIFF_BYTES,
+    SURROGATE,
+    Identity,
+    RawDocument,
+    is_binary,
+    nonblank,
+    open_checked,
+)
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.settings import MetaOverride
 
@@ -27,13 +35,13 @@ class _BadLineError(Exception):
 
 
 def read_jsonl(
-    path: Path, name: str, policy: SourcePolicy, max_bytes: int
+    path: Path, name: str, policy: SourcePolicy, max_bytes: int, identity: Identity | None = None
 ) -> Iterator[RawDocument]:
     """Yield the documents of a JSONL file, lazily; SourceError when it holds none."""
     first_line: dict[str, int] = {}
     skipped = 0
     try:
-        with path.open("rb") as handle:
+        with open_checked(path, identity) as handle:
             if is_binary(handle.read(SNIFF_BYTES)):
                 raise SourceError(
                     f"{path} is binary data, not JSON Lines: remove it, or give it the "
