@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast chat lint bench bench-10m loadtest clean
+.PHONY: run test test-fast chat lint bench bench-10m loadtest longrun clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench-10m: $(STAMP)
 # 50 users asking at once through the real bot and the local Bot API stand-in.
 loadtest: $(STAMP)
 	$(BIN)/python -m tests.support.load_test --users 50 --questions 20
+
+# 20,000 questions through the real bot, its memory sampled: RSS must stay flat (minutes).
+longrun: $(STAMP)
+	$(BIN)/python -m pytest -q --longrun -m longrun
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,15 +1,16 @@
 """The one factory that wires the Telegram Application: `build_application`.
 
-Defaults (HTML parse mode, no link previews), AIORateLimiter, concurrent updates, the typed
-context (bot/context.py), every handler (bot/handlers/__init__.py), and `post_init`, which
-loads the library off the event loop and registers the command menu with setMyCommands.
+The bot (bot/polling.py's HoldingBot: Bot API calls through bot/transport.py, defaults of
+HTML parse mode and no link previews, AIORateLimiter), the update tracker that runs updates
+concurrently and knows which are in flight (bot/inflight.py), the typed context
+(bot/context.py), every handler (bot/handlers/__init__.py), and `post_init`, which loads
+the library off the event loop and registers the command menu with setMyCommands.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 from collections.abc import Callable
 
 from telegram import BotCommand, LinkPreviewOptions
@@ -21,7 +22,8 @@ from bot.config import Settings
 from bot.context import CONTEXT_TYPES, App
 from bot.feedback import FeedbackStore
 from bot.handlers import register
-from bot.handlers.admin import reload_on_signal
+from bot.inflight import UpdateTracker
+from bot.polling import HoldingBot
 from bot.transport import FaultLog, RetryingRequest
 from bot.wording import menu
 from retrieval import Library
@@ -53,45 +55,43 @@ def build_application(
         state = app.bot_data
         state.library = await asyncio.to_thread(load_library)
         await app.bot.set_my_commands(list(COMMANDS))
-        if rebuild_library is not None and hasattr(signal, "SIGHUP"):
-            # SIGHUP reloads the sources, like /reload, without a restart.
-            asyncio.get_running_loop().add_signal_handler(
-                signal.SIGHUP, lambda: app.create_task(reload_on_signal(state))
-            )
         log.info(
             "ready: %d sources, %d passages",
             len(state.library.sources),
             state.library.passage_total,
         )
 
+    url = base_url or settings.telegram.base_url
+    urls: dict[str, str] = {}
+    if url:
+        urls = {"base_url": url}
+    elif test_environment or settings.telegram.test_environment:
+        urls = {"base_url": TEST_ENV_URL, "base_file_url": TEST_ENV_FILE_URL}
+    tracker = UpdateTracker()
+    bot = HoldingBot(
+        tracker,
+        token,
+        request=RetryingRequest(faults, connection_pool_size=CONNECTIONS),
+        get_updates_request=RetryingRequest(faults, read_timeout=POLL_READ_TIMEOUT),
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+        rate_limiter=AIORateLimiter(
+            overall_max_rate=settings.telegram.messages_per_second,
+            group_max_rate=settings.telegram.group_messages_per_minute,
+            group_time_period=60,
+            max_retries=3,
+        ),
+        **urls,
+    )
     builder = (
         ApplicationBuilder()
-        .token(token)
+        .bot(bot)
         .context_types(CONTEXT_TYPES)
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
-        .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=settings.telegram.messages_per_second,
-                group_max_rate=settings.telegram.group_messages_per_minute,
-                group_time_period=60,
-                max_retries=3,
-            )
-        )
-        .request(RetryingRequest(faults, connection_pool_size=CONNECTIONS))
-        .get_updates_request(RetryingRequest(faults, read_timeout=POLL_READ_TIMEOUT))
-        .concurrent_updates(True)
+        .concurrent_updates(tracker)
         .post_init(post_init)
     )
-    url = base_url or settings.telegram.base_url
-    if url:
-        builder = builder.base_url(url)
-    elif test_environment or settings.telegram.test_environment:
-        builder = builder.base_url(TEST_ENV_URL).base_file_url(TEST_ENV_FILE_URL)
     app: App = builder.build()
     app.bot_data.configure(settings, faults, rebuild_library, feedback)
     register(app)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import faulthandler
 import hashlib
 import json
 import sys
@@ -24,6 +25,7 @@ from bot.json_shapes import (
     sources_json,
     summary_json,
 )
+from bot.logs import printable, redact
 from bot.progress import ProgressBar
 from bot.render_terminal import (
     WIDTH,
@@ -329,7 +331,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         f"removed {len(report.removed)}, unchanged {len(report.unchanged)}\n"
     )
     for warning in report.warnings:
-        out.write(f"warning: {warning}\n")
+        out.write(f"warning: {printable(warning)}\n")
     out.write(f"use it with: sourcebot ask QUESTION --index-dir {folder}\n")
     return 0
 
@@ -366,6 +368,8 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings, out: TextIO) -> i
         out.write("no votes: feedback is off (privacy.feedback: false in the config)\n")
         return 0
     out.write(f"{summary.up} 👍, {summary.down} 👎 in {path}\n")
+    if summary.skipped:
+        out.write(f"{summary.skipped} rows that are not sourcebot votes were skipped\n")
     if summary.passages_down:
         out.write("passages voted down most:\n")
         out.writelines(f"  {n:>4}  {p}\n" for p, n in summary.passages_down)
@@ -410,10 +414,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the `sourcebot` command line; return its exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if not faulthandler.is_enabled():
+        # A memory-mapped index file cut short under a running process ends it with SIGBUS:
+        # at least say where, on stderr, instead of dying without a word.
+        faulthandler.enable()
     try:
         return dispatch(args, sys.stdout)
     except SourcebotError as exc:
-        print(f"sourcebot: error: {exc}", file=sys.stderr)
+        # Through the same redaction as every log line: a Bot API error can quote a URL or a
+        # server's answer, and either can hold the token.
+        print(f"sourcebot: error: {redact(printable(str(exc)))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.conversation import Conversations
 from bot.feedback import FeedbackStore
 from bot.gate import Gate
+from bot.lanes import Lanes
 from bot.memory import QuestionMemory
 from bot.stats import Stats
 from bot.transport import FaultLog
@@ -35,7 +36,7 @@ class NotReadyError(RuntimeError):
 @dataclass
 class BotData:
     """Everything handlers share: settings, the library (once loaded), remembered questions,
-    each chat's conversation.
+    each chat's conversation, the gate, and the lanes blocking work runs in.
 
     python-telegram-bot makes it with no arguments; `build_application` configures it.
     """
@@ -49,6 +50,7 @@ class BotData:
     feedback: FeedbackStore | None = None
     gate: Gate = field(default_factory=lambda: Gate(Settings()))
     conversations: Conversations = field(default_factory=Conversations)
+    lanes: Lanes = field(default_factory=Lanes)
     _reloading: asyncio.Lock | None = None
 
     def configure(

@@ -98,4 +98,5 @@ def feedback_json(summary: FeedbackSummary, path: Path) -> dict[str, Any]:
         "down": summary.down,
         "passages_down": [{"passage": p, "votes": n} for p, n in summary.passages_down],
         "questions_down": [{"question": q, "votes": n} for q, n in summary.questions_down],
+        "skipped": summary.skipped,
     }

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import payloads as pl
 from bot import wording as w
+from bot.render_html import plain
 from retrieval import Answer, Hit, Source
 
 MAX_SOURCE_BUTTONS = 20  # /sources: a Summary button for each of the first sources
@@ -45,7 +46,7 @@ def answer_keyboard(
     if qid is not None and first > 0:
         back = _page(answer, qid, max(first - page_size, 0))
         paging.append(InlineKeyboardButton(w.BACK_BUTTON, callback_data=pl.encode(back)))
-    if qid is not None and answer.more:
+    if qid is not None and answer.more and first + len(answer.hits) <= pl.MAX_OFFSET:
         more = _page(answer, qid, first + len(answer.hits))
         paging.append(InlineKeyboardButton(w.MORE_BUTTON, callback_data=pl.encode(more)))
     if paging:
@@ -60,7 +61,7 @@ def answer_keyboard(
                 callback_data=pl.encode(pl.FromSource(qid, number, offset)),
             )
             for number, offset in shown.items()
-            if number > 0
+            if number > 0 and offset <= pl.MAX_OFFSET
         ]
         rows += _rows(more_from)
     if votes and qid is not None:
@@ -87,7 +88,7 @@ def _where(hit: Hit) -> str:
 
 def example_keyboard(example: str) -> InlineKeyboardMarkup:
     """Return the /start button that asks the example question."""
-    label = w.EXAMPLE_BUTTON.format(example=example)[:MAX_BUTTON_LABEL]
+    label = plain(w.EXAMPLE_BUTTON.format(example=example))[:MAX_BUTTON_LABEL]
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=pl.encode(pl.Example(0)))]]
     )

@@ -2,7 +2,9 @@
 
 python-telegram-bot and httpx put the request URL, token included, into DEBUG lines;
 httpx/httpcore are raised to WARNING and a filter on the root handlers replaces anything
-shaped like a bot token, whatever logger or level it comes from.
+shaped like a bot token, whatever logger or level it comes from. The same filter escapes
+line breaks, other control characters and bidi controls in every message, so a file name
+(or a server's answer) cannot forge a log line or reorder one.
 """
 
 from __future__ import annotations
@@ -13,6 +15,17 @@ import sys
 
 TOKEN_PATTERN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
 REDACTED = "[REDACTED-TOKEN]"
+# C0 and C1 controls, line and paragraph separators, and the bidi controls.
+UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def printable(text: str) -> str:
+    """Return text as one printable line: controls, line breaks and bidi controls escaped."""
+    if text.isprintable():  # in C; rules out every character UNPRINTABLE matches
+        return text
+    return UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def redact(text: str) -> str:
@@ -21,11 +34,12 @@ def redact(text: str) -> str:
 
 
 class RedactTokens(logging.Filter):
-    """Rewrite a record so that its message and exception text hold no bot token."""
+    """Rewrite a record so that its message is one printable line and neither it nor its
+    exception text holds a bot token."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        clean = redact(message)
+        clean = redact(printable(message))
         if clean != message:
             record.msg, record.args = clean, None
         if record.exc_info and not record.exc_text:

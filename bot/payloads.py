@@ -10,14 +10,21 @@
 
 Each kind has its prefix, and python-telegram-bot routes a press by it: one
 `CallbackQueryHandler(..., pattern=pattern(Kind))` a kind (bot/handlers/__init__.py).
+Anyone can send a button press with data of their own making, so decoding is strict: a
+number is at most a few plain digits, and a More offset at most MAX_OFFSET (each page of
+hits costs a search as deep as its offset).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
 MAX_CALLBACK_BYTES = 64
+MAX_OFFSET = 60  # twenty pages of three hits
+_NUMBER = re.compile(r"[0-9]{1,9}")
+_QID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 @dataclass(frozen=True)
@@ -101,20 +108,28 @@ def decode(data: str | None) -> Payload | None:
         return None
     kind, _, rest = data.partition(":")
     parts = rest.split(":")
-    try:
-        if kind == More.prefix and len(parts) in (2, 3):
-            within = int(parts[2]) if len(parts) == 3 else None
-            return More(parts[0], int(parts[1]), within)
-        if kind == FromSource.prefix and len(parts) == 3:
-            return FromSource(parts[0], int(parts[1]), int(parts[2]))
-        if kind == Context.prefix and len(parts) == 2:
-            return Context(int(parts[0]), int(parts[1]))
-        if kind == SourceSummary.prefix and len(parts) == 1:
-            return SourceSummary(int(parts[0]))
-        if kind == Example.prefix and len(parts) == 1:
-            return Example(int(parts[0]))
-        if kind == Vote.prefix and len(parts) == 2 and parts[1] in ("0", "1"):
-            return Vote(parts[0], parts[1] == "1")
-    except ValueError:
+    if not all(_NUMBER.fullmatch(p) or _QID.fullmatch(p) for p in parts):
         return None
+    numbers = [int(p) if _NUMBER.fullmatch(p) else None for p in parts]
+    ints = None not in numbers
+
+    def offset(value: int | None) -> int | None:
+        return value if value is not None and value <= MAX_OFFSET else None
+
+    if kind == More.prefix and len(parts) in (2, 3) and _QID.fullmatch(parts[0]):
+        if offset(numbers[1]) is None or (len(parts) == 3 and numbers[2] is None):
+            return None
+        within = numbers[2] if len(parts) == 3 else None
+        return More(parts[0], int(parts[1]), within)
+    if kind == FromSource.prefix and len(parts) == 3 and _QID.fullmatch(parts[0]):
+        source, at = numbers[1], offset(numbers[2])
+        return FromSource(parts[0], source, at) if source is not None and at is not None else None
+    if kind == Context.prefix and len(parts) == 2 and ints:
+        return Context(int(parts[0]), int(parts[1]))
+    if kind == SourceSummary.prefix and len(parts) == 1 and ints:
+        return SourceSummary(int(parts[0]))
+    if kind == Example.prefix and len(parts) == 1 and ints:
+        return Example(int(parts[0]))
+    if kind == Vote.prefix and len(parts) == 2 and _QID.fullmatch(parts[0]):
+        return Vote(parts[0], parts[1] == "1") if parts[1] in ("0", "1") else None
     return None

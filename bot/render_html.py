@@ -7,7 +7,8 @@ in UTF-16 code units): long quotes are shortened at a word boundary with "…", 
 inside a tag. Whatever the sources or the user send: titles, bylines, sections and echoed
 topics are clipped (reply.py), the last quotes give way (with the references only they
 needed) when their citations alone would not fit, lone surrogates (not Unicode, so not
-sendable) become U+FFFD, and only http(s) addresses become links.
+sendable) become U+FFFD, bidi controls that would reorder a line are dropped, and only
+http(s) addresses become links.
 """
 
 from __future__ import annotations
@@ -59,11 +60,21 @@ ELLIPSIS = "…"
 MIN_QUOTE = 20  # the least of each quote worth showing: fewer quotes rather than less
 MAX_URL = 2048
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# The bidi embeddings, overrides and isolates: a file name or title holding one would
+# reorder the rest of the line it is shown in (a /sources list, a citation).
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def plain(text: str) -> str:
+    """Return text for a plain-text field (a button label, an inline result's title): lone
+    surrogates replaced by U+FFFD, bidi controls that reorder a line dropped."""
+    return _BIDI.sub("", _SURROGATE.sub("\ufffd", text))
 
 
 def esc(text: str) -> str:
-    """Return text escaped for Telegram HTML, lone surrogates replaced by U+FFFD."""
-    return html.escape(_SURROGATE.sub("\ufffd", text), quote=False)
+    """Return text escaped for Telegram HTML: lone surrogates replaced by U+FFFD, bidi
+    controls that reorder a line dropped."""
+    return html.escape(plain(text), quote=False)
 
 
 def shorten(quote: Quote, budget: int) -> Quote:
@@ -236,7 +247,7 @@ def render_start(sources: Sequence[Source], example: str) -> str:
 
 def render_source_line(source: Source) -> str:
     """Return a source's byline as plain text (for inline result descriptions)."""
-    return source_line(source.meta) or source.file
+    return plain(source_line(source.meta) or source.file)
 
 
 def render_source_card(source: Source) -> str:

@@ -7,7 +7,8 @@ Paths are taken from the repository root, so the suite runs from any working dir
 The tests are split by kind, and each kind's folder marks its tests: `unit` (pure functions
 and the library in process), `e2e` (the real bot against the Bot API stand-in, or the
 command in a subprocess), `hostile` (inputs nobody should send, fuzzed), `evaluation` (quality
-thresholds on the seed questions and the dev sets). `pytest -m "not e2e"` is the fast loop.
+thresholds on the seed questions and the dev sets). `pytest -m "not e2e"` is the fast loop;
+tests marked `longrun` (minutes each) run only with `--longrun` (`make longrun`).
 """
 
 from __future__ import annotations
@@ -77,10 +78,20 @@ def tiny_corpus(tmp_path: Path, settings: Settings) -> TinyCorpus:
 KINDS = ("unit", "e2e", "hostile", "evaluation")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test with its kind, the name of the folder it is in under tests/."""
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add --longrun, which runs the tests marked `longrun` (minutes each: `make longrun`)."""
+    parser.addoption("--longrun", action="store_true", help="run the long-run tests too")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test with its kind, the name of the folder it is in under tests/; skip the
+    long-run tests unless --longrun is given."""
     tests = REPO_ROOT / "tests"
+    long_runs = config.getoption("--longrun")
+    skip = pytest.mark.skip(reason="a long run: `make longrun` (pytest --longrun) runs it")
     for item in items:
         kind = item.path.relative_to(tests).parts[0]
         if kind in KINDS:
             item.add_marker(getattr(pytest.mark, kind))
+        if "longrun" in item.keywords and not long_runs:
+            item.add_marker(skip)

@@ -3,7 +3,8 @@
 Group -1: the access gate (handlers/access.py) sees every update first and stops
 duplicates, outsiders and floods. Group 0, first match wins:
   1. the commands (/start /help /sources /summary /ask, then the admins' /reload /stats);
-  2. any other command: "I don't know /x" (before text, which excludes commands anyway);
+  2. any other command meant for this bot: "I don't know /x" (before text, which excludes
+     commands anyway);
   3. text: a question in private chats, and in groups when addressed to the bot;
   4. anything else that is not a service message: "I can only read text";
   5. button presses, one handler a payload kind by its prefix, then a catch-all for
@@ -27,9 +28,8 @@ from telegram.ext import (
 from bot import payloads as pl
 from bot.context import App
 from bot.handlers import access, admin, buttons, commands, errors, inline, questions
+from bot.handlers.access import GATE_GROUP
 from bot.handlers.base import Callback, stale_button
-
-GATE_GROUP = -1
 
 COMMAND_HANDLERS: tuple[tuple[str, Callback], ...] = (
     ("start", commands.on_start),
@@ -61,7 +61,8 @@ def register(app: App) -> None:
     others = ~filters.TEXT & ~filters.StatusUpdate.ALL
     for command, callback in COMMAND_HANDLERS:
         app.add_handler(CommandHandler(command, callback, filters=new))
-    app.add_handler(MessageHandler(new & filters.COMMAND, commands.on_unknown_command))
+    for_us = commands.ForThisBot()
+    app.add_handler(MessageHandler(new & filters.COMMAND & for_us, commands.on_unknown_command))
     app.add_handler(MessageHandler(new & private & text, questions.on_text))
     app.add_handler(MessageHandler(new & groups & text & addressed, questions.on_text))
     app.add_handler(MessageHandler(new & private & others, commands.on_other))

@@ -1,20 +1,34 @@
 """The access gate, run on every update in handler group -1, before any other handler:
 duplicates dropped, outsiders denied (never a passage, in any kind of update), floods
-slowed down. What it decides is bot/gate.py's; this module only talks to Telegram."""
+slowed down. What it decides is bot/gate.py's; this module only talks to Telegram.
+
+Every kind of update passes here: messages, commands, buttons (under a message or an
+inline one), inline queries, channel posts, edits, reactions, chat-member changes. Only an
+update some handler of group 0 would answer is counted against the per-sender limit, and
+only such an update gets a denial or a "slow down": group chatter the bot does not answer,
+reactions or member changes never cost a question, and the bot says nothing to a chat that
+did not speak to it. /start, /help and /sources are not questions and are never counted;
+button presses and inline queries have budgets of their own (bot/gate.py), and a press over
+its budget is still answered, with a short toast.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
 
-from telegram import Update
+from telegram import InlineQueryResultsButton, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import SourcebotContext
+from bot.gate import Kind, free_command
 
 log = logging.getLogger("sourcebot.gate")
 
 SLOW_DOWN = "You are asking faster than I can answer everyone: please wait a minute."
+SLOW_DOWN_INLINE = "Too many queries: wait a minute"
+SLOW_DOWN_BUTTON = "Too many presses: wait a minute."
+GATE_GROUP = -1
 
 
 async def gate(update: Update, context: SourcebotContext) -> None:
@@ -23,24 +37,64 @@ async def gate(update: Update, context: SourcebotContext) -> None:
     if the_gate.duplicate(update.update_id):
         log.info("update=%s delivered twice: ignored", update.update_id)
         raise ApplicationHandlerStop
+    answered = _answered(update, context)
     user = update.effective_user
     chat = update.effective_chat
     user_id = user.id if user else None
     if not the_gate.allowed(user_id, chat.id if chat else None):
-        await _deny(update, the_gate.settings.access.denied_reply)
+        if answered:
+            await _deny(update, the_gate.settings.access.denied_reply)
         log.info("update=%s from outside the allowlists: denied", update.update_id)
         raise ApplicationHandlerStop
-    if update.inline_query is not None or update.edited_message is not None or user_id is None:
-        return  # inline queries come per keystroke, edits are ignored: neither is a question
-    if the_gate.over_limit(user_id, time.monotonic()):
-        if user_id not in the_gate.warned:
-            the_gate.warned.add(user_id)
-            if update.callback_query is not None:
-                await update.callback_query.answer(SLOW_DOWN)
-            elif update.effective_message is not None:
-                await update.effective_message.reply_text(SLOW_DOWN)
-        log.info("update=%s over the per-user limit: ignored", update.update_id)
+    if not answered or the_gate.is_admin(user_id):
+        return  # nothing answers it (chatter, reactions, member changes): it costs nothing
+    sender = _sender(update)
+    message = update.message
+    if sender is None or (message is not None and free_command(message.text)):
+        return  # /start, /help, /sources are not questions
+    press = update.callback_query
+    kind: Kind = "question"
+    if update.inline_query is not None:
+        kind = "inline"
+    elif press is not None:
+        kind = "button"
+    if the_gate.over_limit(sender, time.monotonic(), kind):
+        if press is not None:
+            await press.answer(SLOW_DOWN_BUTTON)  # every press answered: none keeps spinning
+        elif the_gate.first_warning(sender, kind):
+            await _slow_down(update)
+        elif kind == "inline":
+            await _slow_down(update, quietly=True)  # no spinning inline results
+        log.info("update=%s over the per-sender limit: ignored", update.update_id)
         raise ApplicationHandlerStop
+
+
+def _answered(update: Update, context: SourcebotContext) -> bool:
+    """Say whether a handler after the gate would take this update."""
+    return any(
+        handler.check_update(update) not in (None, False)
+        for group, handlers in context.application.handlers.items()
+        if group != GATE_GROUP
+        for handler in handlers
+    )
+
+
+def _sender(update: Update) -> int | None:
+    """Return whom a question is counted against: the user, or the chat a message was sent
+    on behalf of (anonymous group admins all share one user id; channels have none)."""
+    message = update.effective_message
+    if update.callback_query is None and message is not None and message.sender_chat:
+        return message.sender_chat.id
+    return update.effective_user.id if update.effective_user else None
+
+
+async def _slow_down(update: Update, *, quietly: bool = False) -> None:
+    text = None if quietly else SLOW_DOWN
+    if update.inline_query is not None:
+        button = InlineQueryResultsButton(text=SLOW_DOWN_INLINE, start_parameter="help")
+        await update.inline_query.answer([], cache_time=0, is_personal=True, button=button)
+    elif text and update.effective_message is not None:
+        await update.effective_message.reply_text(text)
 
 
 async def _deny(update: Update, reply: str | None) -> None:
@@ -48,15 +102,5 @@ async def _deny(update: Update, reply: str | None) -> None:
         await update.inline_query.answer([], cache_time=0, is_personal=True)
     elif update.callback_query is not None:
         await update.callback_query.answer(reply or None)
-    elif reply and update.effective_message is not None and _addressed(update):
+    elif reply and update.effective_message is not None:
         await update.effective_message.reply_text(reply)
-
-
-def _addressed(update: Update) -> bool:
-    # In a group, only a command is surely meant for the bot: say nothing to other chatter.
-    message = update.effective_message
-    if message is None or update.effective_chat is None:
-        return False
-    if update.effective_chat.type == "private":
-        return True
-    return bool(message.text and message.text.startswith("/"))

@@ -1,11 +1,14 @@
 """Button presses, one handler a payload kind (routed by python-telegram-bot's `pattern`):
 More/Back, More from a source, Context, a source's Summary, the /start example, and 👍/👎
-votes."""
+votes.
+
+A More or vote press finds its question only in the chat where it was asked, or from the
+person who asked it (bot/memory.py); a vote is one per person and answer."""
 
 from __future__ import annotations
 
-import asyncio
 import functools
+import logging
 
 from telegram import CallbackQuery, Message
 from telegram.error import BadRequest
@@ -13,11 +16,15 @@ from telegram.error import BadRequest
 from bot import payloads as pl
 from bot import wording as w
 from bot.context import SourcebotContext
+from bot.feedback import FeedbackError, voter_key
 from bot.handlers.base import Outcome, on_button
 from bot.handlers.questions import reply_answer
 from bot.keyboards import answer_keyboard
+from bot.lanes import LaneBusyError
 from bot.render_html import render_answer, render_context, render_summary
 from bot.reply import cited_sources
+
+log = logging.getLogger("sourcebot.updates")
 
 
 @on_button(pl.More)
@@ -27,7 +34,9 @@ async def on_more(
     """Show the next (or previous) hits of a remembered question in the same message."""
     library = context.library
     state = context.state
-    remembered = state.questions.recall(payload.qid)
+    remembered = state.questions.recall(
+        payload.qid, chat_id=message.chat_id, user_id=query.from_user.id
+    )
     if remembered is None:
         await query.answer(w.STALE)
         return Outcome("button-stale")
@@ -39,7 +48,7 @@ async def on_more(
         context=remembered.context,
         source=payload.source,
     )
-    answer = await asyncio.to_thread(work)
+    answer = await state.lanes.answers.run(work)
     await query.answer()
     votes = state.settings.privacy.feedback and bool(answer.hits)
     several = len(library.sources) > 1
@@ -63,7 +72,9 @@ async def on_more_from_source(
     """Continue a remembered question within one source of its answer, in a new message."""
     library = context.library
     state = context.state
-    remembered = state.questions.recall(payload.qid)
+    remembered = state.questions.recall(
+        payload.qid, chat_id=message.chat_id, user_id=query.from_user.id
+    )
     if remembered is None:
         await query.answer(w.STALE)
         return Outcome("button-stale")
@@ -75,7 +86,7 @@ async def on_more_from_source(
         context=remembered.context,
         source=payload.source,
     )
-    answer = await asyncio.to_thread(work)
+    answer = await state.lanes.answers.run(work)
     if not answer.hits:
         await query.answer(w.NO_MORE_FROM.format(source=f"[{payload.source}]"))
         return Outcome("more-from", found=False)
@@ -118,7 +129,7 @@ async def on_source_summary(
         await query.answer(w.SOURCE_GONE)
         return Outcome("button-stale")
     await query.answer()
-    summary = await asyncio.to_thread(library.summarize, source)
+    summary = await context.state.lanes.answers.run(library.summarize, source)
     await message.reply_text(render_summary(summary))
     return Outcome("summary", found=bool(summary.sentences))
 
@@ -138,10 +149,19 @@ async def on_vote(
 ) -> Outcome:
     """Store a 👍/👎 vote on an answer (privacy.feedback on)."""
     state = context.state
-    remembered = state.questions.recall(payload.qid)
+    presser = query.from_user.id
+    remembered = state.questions.recall(payload.qid, chat_id=message.chat_id, user_id=presser)
     if remembered is None or state.feedback is None:
         await query.answer(w.STALE)
         return Outcome("button-stale")
-    await asyncio.to_thread(state.feedback.record, remembered.question, remembered.hits, payload.up)
+    voter = voter_key(payload.qid, presser)
+    try:
+        await state.lanes.io.run(
+            state.feedback.record, remembered.question, remembered.hits, payload.up, voter
+        )
+    except (LaneBusyError, FeedbackError) as exc:
+        log.warning("vote not stored: %s", exc)
+        await query.answer(w.VOTE_FAILED)
+        return Outcome("vote-failed")
     await query.answer(w.VOTE_UP if payload.up else w.VOTE_DOWN)
     return Outcome("vote")

@@ -3,10 +3,9 @@ commands the bot does not know and to messages that are not text."""
 
 from __future__ import annotations
 
-import asyncio
-
 from telegram import Message
 from telegram.constants import ChatType
+from telegram.ext import filters
 
 from bot import wording as w
 from bot.context import SourcebotContext
@@ -57,25 +56,32 @@ async def on_summary(message: Message, context: SourcebotContext) -> Outcome:
     if request.problem is not None:
         await message.reply_text(esc(w.summary_usage(w.TELEGRAM)))
         return Outcome("summary-usage")
-    summary = await asyncio.to_thread(library.summarize, request.source, request.topic)
+    summary = await context.state.lanes.answers.run(
+        library.summarize, request.source, request.topic
+    )
     talk = context.state.conversations
     await message.reply_text(render_summary(summary, talk.referenced(message.chat_id)))
     talk.note_cited(message.chat_id, dict.fromkeys(s.source for s in summary.sentences))
     return Outcome("summary", size=len(arg), found=bool(summary.sentences))
 
 
+class ForThisBot(filters.MessageFilter):
+    """Commands meant for this bot: /x@thisbot anywhere, and a bare /x in a private chat (a
+    bare unknown command in a group is probably another bot's)."""
+
+    def filter(self, message: Message) -> bool:
+        if not message.text:
+            return False
+        _, _, target = message.text.split()[0].partition("@")
+        if target:
+            return target.casefold() == (message.get_bot().username or "").casefold()
+        return message.chat.type == ChatType.PRIVATE
+
+
 @on_message
-async def on_unknown_command(message: Message, context: SourcebotContext) -> Outcome | None:
-    """Point to /help for a command this bot does not have (ignore other bots' commands)."""
-    if not message.text:
-        return None
-    command = message.text.split()[0]
-    _, _, target = command.partition("@")
-    username = (message.get_bot().username or "").casefold()
-    if target and target.casefold() != username:
-        return None  # meant for another bot
-    if message.chat.type != ChatType.PRIVATE and not target:
-        return None  # a bare unknown command in a group is probably for another bot
+async def on_unknown_command(message: Message, context: SourcebotContext) -> Outcome:
+    """Point to /help for a command this bot does not have (ForThisBot keeps other bots')."""
+    command = (message.text or "").split()[0]
     await message.reply_text(esc(w.UNKNOWN_COMMAND.format(command=command)))
     return Outcome("unknown-command")
 

@@ -1,5 +1,7 @@
 """The error handler: whatever a handler raised, the user hears something and the log has
-the update id (never a traceback for a timeout, which may have been carried out)."""
+the update id. Not for a Bot API call whose answer was lost (a timeout, a dropped
+connection: bot/transport.py), which may have been carried out: a "something went wrong"
+beside an answer that did arrive would be wrong, so that is only logged."""
 
 from __future__ import annotations
 
@@ -9,8 +11,10 @@ from telegram import Update
 from telegram.error import TimedOut
 
 from bot.context import NotReadyError, SourcebotContext
+from bot.lanes import LaneBusyError
 from bot.render_html import esc
-from bot.wording import FAILED, NOT_READY
+from bot.transport import DeliveryUnknownError
+from bot.wording import BUSY, FAILED, NOT_READY
 
 log = logging.getLogger("sourcebot.updates")
 
@@ -22,10 +26,14 @@ async def on_error(update: object, context: SourcebotContext) -> None:
     if isinstance(error, NotReadyError):
         reply = NOT_READY
         log.warning("update=%s before the sources were loaded", update_id)
-    elif isinstance(error, TimedOut):
-        # A timed-out call may still have been carried out (a slow server): the answer is
-        # probably on its way, so say nothing rather than "something went wrong" beside it.
-        log.warning("update=%s: a Bot API call timed out; not retried", update_id)
+    elif isinstance(error, LaneBusyError):
+        reply = BUSY
+        log.warning("update=%s: %s", update_id, error)
+    elif isinstance(error, DeliveryUnknownError | TimedOut):
+        # The call may still have been carried out (a slow server, an answer lost on the
+        # way): say nothing rather than "something went wrong" beside the answer. A pool
+        # timeout (TimedOut too) was not sent, but then the pool is too busy to say anything.
+        log.warning("update=%s: %s; not repeated", update_id, _short(error))
         return
     else:
         reply = FAILED
@@ -38,3 +46,13 @@ async def on_error(update: object, context: SourcebotContext) -> None:
                 await update.effective_message.reply_text(esc(reply))
         except Exception:  # the reply itself failed (network?): logging is all that is left
             log.warning("update=%s: could not tell the user about the failure", update_id)
+
+
+def _short(error: BaseException) -> str:
+    """Return a Bot API fault in a few words for the log."""
+    message = getattr(error, "message", None) or str(error)
+    if isinstance(error, TimedOut) and "Pool timeout" in message:
+        return "no free connection for the reply (not sent)"
+    if isinstance(error, TimedOut):
+        return f"a Bot API call timed out ({message})"
+    return f"a Bot API call may have gone through, its answer lost ({message})"

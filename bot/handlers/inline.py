@@ -3,8 +3,6 @@ query offers the sources."""
 
 from __future__ import annotations
 
-import asyncio
-
 from telegram import (
     InlineQuery,
     InlineQueryResultArticle,
@@ -16,7 +14,7 @@ from bot import wording as w
 from bot.citation import label
 from bot.context import SourcebotContext
 from bot.handlers.base import Outcome, on_inline
-from bot.render_html import render_answer, render_source_card, render_source_line
+from bot.render_html import plain, render_answer, render_source_card, render_source_line
 from retrieval import Answer
 
 INLINE_RESULTS = 5
@@ -36,13 +34,13 @@ async def on_inline_query(query: InlineQuery, context: SourcebotContext) -> Outc
             results.append(
                 InlineQueryResultArticle(
                     id=f"s{s.number}",
-                    title=f"{s.number}. {s.meta.title}"[:200],
+                    title=plain(f"{s.number}. {s.meta.title}")[:200],
                     description=render_source_line(s),
                     input_message_content=InputTextMessageContent(render_source_card(s)),
                 )
             )
     else:
-        answer = await asyncio.to_thread(library.answer, text, INLINE_RESULTS)
+        answer = await context.state.lanes.answers.run(library.answer, text, INLINE_RESULTS)
         found = answer.found
         for hit in answer.hits:
             single = Answer(answer.question, True, (hit,), answer.corrected_terms, answer.terms)
@@ -51,8 +49,8 @@ async def on_inline_query(query: InlineQuery, context: SourcebotContext) -> Outc
             results.append(
                 InlineQueryResultArticle(
                     id=f"h{hit.rank}",
-                    title=f"{cite.mark} {cite.text}".strip()[:200],
-                    description=hit.quote.text[:120],
+                    title=plain(f"{cite.mark} {cite.text}".strip())[:200],
+                    description=plain(hit.quote.text)[:120],
                     input_message_content=InputTextMessageContent(render_answer(single)),
                 )
             )

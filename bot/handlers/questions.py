@@ -37,14 +37,17 @@ def cited(answer: Answer) -> tuple[str, ...]:
     return tuple(f"{h.passage.source}#{h.passage.paragraph}" for h in answer.hits)
 
 
-async def with_typing(message: Message, delay_ms: int, work: Callable[..., T], *args: Any) -> T:
-    """Run work off the event loop; show "typing…" if it takes longer than delay_ms.
+async def with_typing(
+    message: Message, context: SourcebotContext, work: Callable[..., T], *args: Any
+) -> T:
+    """Run work in the answers lane; show "typing…" if it takes longer than typing_delay_ms.
 
     Telegram asks bots to send a chat action when a reply will take a noticeable time;
     most answers take milliseconds, and an action sent for those would only cost a
     round trip per question (and could arrive after the reply).
     """
-    task = asyncio.ensure_future(asyncio.to_thread(work, *args))
+    task = asyncio.ensure_future(context.state.lanes.answers.run(work, *args))
+    delay_ms = context.state.settings.telegram.typing_delay_ms
     if delay_ms > 0:
         done, _ = await asyncio.wait({task}, timeout=delay_ms / 1000)
         if done:
@@ -84,14 +87,17 @@ async def reply_answer(
     work = functools.partial(
         library.answer, question, context=carried(message, library, context, question)
     )
-    answer = await with_typing(message, state.settings.telegram.typing_delay_ms, work)
+    answer = await with_typing(message, context, work)
     privacy = state.settings.privacy
     state.stats.record(question, answer.found, keep_text=privacy.log_questions)
     votes = privacy.feedback and bool(answer.hits)
     several = len(library.sources) > 1 and bool(answer.hits)
     qid = None
     if answer.more or votes or several:
-        qid = state.questions.remember(question, cited(answer), answer.context)
+        asker = message.from_user.id if message.from_user else None
+        qid = state.questions.remember(
+            question, cited(answer), answer.context, chat_id=message.chat_id, user_id=asker
+        )
     page = len(answer.hits) or 1
     sent = await message.reply_text(
         render_answer(answer, talk.referenced(chat)),

@@ -27,11 +27,12 @@ from retrieval.text.frequency import large_wordlist, zipf
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _MIN_LENGTH = 4
 _CANDIDATES = 20  # closest words weighed by similarity before the frequency tie-break
+_MAX_LENGTH = 40  # no longer word is misspelled: nor is it worth a lookup (or a cache entry)
 
 
 def max_distance(word: str) -> int:
     """Return how many edits a word of this length may be corrected by."""
-    if len(word) < _MIN_LENGTH:
+    if not _MIN_LENGTH <= len(word) <= _MAX_LENGTH:
         return 0
     return 1 if len(word) <= 5 else 2
 

@@ -8,6 +8,7 @@ rebuild a copy of arrays plus tokenizing only the files that changed.
 
 from __future__ import annotations
 
+import sys
 from array import array
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,14 +23,20 @@ from retrieval.index.vocabulary import Vocabulary
 from retrieval.ingest.passages import passage_spans
 from retrieval.model import Source
 from retrieval.settings import RetrievalSettings
+from retrieval.text.bounded import BoundedCache
 from retrieval.text.langdetect import source_language, source_script, writes_in
 from retrieval.text.tokenize import Tokenizer
 
 COUNT_BATCH = 1 << 20  # piece codes gathered before they are counted (see term_counts)
+TITLE_CACHE_BYTES = 32 << 20  # title and heading term ids, reused by each of their passages
 # A chunk of documents (of one file) whose sampled documents all have one language: the
 # first SAMPLE_FIRST and every SAMPLE_EVERY-th after them.
 SAMPLE_FIRST = 8
 SAMPLE_EVERY = 32
+
+
+def _ids_size(key: str, ids: list[int]) -> int:
+    return sys.getsizeof(key) + sys.getsizeof(ids) + 32 * len(ids) + 100
 
 
 class IndexBuilder:
@@ -67,7 +74,7 @@ class IndexBuilder:
         self._fwd = array("i")
         self._fwd_tfs = array("i")
         self._fwd_offsets = array("q", [0])
-        self._cache_terms: dict[str, list[int]] = {}
+        self._cache_terms: BoundedCache[str, list[int]] = BoundedCache(TITLE_CACHE_BYTES, _ids_size)
         # Text -> term ids, with its caches; a worker shares one across its chunks.
         self._counter = counter or TermCounter(tokenizer, self.vocab)
         if self._counter.vocab is not self.vocab:
@@ -85,12 +92,10 @@ class IndexBuilder:
         if not text or weight <= 0:
             return []
         key = f"{language}\x00{weight}\x00{text}"
-        cached = self._cache_terms.get(key)
+        cached = self._cache_terms.data.get(key)
         if cached is None:
             cached = self._counter.ids(text, clean=False) * weight
-            if len(self._cache_terms) > 100_000:
-                self._cache_terms.clear()
-            self._cache_terms[key] = cached
+            self._cache_terms.put(key, cached)
         return cached
 
     def _section_id(self, section: str | None) -> int:

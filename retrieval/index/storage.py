@@ -1,11 +1,15 @@
 """Save an index to a folder and load it back memory-mapped, without reading the sources.
 
 Layout: `<dir>/CURRENT` names the live version folder `<dir>/v<N>/`, which holds
-`manifest.json` (format, settings fingerprint, the files the sources came from, and the
-sources' strings as columns: file names, titles, authors ...), `terms.json` (vocabulary
-and surface forms), and numpy arrays for the sources' rows (`src_*.npy`), the tables, the
-forward index and the engine. A new version is written beside the old one and CURRENT is replaced
-atomically, so a reader never sees half an index; old versions are then removed.
+`manifest.json` (format, settings fingerprint, the files the sources came from, and each
+index file's size and checksum), `terms.json` (vocabulary and surface forms),
+`sources.json` (the sources' strings as columns: file names, titles, authors ...), and
+numpy arrays for the sources' rows (`src_*.npy`), the tables, the forward index and the
+engine. A version is never changed once written: a new one is made beside it (a folder no
+other build can claim), its files made read-only, and CURRENT is replaced atomically, so a
+reader never sees half an index; older finished versions are then removed (a process
+still mapping one keeps its files). A load checks every file against the manifest before
+mapping any (retrieval/index/integrity.py).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Sequence
 from dataclasses import fields, is_dataclass
 from pathlib import Path
@@ -25,6 +30,7 @@ import numpy as np
 
 from retrieval.errors import IndexLoadError
 from retrieval.index.engines import SparseEngine
+from retrieval.index.integrity import seal, verify
 from retrieval.index.parts import Forward, IndexParts, make_engine
 from retrieval.index.records import SOURCE_INT_COLUMNS, SourceTable
 from retrieval.index.search import SearchIndex
@@ -33,8 +39,11 @@ from retrieval.index.vocabulary import Vocabulary
 from retrieval.settings import RetrievalSettings
 from retrieval.text.tokenize import Tokenizer
 
-FORMAT = 5  # 4: each source's language (its terms depend on it); 5: sources as columns
+# 4: each source's language (its terms depend on it); 5: each file's size and CRC-32;
+# 6: sources as columns (src_*.npy and sources.json, not one JSON object each)
+FORMAT = 6
 CURRENT = "CURRENT"
+UNFINISHED_SECONDS = 24 * 3600  # a version folder with no manifest this old is a dead build
 _ARRAYS = {
     "par_offsets": ("paragraphs", "offsets"),
     "par_source": ("paragraphs", "source"),
@@ -124,19 +133,27 @@ class Tables(Protocol):
 
 
 def new_version(folder: Path) -> Path:
-    """Return a new, empty version folder under folder (not live until save_index)."""
+    """Return a new, empty version folder under folder (not live until save_index).
+
+    The folder is claimed with an exclusive mkdir, so two builds never share one, and no
+    existing folder is ever emptied.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    old = current_version(folder)
-    number = int(old.name[1:]) + 1 if old is not None and old.name[1:].isdigit() else 1
-    target = folder / f"v{number}"
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir()
-    return target
+    numbers = [int(p.name[1:]) for p in folder.glob("v*") if p.name[1:].isdigit()]
+    number = max(numbers, default=0) + 1
+    while True:
+        target = folder / f"v{number}"
+        try:
+            target.mkdir()
+        except FileExistsError:
+            number += 1
+            continue
+        return target
 
 
-def write_tables(tables: Tables, target: Path) -> None:
-    """Write the paragraph text, the row tables and the forward index into a version folder.
+def write_tables(tables: Tables, target: Path) -> dict[str, dict[str, Any]]:
+    """Write the paragraph text, the row tables and the forward index into a version folder;
+    return their checksums (for the manifest).
 
     The engine is not needed for these, so a build writes them while it makes the engine.
     """
@@ -148,6 +165,7 @@ def write_tables(tables: Tables, target: Path) -> None:
         np.asarray(text, dtype=np.uint8).tofile(target / "par_text.bin")
     for name, (group, attr) in _ARRAYS.items():
         np.save(target / f"{name}.npy", np.asarray(getattr(getattr(tables, group), attr)))
+    return seal(target, ["par_text.bin", *(f"{name}.npy" for name in _ARRAYS)])
 
 
 def save_index(
@@ -156,50 +174,72 @@ def save_index(
     files: dict[str, dict[str, Any]] | None = None,
     *,
     version: Path | None = None,
+    tables: dict[str, dict[str, Any]] | None = None,
 ) -> Path:
     """Write the index as a new version under folder and make it the live one.
 
     `version`: a folder from new_version that write_tables already filled with this
-    index's tables; only the engine, vocabulary and manifest are left to write.
+    index's tables (`tables`: the checksums it returned); only the engine, vocabulary and
+    manifest are left to write.
     """
     target = version
     if target is None:
         target = new_version(folder)
-        write_tables(index.parts, target)
+        tables = write_tables(index.parts, target)
+    elif tables is None:
+        tables = seal(target, ["par_text.bin", *(f"{name}.npy" for name in _ARRAYS)])
     parts = index.parts
     engine = parts.engine
     source_arrays, source_strings = parts.records.columns()
     for name, values in source_arrays.items():
         np.save(target / f"src_{name}.npy", values)
+    (target / "sources.json").write_text(json.dumps(source_strings, ensure_ascii=False), "utf-8")
+    written = ["terms.json", "sources.json", *(f"src_{name}.npy" for name in source_arrays)]
     if isinstance(engine, SparseEngine):
         np.save(target / "eng_indptr.npy", engine.indptr)
         np.save(target / "eng_docs.npy", engine.doc_ids)
         np.save(target / "eng_weights.npy", engine.weights)
+        written += ["eng_indptr.npy", "eng_docs.npy", "eng_weights.npy"]
     (target / "terms.json").write_text(
         json.dumps(
             {"terms": parts.vocab.terms, "surface": parts.vocab.surface}, ensure_ascii=False
         ),
         encoding="utf-8",
     )
+    checksums = {**tables, **seal(target, written)}
     manifest = {
         "format": FORMAT,
+        "checksums": checksums,
         "fingerprint": fingerprint(index.retrieval_settings),
         "engine": engine.name,
         "sections": list(parts.paragraphs.sections),
         "warnings": list(index.warnings),
         "files": files or {},
-        "source_columns": source_strings,
     }
     (target / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False), encoding="utf-8"
     )
-    tmp = folder / f"{CURRENT}.tmp"
+    tmp = folder / f"{CURRENT}.{os.getpid()}.tmp"
     tmp.write_text(target.name, encoding="utf-8")
     os.replace(tmp, folder / CURRENT)
-    for stale in folder.glob("v*"):
-        if stale.is_dir() and stale != target:
-            shutil.rmtree(stale, ignore_errors=True)
+    _remove_old_versions(folder, target)
     return target
+
+
+def _remove_old_versions(folder: Path, live: Path) -> None:
+    """Remove finished versions but the live one, and builds that died long ago; a build
+    still writing its version (no manifest yet) is left alone."""
+    now = time.time()
+    for old in folder.glob("v*"):
+        if not old.is_dir() or old == live:
+            continue
+        try:
+            finished = (old / "manifest.json").exists()
+            dead = now - old.stat().st_mtime > UNFINISHED_SECONDS
+        except OSError:
+            continue
+        if finished or dead:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:
@@ -231,6 +271,7 @@ def load_index(folder: Path, settings: RetrievalSettings) -> SearchIndex:
             f"the index in {folder} was built with other settings (the config changed since): "
             f"run `sourcebot index --index-dir {folder}` again"
         )
+    verify(version, manifest.get("checksums"))  # before a byte is memory-mapped
     try:
         return _load(version, manifest, settings)
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -244,7 +285,8 @@ def _load(version: Path, manifest: dict[str, Any], settings: RetrievalSettings) 
         name: np.load(version / f"src_{name}.npy", mmap_mode="r")
         for name in (*SOURCE_INT_COLUMNS, "titled")
     }
-    records = SourceTable.from_columns(source_arrays, manifest["source_columns"])
+    strings = json.loads((version / "sources.json").read_text(encoding="utf-8"))
+    records = SourceTable.from_columns(source_arrays, strings)
     words = json.loads((version / "terms.json").read_text(encoding="utf-8"))
     terms: list[str] = words["terms"]
     vocab = Vocabulary(terms, {t: i for i, t in enumerate(terms)}, words["surface"])

@@ -25,6 +25,7 @@ from retrieval.text.tokenize import Tokenizer
 STOP = -1  # a piece or raw token with no index term (stopwords, lone punctuation)
 FIRST_MULTI = -2  # pieces with several terms are coded -2, -3, ...: see TermCounter._multi
 PIECE_LIMIT = 2_000_000  # pieces remembered before trim() starts afresh (bounds memory)
+PIECE_CHARS = 64_000_000  # nor more characters of them than this (a dump of long "words")
 
 IntArray = npt.NDArray[np.int32]
 # Punctuation that never belongs to a token at a word's edge. Inside a piece that is
@@ -46,6 +47,7 @@ class TermCounter:
         self._pieces: dict[str, int] = {}
         self._lookup = self._pieces.__getitem__  # a plain dict's: twice as fast as a subclass's
         self._multi: list[tuple[int, ...]] = []  # code FIRST_MULTI - i -> term ids _multi[i]
+        self._chars = 0  # characters of the pieces and raw tokens remembered, all languages
         self.use(tokenizer.language)
 
     def use(self, language: str | None) -> None:
@@ -65,6 +67,7 @@ class TermCounter:
             term = self.tokenizer.term(raw)
             tid = self.vocab.add(term, raw) if term else STOP
             self._raw_ids[raw] = tid
+            self._chars += len(raw)
         return tid
 
     def ids(self, text: str, *, clean: bool = True) -> list[int]:
@@ -98,6 +101,7 @@ class TermCounter:
             for piece in dict.fromkeys(pieces):
                 if piece not in self._pieces:
                     self._pieces[piece] = self._code(piece)
+                    self._chars += len(piece)
             stream.extend(map(self._lookup, pieces))
 
     def count_rows(
@@ -135,11 +139,12 @@ class TermCounter:
         return terms, tfs, lengths
 
     def trim(self) -> None:
-        """Start the piece cache afresh if it grew past PIECE_LIMIT.
+        """Start the piece cache afresh if it grew past PIECE_LIMIT pieces or PIECE_CHARS.
 
         Only between batches: codes of several-term pieces are valid until then.
         """
-        if sum(len(pieces) for _, pieces in self._caches.values()) > PIECE_LIMIT:
+        pieces_held = sum(len(pieces) for _, pieces in self._caches.values())
+        if pieces_held > PIECE_LIMIT or self._chars > PIECE_CHARS:
             self.clear()
 
     def clear(self) -> None:
@@ -148,3 +153,4 @@ class TermCounter:
             raw_ids.clear()
             pieces.clear()
         self._multi.clear()
+        self._chars = 0

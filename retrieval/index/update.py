@@ -7,7 +7,8 @@ changed files are read, cleaned and tokenized; removed files are dropped. A .jso
 that only grew (its old bytes are the start of the new ones: lines appended to a dump)
 keeps its old rows, and only the new lines are read. The BM25
 weights depend on the whole corpus, so the engine is always rebuilt from the forward
-index, which is array work, not text work.
+index, which is array work, not text work. A file that vanishes while the build runs is
+left out with a warning (as if removed), not the end of the build.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from retrieval.errors import IndexLoadError
+from retrieval.errors import IndexLoadError, SourceError
 from retrieval.index.builder import IndexBuilder
 from retrieval.index.parallel import (
     Job,
@@ -47,6 +48,7 @@ from retrieval.ingest.documents import cleaned, file_sources
 from retrieval.ingest.files import SourceFile, find_source_files
 from retrieval.ingest.folders import with_folder_repeats
 from retrieval.ingest.formats.jsonl import JsonlTally, line_chunks
+from retrieval.ingest.formats.raw import Identity, open_checked
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.model import Source
 from retrieval.settings import RetrievalSettings
@@ -66,20 +68,22 @@ class IndexReport:
     seconds: float
 
 
-def _sha256(path: Path) -> str:
-    return _digests(path)[0]
+def _sha256(path: Path, identity: Identity | None = None) -> str:
+    return _digests(path, identity)[0]
 
 
 Prefix = tuple[str, int, bytes]  # sha256 of a file's first bytes, their newlines, last byte
 
 
-def _digests(path: Path, prefix: int | None = None) -> tuple[str, Prefix | None]:
+def _digests(
+    path: Path, identity: Identity | None, prefix: int | None = None
+) -> tuple[str, Prefix | None]:
     """Return a file's sha256 and, in the same pass, that of its first `prefix` bytes with
     their newlines and last byte (None when no prefix is asked or the file is shorter)."""
     digest, newlines, last = hashlib.sha256(), 0, b""
     head: Prefix | None = None
     left = -1 if prefix is None else prefix
-    with path.open("rb") as handle:
+    with open_checked(path, identity) as handle:  # never blocks on a pipe swapped in
         while chunk := handle.read(1 << 20 if left <= 0 else min(left, 1 << 20)):
             digest.update(chunk)
             if left > 0:
@@ -93,6 +97,20 @@ def _digests(path: Path, prefix: int | None = None) -> tuple[str, Prefix | None]
 def _stamp(path: Path) -> dict[str, Any]:
     stat = path.stat()
     return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # gone since it was found: reading it will say so
+
+
+def _vanished(policy: SourcePolicy, path: Path, exc: OSError | SourceError) -> None:
+    if isinstance(exc, SourceError):
+        policy.skip(f"{exc}; left out")
+    else:
+        policy.skip(f"{path}: it vanished during the build ({exc.strerror or exc}); left out")
 
 
 PARALLEL_MIN_BYTES = 32 << 20  # below this, starting worker processes costs more than it saves
@@ -140,7 +158,10 @@ def add_jsonl(
     origin = str(file.path.resolve())
     tally = JsonlTally(file.path, policy, known_ids)
     max_bytes = settings.sources.max_file_mb << 20
-    for chunk in line_chunks(file.path, max_bytes, start=start, first_line=first_line):
+    chunks = line_chunks(
+        file.path, max_bytes, start=start, first_line=first_line, identity=file.identity
+    )
+    for chunk in chunks:
         job = Job(origin, lines=chunk, name=file.name)
         parsed = parse_lines(job, settings, tally.seen)
         tally.accept(parsed)
@@ -161,7 +182,8 @@ def _jobs(
             yield step
         elif step.file.path.suffix.lower() == ".jsonl":
             with policy.guard():
-                for chunk in line_chunks(step.file.path, max_bytes):
+                chunks = line_chunks(step.file.path, max_bytes, identity=step.file.identity)
+                for chunk in chunks:
                     yield Job(origin, lines=chunk, name=step.file.name)
                 yield JsonlDone(origin)
         else:
@@ -177,7 +199,7 @@ def fill(
     progress: Progress | None = None,
 ) -> None:
     """Add every step's sources to the builder, in order; warnings go to the policy."""
-    to_read = sum(s.file.path.stat().st_size for s in steps if s.keep is None)
+    to_read = sum(_size(s.file.path) for s in steps if s.keep is None)
     workers = worker_count()
     if workers > 1 and to_read >= PARALLEL_MIN_BYTES:
         adder = ParallelAdder(
@@ -339,21 +361,25 @@ def _update(
     with ThreadPoolExecutor(1, thread_name_prefix="sha256") as hasher:
         for file in files:
             origin = str(file.path.resolve())
-            stamp = _stamp(file.path)
             before = old_files.get(origin)
-            # A page copy is cleaned with the lines it shares with its folder: when those
-            # change (a file added beside it), it is read again.
-            stamp["repeats"] = file.repeats_digest
-            unchanged = before is not None and all(before.get(k) == v for k, v in stamp.items())
-            sha = before.get("sha256") if unchanged and before else None
-            tail = None
-            if before is not None and not unchanged:
-                grown = _append_only(file, before, stamp, by_origin.get(origin), old)
-                sha, head = _digests(file.path, grown)
-                unchanged = (
-                    sha == before.get("sha256") and before.get("repeats") == stamp["repeats"]
-                )
-                tail = None if unchanged or grown is None else _tail(before, head)
+            try:
+                stamp = _stamp(file.path)
+                # A page copy is cleaned with the lines it shares with its folder: when those
+                # change (a file added beside it), it is read again.
+                stamp["repeats"] = file.repeats_digest
+                unchanged = before is not None and all(before.get(k) == v for k, v in stamp.items())
+                sha = before.get("sha256") if unchanged and before else None
+                tail = None
+                if before is not None and not unchanged:
+                    grown = _append_only(file, before, stamp, by_origin.get(origin), old)
+                    sha, head = _digests(file.path, file.identity, grown)
+                    unchanged = (
+                        sha == before.get("sha256") and before.get("repeats") == stamp["repeats"]
+                    )
+                    tail = None if unchanged or grown is None else _tail(before, head)
+            except (OSError, SourceError) as exc:
+                _vanished(policy, file.path, exc)
+                continue
             if unchanged and origin in by_origin:
                 steps.append(Step(file, by_origin[origin]))
                 kept.append(file.name)
@@ -364,10 +390,13 @@ def _update(
                 steps.append(Step(file))
                 (changed if before is not None else added).append(file.name)
             seen[origin] = stamp
-            hashes[origin] = sha or hasher.submit(_sha256, file.path)
+            hashes[origin] = sha or hasher.submit(_sha256, file.path, file.identity)
         fill(builder, steps, settings, policy, old.parts if old else None, progress)
         for origin, sha_or_future in hashes.items():
-            done = sha_or_future if isinstance(sha_or_future, str) else sha_or_future.result()
+            try:
+                done = sha_or_future if isinstance(sha_or_future, str) else sha_or_future.result()
+            except (OSError, SourceError):
+                done = ""  # gone or swapped: no hash, so the next build reads it again
             seen[origin]["sha256"] = done
     removed = sorted(Path(o).name for o in old_files if o not in seen and o in by_origin)
     if not builder.records:
@@ -378,9 +407,9 @@ def _update(
     with ThreadPoolExecutor(1, thread_name_prefix="write-tables") as pool:
         tables = pool.submit(write_tables, builder.columns(), version)
         parts: IndexParts = builder.finish()
-        tables.result()
+        sums = tables.result()
     built = SearchIndex(parts, tokenizer, settings, policy.warnings)
-    save_index(built, folder, seen, version=version)
+    save_index(built, folder, seen, version=version, tables=sums)
     return IndexReport(
         index=reopen(built, version),
         added=added,

@@ -124,8 +124,11 @@ def file_sources(
     first_number: int = 1,
 ) -> Iterator[Source]:
     """Yield the cleaned sources of one file, numbered from first_number; a file that cannot
-    be read is skipped with a warning or raised, as the policy says."""
+    be read (or is no longer the file that was found: SourceFile.identity) is skipped with
+    a warning or raised, as the policy says."""
     with policy.guard():
         max_bytes = settings.max_file_mb << 20
-        documents = read_documents(file.path, file.name, policy, max_bytes=max_bytes)
+        documents = read_documents(
+            file.path, file.name, policy, max_bytes=max_bytes, identity=file.identity
+        )
         yield from cleaned(documents, settings, rules, policy, first_number, file.repeats)

@@ -5,6 +5,12 @@ SourcePolicy (`sources.on_error`) says. Finding the files is where
 hostile folders are met: links to folders are not followed (they may loop), links to files
 outside the folder are not read, nor pipes and devices, names that are not UTF-8, or files
 over `sources.max_file_mb`, all before a byte of them is read.
+
+A file is opened to be checked (without blocking, so a pipe cannot hang the build): what
+was opened must be a regular file inside the folder (its real path, from /proc where there
+is one), whatever links lead to it. Its identity (device, inode) goes with it, and the
+reader opens it once more and checks it is still that file (formats/raw.py), so a folder
+writer who swaps a checked file or link for a link to `.env` gets it skipped, not read.
 """
 
 from __future__ import annotations
@@ -17,18 +23,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.errors import SourceError
+from retrieval.ingest.formats.raw import OPEN_FLAGS, Identity
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.settings import SourceSettings
 
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One file to read, the name its sources are cited by, and the lines it shares with
-    the other page copies of its folder (folders.py)."""
+    """One file to read, the name its sources are cited by, the lines it shares with the
+    other page copies of its folder (folders.py), and the file it was when found."""
 
     name: str
     path: Path
     repeats: frozenset[str] = frozenset()
+    identity: Identity | None = None
 
     @property
     def repeats_digest(self) -> str:
@@ -53,8 +61,8 @@ def find_source_files(
         if path.is_dir():
             found += _walk(path, wanted, settings, policy)
         elif path.is_file() or path.is_symlink():
-            if _usable(path, path.name, None, settings, policy):
-                found.append(SourceFile(path.name, path))
+            if (identity := _usable(path, path.name, None, settings, policy)) is not None:
+                found.append(SourceFile(path.name, path, identity=identity))
         elif paths:
             raise SourceError(f"{path} does not exist: give source files or folders")
         else:
@@ -96,43 +104,78 @@ def _walk(
             if path.suffix.lower() not in wanted:
                 continue
             relative = path.relative_to(folder).as_posix()
-            if _usable(path, relative, root, settings, policy):
-                found.append(SourceFile(relative, path))
+            if (identity := _usable(path, relative, root, settings, policy)) is not None:
+                found.append(SourceFile(relative, path, identity=identity))
     return sorted(found, key=lambda f: f.path)
 
 
 def _usable(
     path: Path, name: str, root: Path | None, settings: SourceSettings, policy: SourcePolicy
-) -> bool:
-    """Say whether a found file may be read; warn (or raise) naming it when it may not."""
+) -> Identity | None:
+    """Return the identity of a found file that may be read; None (after a warning naming
+    it, or a SourceError) when it may not."""
     if _shown(name) != name:
         # Not UTF-8 on disk: the name could be neither cited nor saved.
-        return policy.skip(f"{_shown(path)}: the file name is not UTF-8; rename it")
+        return _skip(policy, f"{_shown(path)}: the file name is not UTF-8; rename it")
+    outside = (
+        f"{_shown(path)} is a link to a file outside the source folder {root}: not read; "
+        "copy the file into the folder if it is meant to be a source"
+    )
     if root is not None and path.is_symlink():
         try:
             target = path.resolve(strict=True)
         except (OSError, RuntimeError):  # RuntimeError: a loop of links (Python < 3.13)
-            return policy.skip(
-                f"{path} is a link to a missing file or a loop of links: remove or fix it"
+            return _skip(
+                policy,
+                f"{_shown(path)} is a link to a missing file or a loop of links: remove or fix it",
             )
         if not target.is_relative_to(root):
-            return policy.skip(
-                f"{path} is a link to a file outside the source folder {root}: not read; "
-                "copy the file into the folder if it is meant to be a source"
-            )
+            return _skip(policy, outside)
     try:
         info = path.stat()
     except OSError as exc:
-        return policy.skip(f"cannot read {path}: {exc.strerror or exc}")
+        return _skip(policy, f"cannot read {_shown(path)}: {exc.strerror or exc}")
     if not stat.S_ISREG(info.st_mode):
-        return policy.skip(f"{path} is not a regular file (a pipe, socket or device): remove it")
+        return _skip(
+            policy, f"{_shown(path)} is not a regular file (a pipe, socket or device): remove it"
+        )
+    try:
+        fd = os.open(path, OPEN_FLAGS)
+    except OSError as exc:
+        return _skip(policy, f"cannot read {_shown(path)}: {exc.strerror or exc}")
+    try:
+        info = os.fstat(fd)  # what was opened, whatever changed since the checks above
+        if not stat.S_ISREG(info.st_mode):
+            return _skip(
+                policy,
+                f"{_shown(path)} is not a regular file (a pipe, socket or device): remove it",
+            )
+        if root is not None and not _real_path(fd, path).is_relative_to(root):
+            return _skip(policy, outside)
+    finally:
+        os.close(fd)
     limit = settings.max_file_mb << 20
     if info.st_size > limit and path.suffix.lower() != ".jsonl":  # .jsonl: limit per line
-        return policy.skip(
-            f"{path} is {info.st_size / (1 << 20):,.0f} MB, over sources.max_file_mb "
-            f"({settings.max_file_mb} MB): split it into smaller files, or raise the limit"
+        return _skip(
+            policy,
+            f"{_shown(path)} is {info.st_size / (1 << 20):,.0f} MB, over sources.max_file_mb "
+            f"({settings.max_file_mb} MB): split it into smaller files, or raise the limit",
         )
-    return True
+    return (info.st_dev, info.st_ino)
+
+
+def _skip(policy: SourcePolicy, problem: str) -> Identity | None:
+    """Skip (or raise, when strict) a found file that may not be read; return None."""
+    policy.skip(problem)
+    return None
+
+
+def _real_path(fd: int, path: Path) -> Path:
+    """Return where an open file really is: /proc's link for it, or else path resolved."""
+    try:
+        return Path(os.readlink(f"/proc/self/fd/{fd}"))
+    except OSError:  # no /proc (macOS, BSD): resolving the path is the best there is
+        return path.resolve()
 
 
 def _shown(path: Path | str) -> str:

@@ -46,7 +46,7 @@ def with_folder_repeats(files: Sequence[SourceFile], settings: SourceSettings) -
         if suffix not in PAGE_SUFFIXES:
             continue
         try:
-            text = read_text(file.path, settings.max_file_mb << 20)
+            text = read_text(file.path, settings.max_file_mb << 20, file.identity)
         except SourceError:
             continue  # reading it for real says what is wrong
         texts.setdefault(file.path.parent, []).append(

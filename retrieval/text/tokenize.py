@@ -27,6 +27,7 @@ import Stemmer
 from retrieval.languages import LANGUAGES, word_language
 from retrieval.settings import TokenizerSettings
 from retrieval.text import segment
+from retrieval.text.bounded import BoundedCache
 from retrieval.text.normalize import before_casefold, normalizer
 from retrieval.text.stopwords import for_language
 
@@ -71,7 +72,8 @@ def _invisible_class() -> str:
 # Zero-width and other format characters would split or hide words.
 _INVISIBLE_RE = re.compile(f"[{_invisible_class()}]+")
 _ASCII_INVISIBLE = bytes(c for c in range(128) if _INVISIBLE_RE.match(chr(c)))
-_CACHE_LIMIT = 1_000_000
+_CACHE_BYTES = 32 << 20  # about 200,000 words; questions bring words the sources never had
+_CACHED_CHARS = 64  # a longer token is no word anyone repeats: not worth remembering
 
 
 class _Analysis(NamedTuple):
@@ -137,7 +139,8 @@ class Tokenizer:
     _family: dict[str | None, Tokenizer] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self._cache: dict[str, str] = {}
+        self._memo: BoundedCache[str, str] = BoundedCache(_CACHE_BYTES)
+        self._cache = self._memo.data  # read directly: the hot path is a plain dict's get
         self._local = threading.local()
         self._before_casefold = before_casefold(self.language)
         self._family.setdefault(self.language, self)
@@ -166,7 +169,8 @@ class Tokenizer:
             stemmers = self._local.stemmers = {}
         stemmer = stemmers.get(algorithm)
         if stemmer is None:
-            stemmer = stemmers[algorithm] = Stemmer.Stemmer(algorithm)
+            # No cache of PyStemmer's own (10,000 words, of any length): ours is bounded.
+            stemmer = stemmers[algorithm] = Stemmer.Stemmer(algorithm, 0)
         return stemmer
 
     def _analysis(self, language: str | None) -> _Analysis:
@@ -199,9 +203,8 @@ class Tokenizer:
             return cached
         word = self.surface(raw)
         result = self._analyse(word) if word else ""
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[raw] = result
+        if len(raw) <= _CACHED_CHARS:
+            self._memo.put(raw, result)
         return result
 
     def surface(self, raw: str) -> str:

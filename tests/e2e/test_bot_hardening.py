@@ -60,18 +60,13 @@ def _answers(standin: BotApiStandin, chat_id: int) -> list[str]:
 
 @pytest.mark.parametrize(
     "fault",
-    [
-        HttpErrorFault(500),
-        HttpErrorFault(502),
-        DropConnectionFault(),
-        MalformedJsonFault(),
-        RetryAfterFault(1),
-    ],
-    ids=["500", "502", "dropped", "malformed-json", "429"],
+    [HttpErrorFault(500), HttpErrorFault(502), RetryAfterFault(1)],
+    ids=["500", "502", "429"],
 )
 async def test_send_faults_answer_exactly_once(
     settings: Settings, library: Library, fault: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
+    # The Bot API's own error answers (and 429) say the call was not carried out: repeated.
     async with running_bot(settings, library) as (standin, _):
         standin.fail_next("sendMessage", fault, times=2)
         started = time.monotonic()
@@ -123,10 +118,10 @@ async def test_polling_faults_recover_and_log_once(
     assert len(answers) == 2 and "Crimea" in answers[0] and "sanctions" in answers[1]
     messages = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     kinds = [m for m in messages if "Bot API fault" in m]
-    assert 1 <= len(kinds) <= 3  # one line a streak, not one per failed poll (9 here)
+    assert 1 <= len(kinds) <= 3, kinds  # one line a streak, not one per failed poll (9 here)
     assert any("recovered" in m for m in messages)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert any("delivered twice" in r.getMessage() for r in caplog.records)
+    # (The update delivered again is dropped by polling, which passes on only new updates.)
 
 
 async def test_flooding_user_is_slowed_and_others_still_answered(
@@ -246,10 +241,9 @@ async def test_votes_are_recorded_and_summarised(
         answer = standin.messages(DEFAULT_USER_ID)[-1]
         votes = [d for d in answer.callback_data() if d.startswith("v:")]
         assert [d[-1] for d in votes] == ["1", "0"]
-        await standin.send_callback(votes[1], message=answer)
-        await standin.send_callback(votes[1], message=answer)
-        await standin.send_callback(votes[0], message=answer)
-        thanks = await standin.wait_for("answerCallbackQuery", count=3)
+        for count, vote in enumerate((votes[1], votes[1]), start=1):  # one person, one vote
+            await standin.send_callback(vote, message=answer)
+            thanks = await standin.wait_for("answerCallbackQuery", count=count)
         assert all("Thanks" in str(t.params.get("text")) for t in thanks)
     config = write_config(
         tmp_path,
@@ -261,9 +255,9 @@ async def test_votes_are_recorded_and_summarised(
     )
     assert main(["feedback", "--json", "--config", str(config)]) == 0
     summary = json.loads(capsys.readouterr().out)
-    assert (summary["up"], summary["down"]) == (1, 2)
-    assert summary["passages_down"][0] == {"passage": "000_db2147d2a0a50ea2.txt#12", "votes": 2}
-    assert summary["questions_down"] == [{"question": QUESTION, "votes": 2}]
+    assert (summary["up"], summary["down"], summary["skipped"]) == (0, 1, 0)
+    assert summary["passages_down"][0] == {"passage": "000_db2147d2a0a50ea2.txt#12", "votes": 1}
+    assert summary["questions_down"] == [{"question": QUESTION, "votes": 1}]
     assert main(["feedback", "--config", str(config)]) == 0
     assert "000_db2147d2a0a50ea2.txt#12" in capsys.readouterr().out
     # Without feedback on, answers carry no vote buttons.

@@ -25,8 +25,10 @@ from tests.support.standin import (
     DropConnectionFault,
     DuplicateUpdateFault,
     HttpErrorFault,
+    LostAnswerFault,
     MalformedJsonFault,
     RetryAfterFault,
+    TrickleFault,
     UploadedFile,
 )
 from tests.support.telegram_html import (
@@ -495,6 +497,40 @@ async def test_dropped_connection_and_delay(
     [late] = await standin.wait_for("sendMessage", lambda r: r.ok, timeout=2)
     assert late.params["text"] == "late"
     assert [m.text for m in standin.messages(CHAT)] == ["late"]
+
+
+@pytest.mark.parametrize(
+    ("how", "error"),
+    [("reset", httpx.RemoteProtocolError), ("truncated", httpx.RemoteProtocolError)],
+)
+async def test_answer_lost_after_the_call_took_effect(
+    standin: BotApiStandin, client: httpx.AsyncClient, how: Any, error: type[Exception]
+) -> None:
+    await standin.send_text("hi")
+    standin.fail_next("sendMessage", LostAnswerFault(how))
+    with pytest.raises(error):
+        await call(client, "sendMessage", chat_id=CHAT, text="sent anyway")
+    # Unlike a dropped connection, the message was sent before the answer was lost.
+    assert [m.text for m in standin.messages(CHAT)] == ["sent anyway"]
+
+
+async def test_proxy_502_after_the_call_took_effect(
+    standin: BotApiStandin, client: httpx.AsyncClient
+) -> None:
+    await standin.send_text("hi")
+    standin.fail_next("sendMessage", LostAnswerFault("502"))
+    answer = await call(client, "sendMessage", chat_id=CHAT, text="sent anyway")
+    assert answer.status_code == 502 and answer.headers["content-type"].startswith("text/html")
+    assert [m.text for m in standin.messages(CHAT)] == ["sent anyway"]
+
+
+async def test_trickled_answer_arrives_a_byte_at_a_time(
+    standin: BotApiStandin, client: httpx.AsyncClient
+) -> None:
+    standin.fail_next("getMe", TrickleFault(seconds=0.6, every=0.2))
+    started = time.monotonic()
+    assert (await call(client, "getMe")).json()["ok"] is True
+    assert time.monotonic() - started >= 0.6
 
 
 async def test_duplicate_update_is_delivered_again(

@@ -12,10 +12,9 @@ the share of the answers' characters that is citation (tests/support/citation_sh
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from dataclasses import dataclass
 
-from bot.config import LimitSettings, load_settings
+from bot.config import load_settings
 from retrieval.answer.library import Library
 from tests.support.botrun import running_bot
 from tests.support.citation_share import Share, citation_share
@@ -137,10 +136,6 @@ def _button(message: SentMessage, prefix: str, label: str = "") -> tuple[str, st
 async def transcript() -> Transcript:
     """Return the transcript and the answers in it."""
     settings = load_settings(ROOT / "config" / "bot.yaml")
-    # The exchange is one user's 25 updates in a few seconds, and the flood limit counts
-    # every update (commands and button presses too, until issue 13's point 7 lands with
-    # the hardening work): the transcript shows the conversation, so the limit is off.
-    settings = dataclasses.replace(settings, limits=LimitSettings(questions_per_minute=0))
     library = Library.load(settings.retrieval)
     async with running_bot(settings, library) as (standin, _):
         talk = _Exchange(standin)

@@ -18,7 +18,7 @@ from retrieval.ingest.formats.html import read_html
 from retrieval.ingest.formats.jsonl import read_jsonl
 from retrieval.ingest.formats.pdf import read_pdf
 from retrieval.ingest.formats.plain import read_plain
-from retrieval.ingest.formats.raw import MAX_BYTES, RawDocument
+from retrieval.ingest.formats.raw import MAX_BYTES, Identity, RawDocument
 from retrieval.ingest.policy import SourcePolicy
 
 __all__ = ["SUPPORTED", "RawDocument", "read_documents"]
@@ -27,12 +27,18 @@ SUPPORTED: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf", ".jsonl")
 
 
 def read_documents(
-    path: Path, name: str, policy: SourcePolicy, *, max_bytes: int = MAX_BYTES
+    path: Path,
+    name: str,
+    policy: SourcePolicy,
+    *,
+    max_bytes: int = MAX_BYTES,
+    identity: Identity | None = None,
 ) -> Iterator[RawDocument]:
     """Return the documents in one file, read lazily; SourceError when it has no reader.
 
     A file read whole may hold at most max_bytes; a .jsonl file any number of lines of at
-    most max_bytes each.
+    most max_bytes each. identity: the file as it was found; another file at the path (a
+    link swapped in) is a SourceError.
     """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
@@ -41,15 +47,17 @@ def read_documents(
             f"{path}: sourcebot cannot read {kind}; supported: {', '.join(SUPPORTED)}"
         )
     if suffix == ".jsonl":
-        return read_jsonl(path, name, policy, max_bytes)
-    return _one(path, name, policy, max_bytes)
+        return read_jsonl(path, name, policy, max_bytes, identity)
+    return _one(path, name, policy, max_bytes, identity)
 
 
-def _one(path: Path, name: str, policy: SourcePolicy, max_bytes: int) -> Iterator[RawDocument]:
+def _one(
+    path: Path, name: str, policy: SourcePolicy, max_bytes: int, identity: Identity | None
+) -> Iterator[RawDocument]:
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
-        yield read_html(path, name, max_bytes)
+        yield read_html(path, name, max_bytes, identity)
     elif suffix == ".pdf":
-        yield read_pdf(path, name, policy, max_bytes)
+        yield read_pdf(path, name, policy, max_bytes, identity)
     else:
-        yield read_plain(path, name, policy, max_bytes)
+        yield read_plain(path, name, policy, max_bytes, identity)

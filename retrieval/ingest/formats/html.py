@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from retrieval.errors import SourceError
-from retrieval.ingest.formats.raw import RawDocument, is_binary, nonblank, read_bytes
+from retrieval.ingest.formats.raw import Identity, RawDocument, is_binary, nonblank, read_bytes
 from retrieval.settings import MetaOverride
 
 # Block elements of trafilatura's XML output; anything else inside a block is inline.
@@ -35,9 +35,11 @@ class _XmlElement(Protocol):
     def iter(self, tag: str) -> Iterator[_XmlElement]: ...
 
 
-def read_html(path: Path, name: str, max_bytes: int) -> RawDocument:
+def read_html(
+    path: Path, name: str, max_bytes: int, identity: Identity | None = None
+) -> RawDocument:
     """Return the article of an HTML page; SourceError when the page holds none."""
-    data = read_bytes(path, max_bytes)
+    data = read_bytes(path, max_bytes, identity)
     if is_binary(data):
         raise SourceError(f"{path} is binary data, not an HTML page: remove it or rename it")
     import trafilatura  # here, not at the top: a quarter second every worker would pay

@@ -19,7 +19,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 from retrieval.errors import SourceError
-from retrieval.ingest.formats.raw import SNIFF_BYTES, SURROGATE, RawDocument, is_binary, nonblank
+from retrieval.ingest.formats.raw import (
+    SNIFF_BYTES,
+    SURROGATE,
+    Identity,
+    RawDocument,
+    is_binary,
+    nonblank,
+    open_checked,
+)
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.settings import MetaOverride
 
@@ -53,12 +61,18 @@ class ParsedChunk:
 
 
 def line_chunks(
-    path: Path, max_bytes: int, *, start: int = 0, first_line: int = 1
+    path: Path,
+    max_bytes: int,
+    *,
+    start: int = 0,
+    first_line: int = 1,
+    identity: Identity | None = None,
 ) -> Iterator[LineChunk]:
-    """Yield a JSONL file's lines, CHUNK_BYTES at a time; SourceError when it is binary or
-    cannot be read. From byte `start` (line `first_line`) on, when given."""
+    """Yield a JSONL file's lines, CHUNK_BYTES at a time; SourceError when it is binary,
+    cannot be read or is not the file found (identity). From byte `start` (line
+    `first_line`) on, when given."""
     try:
-        with path.open("rb") as handle:
+        with open_checked(path, identity) as handle:
             if is_binary(handle.read(SNIFF_BYTES)):
                 raise SourceError(
                     f"{path} is binary data, not JSON Lines: remove it, or give it the "
@@ -168,6 +182,7 @@ def read_jsonl(
     name: str,
     policy: SourcePolicy,
     max_bytes: int,
+    identity: Identity | None = None,
     *,
     start: int = 0,
     first_line: int = 1,
@@ -176,9 +191,17 @@ def read_jsonl(
     """Yield the documents of a JSONL file, lazily; SourceError when it holds none.
 
     From byte `start` (line `first_line`) on, when given, no id of `known_ids` taken again.
+    identity: the file as it was found (another file at the path is an error).
     """
     tally = JsonlTally(path, policy, known_ids)
-    for chunk in line_chunks(path, max_bytes, start=start, first_line=first_line):
+    chunks = line_chunks(
+        path,
+        max_bytes,
+        start=start,
+        first_line=first_line,
+        identity=identity,
+    )
+    for chunk in chunks:
         parsed = parse_chunk(chunk, path, name, max_bytes, strict=policy.strict, known=tally.seen)
         tally.accept(parsed)
         yield from parsed.documents

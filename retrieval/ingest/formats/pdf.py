@@ -1,15 +1,18 @@
 """PDF sources: the text layer in reading order, page by page, with the page each paragraph
-starts on (pdf_layout.py); title and author from the document info (pypdf, which also says
-whether a password locks the file)."""
+starts on (pdf_layout.py), within page, content and CPU budgets (pdf_budget.py); title and
+author from the document info (pypdf, which also says whether a password locks the file).
+The file is opened once, checked (raw.open_checked), and both libraries read that handle."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
+from typing import BinaryIO
 
 from retrieval.errors import SourceError
 from retrieval.ingest.formats.pdf_layout import drop_page_furniture, page_text, read_pages
-from retrieval.ingest.formats.raw import RawDocument, nonblank, too_big
+from retrieval.ingest.formats.raw import Identity, RawDocument, nonblank, open_checked, too_big
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.settings import MetaOverride
 
@@ -20,15 +23,24 @@ _JUNK_PDF_TITLE = re.compile(
 )
 
 
-def read_pdf(path: Path, name: str, policy: SourcePolicy, max_bytes: int) -> RawDocument:
+def read_pdf(
+    path: Path, name: str, policy: SourcePolicy, max_bytes: int, identity: Identity | None = None
+) -> RawDocument:
     """Return a PDF's text by page; SourceError for an encrypted, damaged or image-only file."""
+    with open_checked(path, identity) as handle:
+        return _read_pdf(handle, path, name, policy, max_bytes)
+
+
+def _read_pdf(
+    handle: BinaryIO, path: Path, name: str, policy: SourcePolicy, max_bytes: int
+) -> RawDocument:
     from pypdf import PasswordType, PdfReader  # here: imports take a tenth of a second
 
     try:
-        size = path.stat().st_size
+        size = os.fstat(handle.fileno()).st_size
         if size > max_bytes:
             raise too_big(path, size, max_bytes)
-        reader = PdfReader(path)
+        reader = PdfReader(handle)
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
             raise SourceError(
                 f"{path} is encrypted with a password: save a copy without a password "
@@ -37,7 +49,8 @@ def read_pdf(path: Path, name: str, policy: SourcePolicy, max_bytes: int) -> Raw
         info = reader.metadata
         title = nonblank(info.title) if info is not None else None
         author = nonblank(info.author) if info is not None else None
-        page_lines = read_pages(path, policy)
+        # Pages within the budgets of pdf_budget.py, read from the file that was checked.
+        page_lines = read_pages(handle, path, policy, size, len(reader.pages))
     except SourceError:
         raise
     except OSError as exc:

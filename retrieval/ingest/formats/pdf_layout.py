@@ -9,9 +9,10 @@ height and font size; running headers and footers (a line near the top or bottom
 that comes back on half the pages or more, its numbers aside) and page numbers are
 dropped; a paragraph ends at extra space, at a change of font size, or at a short last
 line after a full stop; a paragraph carried on into the next column, or the next page,
-stays whole, and a word hyphenated at a line end is joined. pdfminer's and pypdf's
-loggers are quieted: a damaged font is not the user's business; a page that cannot be
-read is (a warning naming it).
+stays whole, and a word hyphenated at a line end is joined. Pages are taken within the
+budgets of pdf_budget.py (pages, content, CPU time). pdfminer's and pypdf's loggers are
+quieted: a damaged font is not the user's business; a page that cannot be read is (a
+warning naming it).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from collections import Counter
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
+from retrieval.ingest.formats.pdf_budget import CharCount, PageTooLargeError, within_budget
 from retrieval.ingest.pages import LINE_END, unhyphenate
 from retrieval.ingest.policy import SourcePolicy
 
@@ -53,9 +55,12 @@ class PageLines(NamedTuple):
     height: float
 
 
-def read_pages(path: Path, policy: SourcePolicy) -> list[PageLines]:
-    """Return every page's lines in reading order; a page that cannot be read is skipped
-    with a warning (on_error "skip") or a SourceError."""
+def read_pages(
+    handle: BinaryIO, path: Path, policy: SourcePolicy, file_size: int, total: int
+) -> list[PageLines]:
+    """Return the lines of the pages within the budgets (pdf_budget.py), in reading order,
+    from an open PDF (`total` pages); a page that cannot be read is skipped with a warning
+    (on_error "skip") or a SourceError, and so are the pages past a budget."""
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LAParams
     from pdfminer.pdfdocument import PDFDocument
@@ -64,22 +69,33 @@ def read_pages(path: Path, policy: SourcePolicy) -> list[PageLines]:
     from pdfminer.pdfparser import PDFParser
 
     pages: list[PageLines] = []
-    with path.open("rb") as handle:
-        document = PDFDocument(PDFParser(handle))
-        resources = PDFResourceManager(caching=True)
-        device = PDFPageAggregator(resources, laparams=LAParams())
-        interpreter = PDFPageInterpreter(resources, device)
-        for number, page in enumerate(PDFPage.create_pages(document), start=1):
-            try:
-                interpreter.process_page(page)
-                layout = device.get_result()
-            except Exception as exc:  # one broken page should not cost the whole document
-                problem = (
-                    f"{path}, page {number}: cannot extract its text ({type(exc).__name__}: {exc})"
-                )
-                policy.skip_part(problem, "page")
-                continue
-            pages.append(PageLines(number, list(_layout_lines(layout)), float(layout.height)))
+    document = PDFDocument(PDFParser(handle))
+    resources = PDFResourceManager(caching=True)
+    chars = CharCount()
+
+    class CountingAggregator(PDFPageAggregator):
+        def render_char(self, *args: Any, **kwargs: Any) -> float:
+            chars.add()
+            return float(super().render_char(*args, **kwargs))
+
+    device = CountingAggregator(resources, laparams=LAParams())
+    interpreter = PDFPageInterpreter(resources, device)
+    found = PDFPage.create_pages(document)
+    for number, page in enumerate(within_budget(found, total, path, file_size, policy), start=1):
+        chars.start_page()
+        try:
+            interpreter.process_page(page)
+            layout = device.get_result()
+        except PageTooLargeError as exc:
+            policy.skip_part(f"{path}, page {number}: not read: {exc}", "page")
+            continue
+        except Exception as exc:  # one broken page should not cost the whole document
+            problem = (
+                f"{path}, page {number}: cannot extract its text ({type(exc).__name__}: {exc})"
+            )
+            policy.skip_part(problem, "page")
+            continue
+        pages.append(PageLines(number, list(_layout_lines(layout)), float(layout.height)))
     return pages
 
 

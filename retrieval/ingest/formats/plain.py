@@ -8,13 +8,21 @@ from pathlib import Path
 from retrieval.errors import SourceError
 from retrieval.ingest.formats.decoding import Decoded, decode
 from retrieval.ingest.formats.markdown import markdown_text
-from retrieval.ingest.formats.raw import MAX_BYTES, RawDocument, is_binary, read_bytes
+from retrieval.ingest.formats.raw import (
+    MAX_BYTES,
+    Identity,
+    RawDocument,
+    is_binary,
+    read_bytes,
+)
 from retrieval.ingest.policy import SourcePolicy
 
 
-def read_decoded(path: Path, max_bytes: int = MAX_BYTES) -> Decoded:
+def read_decoded(
+    path: Path, max_bytes: int = MAX_BYTES, identity: Identity | None = None
+) -> Decoded:
     """Return a file's text and the encoding it was read in; SourceError when it has none."""
-    data = read_bytes(path, max_bytes)
+    data = read_bytes(path, max_bytes, identity)
     if is_binary(data):
         raise SourceError(
             f"{path} is binary data, not text: remove it, or give it the extension of "
@@ -28,14 +36,16 @@ def read_decoded(path: Path, max_bytes: int = MAX_BYTES) -> Decoded:
     return decoded
 
 
-def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
+def read_text(path: Path, max_bytes: int = MAX_BYTES, identity: Identity | None = None) -> str:
     """Return a file's text (decoding.py); SourceError says which file and why not."""
-    return read_decoded(path, max_bytes).text
+    return read_decoded(path, max_bytes, identity).text
 
 
-def read_plain(path: Path, name: str, policy: SourcePolicy, max_bytes: int) -> RawDocument:
+def read_plain(
+    path: Path, name: str, policy: SourcePolicy, max_bytes: int, identity: Identity | None = None
+) -> RawDocument:
     """Return a text file as one unpaged document; Markdown syntax is read for .md."""
-    decoded = read_decoded(path, max_bytes)
+    decoded = read_decoded(path, max_bytes, identity)
     if decoded.encoding != "utf-8":
         policy.warn(f"{path} is not UTF-8: read as {decoded.encoding}")
     text = markdown_text(decoded.text) if path.suffix.lower() == ".md" else decoded.text

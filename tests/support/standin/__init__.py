@@ -20,8 +20,10 @@ from tests.support.standin.faults import (
     DuplicateUpdateFault,
     Fault,
     HttpErrorFault,
+    LostAnswerFault,
     MalformedJsonFault,
     RetryAfterFault,
+    TrickleFault,
 )
 from tests.support.standin.records import (
     DEFAULT_TOKEN,
@@ -42,8 +44,10 @@ __all__ = [
     "DuplicateUpdateFault",
     "Fault",
     "HttpErrorFault",
+    "LostAnswerFault",
     "MalformedJsonFault",
     "RetryAfterFault",
     "SentMessage",
+    "TrickleFault",
     "UploadedFile",
 ]

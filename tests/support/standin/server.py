@@ -27,8 +27,12 @@ from tests.support.standin.faults import (
     DuplicateUpdateFault,
     Fault,
     HttpErrorFault,
+    LostAnswerFault,
     MalformedJsonFault,
     RetryAfterFault,
+    TrickleFault,
+    lose_answer,
+    trickle,
 )
 from tests.support.standin.records import (
     BUTTON_ACTIONS,
@@ -192,6 +196,10 @@ class BotApiStandin(StandinState):
             return await self._answer_error(method, params, started, invalid, fault)
         payload = {"ok": True, "result": result}
         await self._record(ApiRequest(method, params, started, 200, payload, fault))
+        if isinstance(fault, LostAnswerFault):
+            return await lose_answer(request, fault, payload)
+        if isinstance(fault, TrickleFault):
+            return await trickle(request, fault, payload)
         return json_body(200, payload)
 
     async def _answer_error(

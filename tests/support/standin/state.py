@@ -178,13 +178,16 @@ class StandinState:
         reply_to_message_id: int | None = None,
         username: str | None = "tester",
         quote: str | None = None,
+        sender_chat: JSONDict | None = None,
     ) -> int:
         """Queue a text message from a user; return its update_id.
 
         Without explicit entities, a leading /command gets a bot_command entity and @names get
         mention entities, as Telegram clients do. `quote` is the part of the replied message
         the user selected to quote (Telegram's TextQuote): it must stand in that message's
-        text, and the message carries it with its position (in UTF-16 units).
+        text, and the message carries it with its position (in UTF-16 units). sender_chat: the
+        message is sent on behalf of a chat (an anonymous group admin: user_id 1087968824, the
+        group as sender_chat).
         """
         content: JSONDict = {"text": text}
         found = auto_entities(text) if entities is None else entities
@@ -192,6 +195,8 @@ class StandinState:
             content["entities"] = found
         if quote is not None and reply_to_message_id is None:
             raise ValueError("a quote needs reply_to_message_id: it quotes the replied message")
+        if sender_chat is not None:
+            content["sender_chat"] = sender_chat
         return await self._user_message(
             content,
             chat_id=chat_id,
@@ -335,6 +340,15 @@ class StandinState:
         return await self._user_message(
             content, chat_id=chat_id, user_id=user_id, chat_type=chat_type, username=username
         )
+
+    async def send_update(self, kind: str, payload: JSONDict) -> int:
+        """Queue an update of any kind as given, e.g. "message_reaction", "chat_member",
+        "channel_post" or "my_chat_member"; return its update_id. A chat in the payload is
+        registered, so the bot can send to it."""
+        chat = payload.get("chat")
+        if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+            self._chats.setdefault(chat["id"], dict(chat))
+        return await self._enqueue(kind, copy.deepcopy(payload))
 
     async def send_edited_text(
         self, text: str, *, chat_id: int, message_id: int, entities: list[JSONDict] | None = None

@@ -29,3 +29,23 @@ def test_an_id_from_another_run_is_unknown() -> None:
     before, after = QuestionMemory(), QuestionMemory()
     qid = before.remember("asked before a restart")
     assert after.recall(qid) is None
+
+
+def test_ids_are_unguessable() -> None:
+    memory = QuestionMemory()
+    first, second = memory.remember("a"), memory.remember("b")
+    assert len(first) >= 12 and first[:4] != second[:4]  # no shared prefix, no counter
+
+
+def test_a_question_is_recalled_only_in_its_chat_or_by_its_asker() -> None:
+    memory = QuestionMemory()
+    qid = memory.remember("mine", chat_id=-100, user_id=7)
+    assert memory.recall(qid, chat_id=-100, user_id=8) is not None  # a group member
+    assert memory.recall(qid, chat_id=7, user_id=7) is not None  # the asker, elsewhere
+    assert memory.recall(qid, chat_id=8, user_id=8) is None  # someone else, elsewhere
+
+
+def test_a_long_question_is_kept_to_what_an_answer_reads() -> None:
+    memory = QuestionMemory()
+    recalled = memory.recall(memory.remember("word " * 10_000))
+    assert recalled is not None and len(recalled.question) == 2000

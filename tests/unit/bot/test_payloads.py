@@ -58,6 +58,9 @@ def test_the_wire_format_is_stable() -> None:
     [
         *(None, "", "m", "m:", "m:q", "m:q:x", "m:q:1:x", "m:q:1:2:3", "f:q:1", "f:q:a:1"),
         *("c:1", "c:a:b", "s:", "x:1:2", "v:q:2", "z:1"),
+        # forged numbers: too deep, negative, signed, with separators or non-ASCII digits
+        *("m:q:1000000000", "m:q:61", "m:q:-3", "m:q:+3", "c:1_000:2", "s:٣", "m:q q:1"),
+        *("f:q:1:61", "f:q:-1:3"),
     ],
 )
 def test_foreign_or_broken_data_decodes_to_none(data: str | None) -> None:

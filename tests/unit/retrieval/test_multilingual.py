@@ -93,15 +93,15 @@ def test_languages_survive_save_and_load(mixed: RetrievalSettings, tmp_path: Pat
 
 
 def test_index_of_the_previous_format_is_refused(mixed: RetrievalSettings, tmp_path: Path) -> None:
-    # Format 3 held no languages (its terms were made without them), format 4 its sources
-    # as one JSON object each: either must be rebuilt.
+    # Format 3 held no languages (its terms were made without them), formats 4 and 5 their
+    # sources as one JSON object each: any of them must be rebuilt.
     folder = tmp_path / "idx"
     update_index(mixed, folder)
     version = current_version(folder)
     assert version is not None
     manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
-    manifest["format"] = 4
-    del manifest["source_columns"]
+    manifest["format"] = 5
+    manifest["sources"] = [{"file": "a.txt", "title": "A"}]
     (version / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(IndexLoadError, match="sourcebot index"):
         load_index(folder, mixed)
