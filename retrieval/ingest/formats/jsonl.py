@@ -36,6 +36,9 @@ MAX_LINE_WARNINGS = 20  # then one count of the rest: a broken dump is not 10^6 
 
 
 CHUNK_BYTES = 4 << 20  # lines read, parsed and cleaned together (a worker's job)
+# A reader that only streams documents holds a chunk, its documents and the next chunk:
+# smaller chunks keep that to about a megabyte (how they are cut changes no document).
+STREAM_CHUNK_BYTES = 256 << 10
 
 
 class _BadLineError(Exception):
@@ -67,10 +70,12 @@ def line_chunks(
     start: int = 0,
     first_line: int = 1,
     identity: Identity | None = None,
+    chunk_bytes: int | None = None,
 ) -> Iterator[LineChunk]:
-    """Yield a JSONL file's lines, CHUNK_BYTES at a time; SourceError when it is binary,
-    cannot be read or is not the file found (identity). From byte `start` (line
-    `first_line`) on, when given."""
+    """Yield a JSONL file's lines, chunk_bytes (default CHUNK_BYTES) at a time; SourceError
+    when it is binary, cannot be read or is not the file found (identity). From byte
+    `start` (line `first_line`) on, when given."""
+    limit = CHUNK_BYTES if chunk_bytes is None else chunk_bytes
     try:
         with open_checked(path, identity) as handle:
             if is_binary(handle.read(SNIFF_BYTES)):
@@ -84,7 +89,7 @@ def line_chunks(
             for line in _jsonl_lines(handle, max_bytes):
                 lines.append(line)
                 size += len(line) if line is not None else max_bytes
-                if size >= CHUNK_BYTES:
+                if size >= limit:
                     yield LineChunk(number, tuple(lines))
                     number += len(lines)
                     lines, size = [], 0
@@ -200,10 +205,15 @@ def read_jsonl(
         start=start,
         first_line=first_line,
         identity=identity,
+        chunk_bytes=STREAM_CHUNK_BYTES,
     )
     for chunk in chunks:
-        parsed = parse_chunk(chunk, path, name, max_bytes, strict=policy.strict, known=tally.seen)
-        tally.accept(parsed)
+        parsed = parse_chunk(chunk, path, name, max_bytes, known=tally.seen)
+        if parsed.bad and policy.strict:  # the lines before the first bad one still load
+            first_bad = parsed.bad[0][0]
+            pairs = zip(parsed.documents, parsed.lines, strict=True)
+            yield from (doc for doc, line in pairs if line < first_bad)
+        tally.accept(parsed)  # strict: SourceError at the first bad line
         yield from parsed.documents
     tally.finish()
 
