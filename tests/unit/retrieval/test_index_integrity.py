@@ -44,7 +44,9 @@ def _writable(path: Path) -> None:
     path.chmod(stat.S_IRUSR | stat.S_IWUSR)
 
 
-@pytest.mark.parametrize("name", ["par_text.bin", "eng_docs.npy", "terms.json"])
+@pytest.mark.parametrize(
+    "name", ["par_text.bin", "eng_docs.npy", "terms.json", "src_passages.npy", "sources.json"]
+)
 def test_a_file_cut_short_is_named_before_anything_is_mapped(
     saved: tuple[RetrievalSettings, Path], name: str
 ) -> None:
@@ -84,6 +86,19 @@ def test_files_copied_over_from_another_index_are_refused(
     # `sourcebot index` rebuilds it, and the rebuilt index answers from its own sources.
     rebuilt = Library(update_index(config, version.parent).index, config)
     assert rebuilt.answer("Alpha harbour copper").found
+
+
+def test_a_source_column_with_other_contents_is_named(
+    saved: tuple[RetrievalSettings, Path],
+) -> None:
+    # The sources' strings are a file of their own, checked like the arrays.
+    config, version = saved
+    path = version / "sources.json"
+    text = path.read_text(encoding="utf-8")
+    _writable(path)
+    path.write_text(text.replace("0.txt", "9.txt"), encoding="utf-8")
+    with pytest.raises(IndexLoadError, match=r"sources\.json has other contents"):
+        load_index(version.parent, config)
 
 
 def test_written_files_are_read_only(saved: tuple[RetrievalSettings, Path]) -> None:
