@@ -68,6 +68,7 @@ class BotData:
         self.gate = Gate(settings)
         talk = settings.conversation
         self.conversations = Conversations(talk.expire_minutes, talk.max_chats)
+        self.questions = QuestionMemory(talk.max_questions)
 
     async def reload(self) -> Library:
         """Rebuild the library off the event loop and swap it in when it is ready.
