@@ -116,6 +116,7 @@ class Answerer:
             lambda word: scale.weight(zipf(word, language)),
             tokenizer,
             frames=frames,
+            general=lambda word: zipf(word, language),
         )
 
     def support(self, passage: Passage, query: Query) -> float:
