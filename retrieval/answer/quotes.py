@@ -4,11 +4,11 @@ A window of sentences scores the share of the question's weight whose distinct t
 contains, plus `KIND_BONUS` when it holds what the question asks for (a number for "how
 many", a date for "when", a name for "who", see answer_type.py) in a word the question
 does not use; a longer window wins only when it scores more, so quotes stay short. A
-window that only echoes the question (a tenth or more of its words are the question's) is extended
-to the next sentence that brings something new, and a window that lacks what the
-question asks for reaches to the next sentence that holds it (else is extended as a window
-that echoes): the answer is often the sentence after the one that restates the question. The matched words are marked by
-character span for the renderers to highlight.
+window that echoes the question (a tenth or more of its words are the question's) is
+extended to the next sentence that brings something new, and a window that lacks what
+the question asks for reaches to the next sentence that holds it (else it is extended as
+a window that echoes): the answer is often the sentence after the one that restates the
+question. The matched words are marked by character span for the renderers to highlight.
 """
 
 from __future__ import annotations
