@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast chat lint bench loadtest longrun clean
+.PHONY: run test test-fast chat lint bench loadtest longrun eval-languages clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ test-fast: $(STAMP)
 # The scale benchmark: 1,000,000 synthetic passages, sourcebot beside its peers.
 bench: $(STAMP)
 	$(BIN)/sourcebot bench --passages 1000000
+
+# Answer quality per language on the shared XQuAD dev set, beside bm25s and rank-bm25.
+XQUAD ?= ../../shared/data/xquad-dev
+eval-languages: $(STAMP)
+	$(BIN)/python -m retrieval.evaluate.multilingual $(XQUAD)
 
 # 50 users asking at once through the real bot and the local Bot API stand-in.
 loadtest: $(STAMP)
