@@ -1,7 +1,7 @@
 """Turn a raw article into clean, numbered paragraphs with sections.
 
 Applies the config rules (lines and blocks dropped, the article's end), splits blocks
-into lines where they are lists and joins hard-wrapped ones (retrieval/ingest/boilerplate.py),
+into lines where they are lists and joins hard-wrapped ones (retrieval/ingest/page_lines.py),
 keeps the lines the line model reads as article text, takes the title, byline and date
 from above the article (retrieval/ingest/metadata.py), turns short heading lines into the section
 of the paragraphs below them, and drops repeated paragraphs and pull-quotes or captions
@@ -15,20 +15,20 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from retrieval.ingest.boilerplate import (
-    PageLine,
-    article_mask,
-    is_list_item,
-    is_prose,
-    line_key,
-    page_lines,
-)
+from retrieval.ingest.boilerplate import article_mask
 from retrieval.ingest.metadata import (
     Header,
     byline_author,
     find_header,
     is_date_line,
     reads_as_heading,
+)
+from retrieval.ingest.page_lines import (
+    PageLine,
+    is_list_item,
+    is_prose,
+    line_key,
+    page_lines,
 )
 from retrieval.settings import CleaningRules
 from retrieval.text.repeats import repeat_key

@@ -24,7 +24,8 @@ _YEAR = r"(?:1[89]|20)\d\d"
 _DATE = re.compile(
     rf"\b{_YEAR}-\d\d?-\d\d?\b"  # 2019-11-18
     rf"|\b\d\d?[./]\d\d?[./](?:{_YEAR}|\d\d)\b"  # 18.11.2019, 11/18/19
-    rf"|\b\d\d?(?:st|nd|rd|th)?\.?\s+[^\W\d_]{{3,}}\.?,?\s+{_YEAR}\b"  # 18 November 2019
+    # 18 November 2019; 22 de outubro de 2010 (Portuguese, Spanish: "de", "del")
+    rf"|\b\d\d?(?:st|nd|rd|th)?\.?\s+(?:del?\s+)?[^\W\d_]{{3,}}\.?,?\s+(?:del?\s+)?{_YEAR}\b"
     rf"|\b[^\W\d_]{{3,}}\.?\s+\d\d?(?:st|nd|rd|th)?,?\s+{_YEAR}\b"  # Nov. 18, 2019
     rf"|{_YEAR}\s*[年년]\s*\d\d?\s*[月월]\s*\d\d?\s*[日일]?"  # 2019年11月18日, 2019년 11월 18일
 )
@@ -101,6 +102,28 @@ def is_name(text: str, single_word: bool = False) -> bool:
             ):
                 return False
     return True
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_DIGITS = re.compile(r"\d+")
+DATED_CHARS = 120  # a date line or byline is short: longer lines are not looked at
+
+
+def date_form(text: str) -> str | None:
+    """Return the form of a date line or byline, None for any other line.
+
+    The form is the printed date with its digits and words masked ("A #, #"), "+time" when a
+    time stands in the line, or "by" for a byline without a date: the same for the header of
+    every comment in a thread ("joe says: November 19, 2019 at 6:44 am"), different for the
+    article's own date line above it ("November 19, 2019").
+    """
+    if len(text) > DATED_CHARS:
+        return None
+    if is_date_line(text):
+        found = _DATE.search(text)
+        masked = _LETTERS.sub("A", _DIGITS.sub("#", found.group(0))) if found else ""
+        return masked + ("+time" if _TIME.search(text) else "")
+    return "by" if byline_author(text) else None
 
 
 def byline_author(text: str) -> str | None:
