@@ -33,7 +33,8 @@ _TIME = re.compile(r"\b\d\d?:\d\d\b")
 # What stands before an author's name, in the languages sourcebot's users write most.
 _BY = re.compile(
     r"^(?:(?:written|posted|reported|text|story|words)\s+)?"
-    r"(?:by|von|por|par|di|door|av|af|przez|от|автор|texto|text|текст)\b\s*:?\s*",
+    r"(?:by|von|por|par|di|door|av|af|przez|от|автор|texto|text|текст"
+    r"|author|autor|auteur|autore|autrice)\b\s*:?\s*",
     re.IGNORECASE,
 )
 _SEPARATORS = re.compile(r"\s+[|•·—–/]\s+|\s+-\s+|\s{2,}")
@@ -193,6 +194,9 @@ class Header:
 
 
 HEADER_LINES = 40  # how far above the article a headline is looked for
+ANCHOR_LINES = 4  # a headline stands this close above its byline or date line
+ANCHOR_BONUS = 2.0
+REPEAT_BONUS = 0.5  # a headline often stands twice (breadcrumb or deck, and heading)
 
 
 def find_header(
@@ -216,6 +220,8 @@ def find_header(
             date = printed
             used.add(i)
     opening = _content_words(" ".join(body))
+    # The header's byline or date: the headline stands just above it.
+    anchor = min(used) if used else None
     best: tuple[float, int] | None = None
     seen = Counter(lines[i].casefold() for i in range(first, start))
     for i in range(first, start):
@@ -226,13 +232,14 @@ def find_header(
         shared = len(mine & opening)
         if shared == 0 and start - i > 3:
             continue
-        # A headline shares several words with the article it heads, is seldom very short,
-        # often stands twice (breadcrumb and heading), and stands near the article.
+        # A headline shares words with the article it heads, is seldom very short, stands
+        # just above its byline or date line, and often stands twice (breadcrumb and
+        # heading). Weights chosen on web-dev's text copies, alike on both halves (README).
         score = (
-            shared * (1 + shared / max(1, len(mine)))
-            + min(words(text), 6) / 6
-            + 0.5 * (seen[text.casefold()] > 1)
-            + 0.5 * (1 - (start - i) / HEADER_LINES)
+            0.5 * shared * (1 + shared / max(1, len(mine)))
+            + 2 * min(words(text), 6) / 6
+            + REPEAT_BONUS * (seen[text.casefold()] > 1)
+            + ANCHOR_BONUS * (anchor is not None and 0 < anchor - i <= ANCHOR_LINES)
         )
         if best is None or score >= best[0]:
             best = (score, i)

@@ -247,10 +247,24 @@ def test_the_headline_is_the_line_that_shares_the_article_s_words() -> None:
     assert clean_document(text, RULES).title == "Sea wall approved after years of floods"
 
 
+def test_the_headline_stands_above_its_byline_not_among_related_links() -> None:
+    # A teaser of a related story nearer the article shares more of its words.
+    text = page(
+        ["Skip to content", *MENU],
+        ["Sea wall approved"],
+        ["By Jane Marlow"],
+        ["More on:", "Floods", "Ferry service cut for the winter after the floods"],
+        *[[t] for t in ARTICLE],
+        FOOTER,
+    )
+    assert clean_document(text, RULES).title == "Sea wall approved"
+
+
 @pytest.mark.parametrize(
     ("line", "author"),
     [
         ("By Jane Marlow", "Jane Marlow"),
+        ("Author: Jane Marlow", "Jane Marlow"),
         ("by Bryan DeArdo", "Bryan DeArdo"),
         ("November 12, 2018 | BY: Beachbody", "Beachbody"),
         ("By JAKE SHERMAN and ANNA PALMER", "JAKE SHERMAN and ANNA PALMER"),
