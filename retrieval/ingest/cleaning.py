@@ -292,13 +292,16 @@ class _Page:
 
 
 def _article_start(page: _Page) -> int:
-    """Return the index of the article's first line of text: kept, and no heading,
-    date or byline."""
+    """Return the index of the article's first line of text: kept, and no heading, date,
+    byline or line that the next one repeats."""
     rules = page.rules
     for i, line in enumerate(page.lines):
         if not page.keep[i] or page.marked[i] is not None:
             continue
         text = page.texts[i]
+        following = page.texts[i + 1] if i + 1 < len(page.texts) else ""
+        if len(text) <= 300 and following.casefold() == text.casefold():
+            continue  # a headline standing twice (heading and breadcrumb, or deck)
         if (
             line.bullet
             or len(text) > 300

@@ -247,6 +247,14 @@ def test_the_headline_is_the_line_that_shares_the_article_s_words() -> None:
     assert clean_document(text, RULES).title == "Sea wall approved after years of floods"
 
 
+def test_a_kept_line_that_the_next_repeats_is_the_headline_not_a_paragraph() -> None:
+    headline = "Does the sea wall cost more than the floods?"
+    text = page(["Skip to content", *MENU], [f"4. {headline}", headline], *[[t] for t in ARTICLE])
+    doc = clean_document(text, RULES)
+    assert doc.title == headline
+    assert all(headline not in t for _, t in doc.paragraphs)
+
+
 def test_the_headline_stands_above_its_byline_not_among_related_links() -> None:
     # A teaser of a related story nearer the article shares more of its words.
     text = page(
