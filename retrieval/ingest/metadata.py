@@ -196,6 +196,7 @@ class Header:
 HEADER_LINES = 40  # how far above the article a headline is looked for
 ANCHOR_LINES = 4  # a headline stands this close above its byline or date line
 ANCHOR_BONUS = 2.0
+DECK_PENALTY = 2.0  # a title-shaped line right below one that shares the article's words
 REPEAT_BONUS = 0.5  # a headline often stands twice (breadcrumb or deck, and heading)
 
 
@@ -224,22 +225,26 @@ def find_header(
     anchor = min(used) if used else None
     best: tuple[float, int] | None = None
     seen = Counter(lines[i].casefold() for i in range(first, start))
+    headed = False  # the line before shares the article's words: this one may be its deck
     for i in range(first, start):
         text = lines[i]
-        if i in used or not _title_shaped(text, title_max_words):
-            continue
-        mine = _content_words(text)
+        shaped = i not in used and _title_shaped(text, title_max_words)
+        mine = _content_words(text) if shaped else set()
         shared = len(mine & opening)
-        if shared == 0 and start - i > 3:
+        after_headline, headed = headed, shared > 0
+        if not shaped or (shared == 0 and start - i > 3):
             continue
+        if after_headline and text.casefold() == lines[i - 1].casefold():
+            after_headline = False  # the same line twice is a headline, not its deck
         # A headline shares words with the article it heads, is seldom very short, stands
-        # just above its byline or date line, and often stands twice (breadcrumb and
-        # heading). Weights chosen on web-dev's text copies, alike on both halves (README).
+        # just above its byline or date line, often stands twice (breadcrumb and heading)
+        # and comes before its deck. Weights chosen on web-dev's text copies (README).
         score = (
             0.5 * shared * (1 + shared / max(1, len(mine)))
             + 2 * min(words(text), 6) / 6
             + REPEAT_BONUS * (seen[text.casefold()] > 1)
             + ANCHOR_BONUS * (anchor is not None and 0 < anchor - i <= ANCHOR_LINES)
+            - DECK_PENALTY * after_headline
         )
         if best is None or score >= best[0]:
             best = (score, i)

@@ -247,6 +247,20 @@ def test_the_headline_is_the_line_that_shares_the_article_s_words() -> None:
     assert clean_document(text, RULES).title == "Sea wall approved after years of floods"
 
 
+def test_the_headline_comes_before_its_deck() -> None:
+    # The deck under the headline shares more of the article's words, being longer.
+    deck = "Building takes three years, the harbour authority says"
+    text = page(
+        ["Skip to content", *MENU],
+        ["Sea wall approved for the lower town"],
+        [deck],
+        ["By Jane Marlow"],
+        *[[t] for t in ARTICLE],
+        FOOTER,
+    )
+    assert clean_document(text, RULES).title == "Sea wall approved for the lower town"
+
+
 def test_a_kept_line_that_the_next_repeats_is_the_headline_not_a_paragraph() -> None:
     headline = "Does the sea wall cost more than the floods?"
     text = page(["Skip to content", *MENU], [f"4. {headline}", headline], *[[t] for t in ARTICLE])
