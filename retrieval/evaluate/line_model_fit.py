@@ -2,8 +2,8 @@
 
 Nothing at run time imports this. Run
 
-    python -m retrieval.evaluate.line_model_fit ../shared/data/web-dev [--pages 0:100]
-    python -m retrieval.evaluate.line_model_fit ../shared/data/web-dev --cross-validate
+    python -m retrieval.evaluate.line_model_fit ../shared/data/web-dev [--pages 0:50] [--ridge 10]
+    python -m retrieval.evaluate.line_model_fit ../shared/data/web-dev --cross-validate --ridge 1 10
 
 The first fits and prints both weight tables as Python, to be pasted into boilerplate.py.
 Every line of each text copy (`text/*.txt`) is labelled article text when its words stand,
@@ -162,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Fit on the chosen pages of an extraction set and print the weights, or cross-validate."""
     parser = argparse.ArgumentParser(prog="python -m retrieval.evaluate.line_model_fit")
     parser.add_argument("folder", type=Path, help="a set laid out like web-dev")
-    parser.add_argument("--pages", default=":", help="slice of the pages by name (default all)")
+    parser.add_argument("--pages", default="0:50", help="slice of the pages by name (default 0:50)")
     parser.add_argument("--ridge", type=float, nargs="+", default=[RIDGE], help="penalties")
     parser.add_argument("--cross-validate", action="store_true", help="2-fold, per --ridge")
     args = parser.parse_args(argv)
