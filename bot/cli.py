@@ -244,7 +244,7 @@ def _eval_extraction(args: argparse.Namespace, settings: Settings, out: TextIO) 
         return 0
     for form, scores in report.items():
         out.write(f"{form} ({scores['pages']} pages)\n")
-        for key in ("precision", "recall", "f1", "median_f1", "titles_found"):
+        for key in ("precision", "recall", "f1", "median_f1", "titles_found", "titles_right"):
             out.write(f"{key:>20}  {scores[key]:.4f}\n")
         worst = ", ".join(f"{w['page'][:16]} {w['f1']:.2f}" for w in scores["worst"])
         out.write(f"{'worst':>20}  {worst}\n")

@@ -512,6 +512,7 @@ def test_eval_of_an_extraction_set_scores_each_format(
             "f1",
             "median_f1",
             "titles_found",
+            "titles_right",
             "worst",
         }
         assert scores["pages"] == 1
