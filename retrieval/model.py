@@ -101,6 +101,8 @@ class Answer:
     are the question's own searched words as written (corrected where corrected), `context`
     the words carried from an earlier question or a quoted text (a follow-up), and `source`
     the number of the one source searched, when the search was scoped to it.
+    `sources_in`: when nothing was found and the question is in a language none of the
+    sources is in, the languages they are in (ISO 639-1; questions are matched in those only).
     """
 
     question: str
@@ -112,6 +114,7 @@ class Answer:
     words: tuple[str, ...] = ()
     context: tuple[str, ...] = ()
     source: int | None = None
+    sources_in: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ handler can share it. Nothing here knows about Telegram or terminals.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections import Counter
@@ -27,7 +28,7 @@ from retrieval.model import (
     SummaryRequest,
 )
 from retrieval.settings import RetrievalSettings
-from retrieval.text.langdetect import preload
+from retrieval.text.langdetect import in_other_language, preload
 
 _WORD = re.compile(r"[^\W_]+")
 _NAME = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]{3,})\b")
@@ -87,10 +88,17 @@ class Library:
         source: int | None = None,
     ) -> Answer:
         """Return the best quoted passages for a question; `context` is what a follow-up
-        carries (follow_up), `source` the number of the one source to search."""
-        return self.answerer.answer(
+        carries (follow_up), `source` the number of the one source to search. Nothing found
+        for a question in a language none of the sources is in says theirs (`sources_in`)."""
+        answer = self.answerer.answer(
             question, top_k=top_k, offset=offset, context=context, source=source
         )
+        if answer.found or not answer.terms:
+            return answer
+        languages = self.index.languages
+        if not in_other_language(question, languages):
+            return answer
+        return dataclasses.replace(answer, sources_in=languages)
 
     def follow_up(
         self,

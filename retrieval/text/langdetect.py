@@ -23,6 +23,8 @@ from retrieval.languages import LANGUAGES, LATIN, script_of
 SAMPLE_CHARS = 400
 _SAMPLE_WORDS = 60
 _MORE_WORDS = 300
+# Fewer words than this leave py3langid guessing (names, keywords): only stopwords decide.
+_MIN_RANKED_WORDS = 4
 _ASCII_LETTER = re.compile("[A-Za-z]")
 _NO_PUNCTUATION = str.maketrans(dict.fromkeys(".,;:!?\"'()«»“”’"))
 
@@ -172,3 +174,35 @@ def profile_language(
     (best, n), *rest = sorted(hits.items(), key=lambda item: (-item[1], item[0]))
     second = rest[0][1] if rest else 0
     return best if n >= max(min_share * len(sample), 3) and n >= margin * second else None
+
+
+def in_other_language(text: str, languages: Collection[str]) -> bool:
+    """Say whether a question is surely in a language none of `languages` (the sources') is.
+
+    Surely: most of its letters are in a script none of them writes (a Russian question
+    over English sources); or, in a script one of them writes, its stopwords clearly name
+    another language, or else py3langid does among the languages of that script, when the
+    question has words enough (a German question over English sources). When unsure, no: a
+    wrong "the sources are in English" under an English question misleads more than a
+    missing one. On XQuAD's questions, each language's over sources in each other one of
+    the 12: 99-100% said other where the scripts differ, 98-100% among the Latin-script
+    languages; 0-1% said other over sources in the question's own language.
+    """
+    if not languages:
+        return False
+    script = main_script(text)
+    if script is None:
+        return False
+    # A language sourcebot has no entry for (Swahili, say) is taken to write in Latin.
+    shared = [c for c in languages if script in _scripts(c)]
+    if not shared:
+        return True
+    guess = profile_language(text)
+    if guess is None and len(text.split()) >= _MIN_RANKED_WORDS:
+        guess = _rank(text, {*_all_writers(script), *shared})
+    return guess is not None and guess not in languages
+
+
+def _scripts(code: str) -> tuple[str, ...]:
+    """Return the scripts a language writes in (Latin for one without an entry)."""
+    return LANGUAGES[code].scripts if code in LANGUAGES else (LATIN,)
