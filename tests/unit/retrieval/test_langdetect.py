@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.text.langdetect import profile_language, question_language, source_language
+from retrieval.text.langdetect import (
+    in_other_language,
+    profile_language,
+    question_language,
+    source_language,
+)
 
 ARTICLES = {
     "en": "The city council voted on Tuesday to expand the harbour, which has been the "
@@ -63,3 +68,25 @@ def test_question_language(
     question: str, candidates: tuple[str, ...], expected: str | None
 ) -> None:
     assert question_language(question, candidates) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "sources", "other"),
+    [
+        ("Что сказал Путин о погоде на Марсе?", ("en",), True),  # another script
+        ("Что сказал Путин о погоде на Марсе?", ("en", "ru"), False),
+        ("Was sagte Kerry über das Wetter auf dem Mars?", ("en",), True),  # stopwords
+        ("¿Qué dijo Kerry sobre el tiempo en Marte?", ("en",), True),
+        ("What did Kerry say about the weather on Mars?", ("en",), False),
+        ("What did Kerry say about the weather on Mars?", ("de",), True),
+        ("Kerry Mars weather", ("en",), False),  # too few words to be sure of anything
+        ("Kerry Sochi", ("ru",), True),  # Latin letters, sources in Cyrillic only
+        ("1914?", ("en",), False),  # no letters
+        ("Что сказал Путин?", (), False),  # no source's language known
+        ("Habari za Kerry ni zipi?", ("sw",), False),  # a language without an entry: Latin
+    ],
+)
+def test_in_other_language_only_when_sure(
+    question: str, sources: tuple[str, ...], other: bool
+) -> None:
+    assert in_other_language(question, sources) is other
