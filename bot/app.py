@@ -42,10 +42,10 @@ def commands(words: Words = ENGLISH) -> list[BotCommand]:
 def menus() -> list[tuple[str | None, list[BotCommand]]]:
     """Return (language_code, commands) for setMyCommands: English as the default (None),
     then each language with a catalog (its base code: Telegram takes two letters)."""
-    menus: list[tuple[str | None, list[BotCommand]]] = [(None, commands())]
+    found: list[tuple[str | None, list[BotCommand]]] = [(None, commands())]
     for language in catalog_languages():
-        menus.append((language.split("_", 1)[0].lower(), commands(catalog(language))))
-    return menus
+        found.append((language.split("_", 1)[0].lower(), commands(catalog(language))))
+    return found
 
 
 CONNECTIONS = 32  # concurrent Bot API calls; httpcore checks every pooled connection per call
