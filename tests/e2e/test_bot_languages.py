@@ -1,7 +1,8 @@
 """The bot in the user's language, end to end: a Telegram user whose app is in Russian gets
 /start, /help, the command menu, "not found" (with the hint that the sources are in
 English), buttons and their toasts in Russian; one in English gets the same in English;
-language tags with a region, without a catalog, or missing fall back as they should."""
+"slow down" comes in the user's language too; language tags with a region, without a
+catalog, or missing fall back as they should."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
+from bot.gate import BUTTON_FACTOR
 from retrieval.answer.library import Library
 from tests.support.botrun import running_bot
 from tests.support.standin import ApiRequest, BotApiStandin, SentMessage
@@ -176,3 +178,18 @@ async def test_language_tags_with_a_region_or_without_a_catalog(
         ):
             user = User(standin, user_id, code)
             assert (await user.say("/help")).startswith(title), code
+
+
+async def test_slow_down_is_said_in_the_users_language(
+    settings: Settings, library: Library
+) -> None:
+    limited = replace(settings, limits=replace(settings.limits, questions_per_minute=1))
+    async with running_bot(limited, library) as (standin, _):
+        user = User(standin, USER, "ru")
+        assert "Kerry" in await user.say(FOUND)
+        assert await user.say(FOUND) == (
+            "Вы спрашиваете быстрее, чем я успеваю отвечать всем: подождите минуту."
+        )
+        answer = standin.messages(USER)[0]
+        toasts = [await user.press("c:1:1", answer) for _ in range(BUTTON_FACTOR + 1)]
+        assert toasts[-1] == "Слишком много нажатий: подождите минуту."
