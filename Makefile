@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast chat lint bench loadtest longrun eval-languages clean
+.PHONY: run test test-fast chat lint bench loadtest longrun eval-languages catalogs clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,3 +51,11 @@ longrun: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# The bot's texts: the template (bot/locales/sourcebot.pot) from bot/wording.py's N_ and NP_
+# marks, then every catalog brought up to it (new texts untranslated, changed ones fuzzy).
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract -F bot/locales/babel.cfg --no-default-keywords -k N_ -k NP_:1,2 \
+		--no-location --sort-output --omit-header -w 100 -o bot/locales/sourcebot.pot bot
+	$(BIN)/pybabel update -i bot/locales/sourcebot.pot -d bot/locales -D sourcebot \
+		--ignore-obsolete -w 100

@@ -14,8 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
+from bot.catalogs import Words, words_for
 from bot.config import Settings
 from bot.conversation import Conversations
 from bot.feedback import FeedbackStore
@@ -95,7 +97,26 @@ class BotData:
 
 
 class SourcebotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
-    """The context of every handler: the shared state and the loaded library, typed."""
+    """The context of every handler: the shared state, the loaded library, and the words of
+    the user's language, typed."""
+
+    language_code: str | None = None  # of the user the update is from (Telegram's, IETF)
+
+    @classmethod
+    def from_update(
+        cls, update: object, application: Application[Any, SourcebotContext, Any, Any, Any, Any]
+    ) -> SourcebotContext:
+        """Return the context of an update (the error handler's too), with its user's
+        language."""
+        context = super().from_update(update, application)
+        user = update.effective_user if isinstance(update, Update) else None
+        context.language_code = user.language_code if user is not None else None
+        return context
+
+    @property
+    def words(self) -> Words:
+        """Return the bot's texts in the user's language (English when it has no catalog)."""
+        return words_for(self.language_code)
 
     @property
     def state(self) -> BotData:

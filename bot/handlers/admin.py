@@ -24,7 +24,7 @@ def admins_only(command: str) -> Callable[[MessageHandlerFn], MessageHandlerFn]:
         async def checked(message: Message, context: SourcebotContext) -> Outcome | None:
             user = message.from_user
             if user is None or user.id not in context.state.settings.access.admins:
-                await message.reply_text(esc(w.ADMINS_ONLY.format(command=command)))
+                await message.reply_text(esc(context.words(w.ADMINS_ONLY, command=command)))
                 return Outcome(f"{command}-refused")
             return await handler(message, context)
 
@@ -38,7 +38,8 @@ def admins_only(command: str) -> Callable[[MessageHandlerFn], MessageHandlerFn]:
 async def on_stats(message: Message, context: SourcebotContext) -> Outcome:
     """Show admins what was asked: counts, not-found rate, frequent unanswered questions."""
     state = context.state
-    await message.reply_text(render_stats(state.stats, state.settings.privacy.log_questions))
+    kept = state.settings.privacy.log_questions
+    await message.reply_text(render_stats(state.stats, kept, context.words))
     return Outcome("stats")
 
 
@@ -46,13 +47,14 @@ async def on_stats(message: Message, context: SourcebotContext) -> Outcome:
 @admins_only("reload")
 async def on_reload(message: Message, context: SourcebotContext) -> Outcome:
     """Re-read the sources (admins only), answering from the old ones until it is done."""
-    await message.reply_text(esc(w.RELOADING))
+    words = context.words
+    await message.reply_text(esc(words(w.RELOADING)))
     try:
         library = await context.state.reload()
     except SourcebotError as exc:
-        await message.reply_text(esc(w.RELOAD_FAILED.format(error=exc)))
+        await message.reply_text(esc(words(w.RELOAD_FAILED, error=exc)))
         return Outcome("reload-failed")
-    done = w.RELOADED.format(sources=len(library.sources), passages=library.passage_total)
+    done = words(w.RELOADED, sources=len(library.sources), passages=library.passage_total)
     await message.reply_text(esc(done))
     return Outcome("reload")
 

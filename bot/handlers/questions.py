@@ -100,8 +100,8 @@ async def reply_answer(
         )
     page = len(answer.hits) or 1
     sent = await message.reply_text(
-        render_answer(answer, talk.referenced(chat)),
-        reply_markup=answer_keyboard(answer, qid, page, votes, several),
+        render_answer(answer, talk.referenced(chat), context.words),
+        reply_markup=answer_keyboard(answer, qid, page, votes, several, context.words),
         do_quote=message.chat.type != ChatType.PRIVATE,
     )
     talk.note_answer(
@@ -139,7 +139,7 @@ async def on_ask(message: Message, context: SourcebotContext) -> Outcome:
     """Answer /ask <question>."""
     question = " ".join(context.args or [])
     if not question.strip():
-        await message.reply_text(esc(ASK_USAGE))
+        await message.reply_text(esc(context.words(ASK_USAGE)))
         return Outcome("ask-usage")
     return await reply_answer(message, context, question, "ask")
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
-from bot.app import COMMANDS
+from bot.app import commands as menu_commands
 from bot.config import Settings, load_settings
 from bot.logs import install_redaction
 from retrieval.answer.library import Library
@@ -76,7 +76,7 @@ def _last(standin: BotApiStandin, chat_id: int) -> SentMessage:
 async def test_commands_registered_and_start(running: Running) -> None:
     standin, _ = running
     commands = (await standin.wait_for("setMyCommands"))[0].params["commands"]
-    assert [c["command"] for c in commands] == [c.command for c in COMMANDS]
+    assert [c["command"] for c in commands] == [c.command for c in menu_commands()]
     await standin.send_text("/start")
     (reply,) = await _reply(standin, DEFAULT_USER_ID)
     text = _valid(str(reply.params["text"]))
@@ -94,7 +94,7 @@ async def test_help_lists_every_command(running: Running) -> None:
     await standin.send_text("/help")
     (reply,) = await _reply(standin, DEFAULT_USER_ID)
     text = _valid(str(reply.params["text"]))
-    for command in COMMANDS:
+    for command in menu_commands():
         assert f"/{command.command}" in text
 
 

@@ -82,10 +82,20 @@ class StandinState:
         self._callback_queries: dict[str, bool] = {}
         self._inline_queries: dict[str, InlineQueryState] = {}
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
+        self._languages: dict[int, str | None] = {}  # user id -> language_code, if not "en"
         self._files: dict[str, StoredFile] = {}
         self._ids = itertools.count(1)
 
     # --- faults and test-side inspection -----------------------------------------------------
+
+    def set_language(self, user_id: int, language_code: str | None) -> None:
+        """Set the language_code a user's updates carry: their Telegram app's language
+        ("en" unless set; None: the field is left out, as for some clients)."""
+        self._languages[user_id] = language_code
+
+    def commands(self, language_code: str = "") -> list[JSONDict]:
+        """Return the command menu set for the default scope and a language ("": all)."""
+        return copy.deepcopy(self._commands.get(('{"type": "default"}', language_code), []))
 
     def fail_next(self, method: str, fault: Fault, *, times: int = 1) -> None:
         """Apply fault to the next `times` calls of method (after any faults already queued)."""
@@ -455,8 +465,10 @@ class StandinState:
             "is_bot": False,
             "first_name": "Test",
             "last_name": f"User{user_id}",
-            "language_code": "en",
         }
+        language_code = self._languages.get(user_id, "en")
+        if language_code is not None:
+            user["language_code"] = language_code
         if username:
             user["username"] = username
         return user
