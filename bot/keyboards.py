@@ -107,3 +107,10 @@ def sources_keyboard(sources: Sequence[Source]) -> InlineKeyboardMarkup:
             for s in sources[:MAX_SOURCE_BUTTONS]
         ]
     )
+
+
+def remove_keyboard(number: int, file: str, key: str) -> InlineKeyboardMarkup:
+    """Return the button that confirms removing source `number` (from the file with `key`)."""
+    label = w.REMOVE_BUTTON.format(file=file)[:MAX_BUTTON_LABEL]
+    payload = pl.encode(pl.Remove(number, key))
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=payload)]])

@@ -34,7 +34,8 @@ from bot.reply import (
     summary_reply,
     utf16_len,
 )
-from bot.stats import Stats
+from bot.sourcefiles import Added, Refused
+from bot.stats import IndexSize, Stats
 from retrieval import Answer, ParagraphContext, Quote, Source, Summary
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "render_start",
     "render_stats",
     "render_summary",
+    "render_upload",
     "shorten",
     "utf16_len",
 ]
@@ -260,20 +262,64 @@ def render_source_card(source: Source) -> str:
     return f"<b>{title}</b>" + (f"\n{esc(byline)}" if byline else "")
 
 
-def render_stats(stats: Stats, questions_kept: bool) -> str:
-    """Return /stats: questions answered, not-found rate, frequent unanswered questions."""
+def render_stats(stats: Stats, questions_kept: bool, index: IndexSize | None = None) -> str:
+    """Return /stats: questions answered, not-found rate, answer time, the sources and the
+    index's size, frequent unanswered questions."""
     lines = [
         f"<b>{esc(w.STATS_TITLE)}</b>",
         esc(w.STATS_QUESTIONS.format(count=stats.questions)),
         esc(w.STATS_NOT_FOUND.format(count=stats.not_found, rate=stats.not_found_rate)),
+        esc(w.STATS_LATENCY.format(ms=stats.p95_ms, count=len(stats.times_ms))),
     ]
+    if index is not None:
+        lines.append(
+            esc(
+                w.STATS_SOURCES.format(
+                    sources=index.sources, passages=index.passages, terms=index.terms
+                )
+            )
+        )
+        if index.saved_bytes is not None:
+            lines.append(esc(w.STATS_ON_DISK.format(mb=index.saved_bytes / 1e6)))
     if not questions_kept:
         lines.append(f"<i>{esc(w.STATS_NOT_KEPT)}</i>")
     elif stats.unanswered:
         lines.append(f"\n<b>{esc(w.STATS_UNANSWERED)}</b>")
         lines += [f"{n}× {esc(q)}" for q, n in stats.unanswered.most_common(10)]
     text = "\n".join(lines)
-    while utf16_len(_plain(text)) > LIMIT and len(lines) > 4:
+    while utf16_len(_plain(text)) > LIMIT and len(lines) > 7:
         lines.pop()
         text = "\n".join(lines)
     return text
+
+
+SHOWN_SOURCES = 5  # of a .jsonl file's sources, listed in the reply to its upload
+
+
+def render_upload(result: Added | Refused) -> str:
+    """Return the reply to an upload: what was added, or why nothing was."""
+    name = clip(result.name)
+    if isinstance(result, Refused):
+        if result.why == "exists":
+            return esc(w.UPLOAD_EXISTS.format(name=name))
+        if result.why == "unreadable":
+            return esc(w.UPLOAD_UNREADABLE.format(name=name, detail=clip(result.detail, 600)))
+        return esc(w.UPLOAD_FAILED.format(name=name))
+    head = w.UPLOAD_REPLACED if result.replaced else w.UPLOAD_ADDED
+    lines = [f"<b>{esc(head.format(name=name))}</b>"]
+    lines += [esc(_upload_line(s)) for s in result.sources[:SHOWN_SOURCES]]
+    if len(result.sources) > SHOWN_SOURCES:
+        more = len(result.sources) - SHOWN_SOURCES
+        lines.append(esc(w.UPLOAD_MORE_SOURCES.format(more=more)))
+    lines.append(esc(w.UPLOAD_TRY.format(example=result.example)))
+    return "\n".join(lines)
+
+
+def _upload_line(source: Source) -> str:
+    author = w.UPLOAD_BY.format(author=source.meta.author) if source.meta.author else ""
+    return w.UPLOAD_SOURCE.format(
+        number=source.number,
+        label=clip(source.meta.title),
+        author=clip(author),
+        paragraphs=len(source.paragraphs),
+    )

@@ -59,7 +59,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("more", "", "the next passages for the last question", telegram=False),
     Command("quit", "", "leave (or exit, or Ctrl-D)", telegram=False),
     Command("reload", "", "re-read the sources without a restart (admins only)", chat=False),
-    Command("stats", "", "questions answered and not found (admins only)", chat=False),
+    Command("stats", "", "questions answered, answer times, sources (admins only)", chat=False),
+    Command("remove", "N", "remove source N and its file (admins only)", chat=False),
 )
 
 HELP_TITLE = "Commands"
@@ -129,6 +130,12 @@ def nothing_to_summarise(topic: str | None, surface: Surface) -> tuple[str, str,
     return ("I found nothing in the sources to summarise. See ", surface.command("sources"), ".")
 
 
+def file_types(extensions: tuple[str, ...]) -> str:
+    """Return the file types a user may send, as words: ".txt, .md or .pdf"."""
+    names = sorted(extensions)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
 def summary_usage(surface: Surface) -> str:
     """Return how /summary is used."""
     s, sources = surface.command("summary"), surface.command("sources")
@@ -186,6 +193,40 @@ STATS_QUESTIONS = "Questions answered: {count}"
 STATS_NOT_FOUND = "Found nothing: {count} ({rate:.0%})"
 STATS_NOT_KEPT = "Unanswered questions are not kept (privacy.log_questions: false)."
 STATS_UNANSWERED = "Most frequent unanswered questions"
+STATS_LATENCY = "Answer time, 95th percentile: {ms:.0f} ms (last {count} questions)"
+STATS_SOURCES = "Sources: {sources}; index: {passages} passages, {terms} terms"
+STATS_ON_DISK = "Saved index on disk: {mb:.1f} MB"
+
+# Adding sources by sending a file, and removing them (uploaders and admins)
+UPLOAD_REFUSED = (
+    "Only the bot's uploaders can add sources by sending files. Send me a question instead."
+)
+UPLOAD_WRONG_TYPE = "I can add {types} files as sources; {name} is not one of those."
+UPLOAD_TOO_BIG = "{name} is {mb:.1f} MB; sources I accept are at most {limit} MB."
+UPLOAD_EXISTS = (
+    "There is already a source file named {name}. To replace it, send the file again with "
+    "the caption “replace”; to add it beside, rename the file first."
+)
+UPLOAD_UNREADABLE = "I could not read any text from {name}, so I added nothing: {detail}"
+UPLOAD_FAILED = "Adding {name} failed, so the sources are as they were. Please try again."
+UPLOAD_DOWNLOAD_FAILED = "I could not download {name} from Telegram; nothing was added."
+UPLOAD_ADDED = "Added {name}:"
+UPLOAD_REPLACED = "Replaced {name}:"
+UPLOAD_SOURCE = "{number}. {label}{author} · {paragraphs} paragraphs"
+UPLOAD_BY = ", by {author}"
+UPLOAD_MORE_SOURCES = "… and {more} more sources from this file."
+UPLOAD_TRY = "Try asking: {example}"
+REMOVE_USAGE = "Usage: /remove N, where N is a number from /sources."
+REMOVE_NO_SOURCE = "There is no source {ref}: /sources lists {count}."
+REMOVE_ASK = (
+    "Remove source {number}, {label} ({file})? This deletes the file from the sources folder."
+)
+REMOVE_ASK_SEVERAL = "The file holds {count} sources: all of them go."
+REMOVE_BUTTON = "Remove {file}"
+REMOVE_CHANGED = "The sources changed since: send /remove again."
+REMOVE_DONE = "Removed {file}: {sources} sources, {passages} passages left."
+REMOVE_FAILED = "Removing {file} failed, so it stays: {error}"
+REMOVE_NOT_ADMIN = "Only the bot's admins can remove sources."
 
 # Buttons
 CONTEXT_BUTTON = "Context {label}"

@@ -16,7 +16,7 @@ from retrieval.answer.answers import Answerer
 from retrieval.answer.followups import carried_words, leans_on_previous
 from retrieval.answer.summaries import summarize
 from retrieval.index.search import SearchIndex
-from retrieval.index.storage import load_index
+from retrieval.index.storage import current_version, load_index
 from retrieval.index.update import IndexReport, build_index, refresh_index, update_index
 from retrieval.ingest.documents import read_one_file
 from retrieval.model import (
@@ -73,10 +73,13 @@ class Library:
             report = refresh_index(settings, self.index)
         return Library(report.index, settings, self.index_dir), report
 
-    def read_file(self, path: Path, name: str) -> tuple[tuple[Source, ...], tuple[str, ...]]:
+    def read_file(
+        self, path: Path, name: str, settings: RetrievalSettings | None = None
+    ) -> tuple[tuple[Source, ...], tuple[str, ...]]:
         """Return the sources a file would add under `name`, and the warnings met reading
         it, without indexing it: an empty tuple of sources means it cannot be used."""
-        return read_one_file(path, name, self.settings.sources, self.settings.cleaning)
+        settings = settings or self.settings
+        return read_one_file(path, name, settings.sources, settings.cleaning)
 
     def origin(self, number: int) -> Path | None:
         """Return the file source `number` was read from, if there is such a source."""
@@ -88,6 +91,13 @@ class Library:
         where = str(origin)
         records = self.index.parts.records
         return tuple(s for s, r in zip(self.sources, records, strict=True) if r.origin == where)
+
+    def saved_bytes(self) -> int | None:
+        """Return the size of the saved index this library was loaded from (None: in memory)."""
+        version = current_version(self.index_dir) if self.index_dir is not None else None
+        if version is None:
+            return None
+        return sum(p.stat().st_size for p in version.iterdir() if p.is_file())
 
     @property
     def term_total(self) -> int:
