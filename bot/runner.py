@@ -98,6 +98,7 @@ async def serve(
     """
     signals = signals or Signals()
     signals.install(asyncio.get_running_loop())
+    metrics: asyncio.Future[None] | None = None
     try:
         await app.initialize()  # getMe: a bad token or address fails here, with no retry loop
     except TelegramError as exc:
@@ -152,6 +153,8 @@ async def serve(
     except TelegramError as exc:
         raise _start_error(exc) from exc
     finally:
+        if metrics is not None:
+            metrics.cancel()
         await app.shutdown()
 
 

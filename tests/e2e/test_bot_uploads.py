@@ -289,3 +289,15 @@ async def test_questions_during_an_upload_are_each_answered_once(tmp_path: Path)
         assert word in (await _replies(standin, UPLOADER, len(questions) + 2))[-1]
     replies = [r for r in standin.requests if r.method == "sendMessage"]
     assert len(replies) == len(questions) + 2  # each question once, the upload once, the last
+
+
+async def test_stats_shows_answer_time_sources_and_index_size(running: Running) -> None:
+    standin, _ = running
+    await standin.send_text("Was Crimea discussed?")
+    await _replies(standin, ADMIN, 1)
+    await standin.send_text("/stats")
+    stats = (await _replies(standin, ADMIN, 2))[-1]
+    assert "Questions answered: 1" in stats and "Found nothing: 0 (0%)" in stats
+    assert "Answer time, 95th percentile: " in stats and "(last 1 questions)" in stats
+    assert "Sources: 2; index: 29 passages, " in stats and " terms" in stats
+    assert "Crimea" not in stats

@@ -138,3 +138,23 @@ def test_a_file_outside_the_folders_is_never_removed(
     outside.write_text("keep me", encoding="utf-8")
     assert remove_file(library, outside) == (None, None)
     assert outside.exists()
+
+
+def test_a_saved_index_is_updated_or_left_as_it_was(
+    tiny_corpus: TinyCorpus, tmp_path: Path
+) -> None:
+    settings = tiny_corpus({"alpha.txt": ALPHA})
+    folder, meta, saved = settings.sources.folders[0], tmp_path / "sources.yaml", tmp_path / "idx"
+    library = Library.rebuild(settings, saved)  # writes the saved index
+    current = (saved / "CURRENT").read_text(encoding="utf-8")
+    failing = FailingLibrary(library.index, library.settings, saved)
+    new, result = add_upload(
+        failing, _staged(tmp_path, GAMMA), "gamma.txt", folder, Caption(), meta
+    )
+    assert new is None and (saved / "CURRENT").read_text(encoding="utf-8") == current
+    assert [s.file for s in Library.load(settings, saved).sources] == ["alpha.txt"]
+    new, result = add_upload(
+        library, _staged(tmp_path, GAMMA), "gamma.txt", folder, Caption(), meta
+    )
+    assert isinstance(result, Added) and new is not None and new.index_dir == saved
+    assert [s.file for s in Library.load(settings, saved).sources] == ["alpha.txt", "gamma.txt"]
