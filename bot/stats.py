@@ -64,16 +64,22 @@ class Stats:
     not_found: int = 0
     unanswered: Counter[str] = field(default_factory=Counter)
     times_ms: deque[float] = field(default_factory=lambda: deque(maxlen=MAX_TIMES))
-    _window: list[tuple[bool, float]] = field(default_factory=list)
+    # Since the last metrics line: counts, and the latest answer times (bounded like times_ms,
+    # so a bot whose metrics line never runs keeps no more).
+    _window_questions: int = 0
+    _window_not_found: int = 0
+    _window_ms: deque[float] = field(default_factory=lambda: deque(maxlen=MAX_TIMES))
 
     def record(self, question: str, found: bool, keep_text: bool, ms: float = 0.0) -> None:
         """Count one answered question, and how long its answer took."""
         self.questions += 1
         self.times_ms.append(ms)
-        self._window.append((found, ms))
+        self._window_questions += 1
+        self._window_ms.append(ms)
         if found:
             return
         self.not_found += 1
+        self._window_not_found += 1
         if keep_text:
             key = " ".join(question.casefold().split())[:200]
             if key in self.unanswered or len(self.unanswered) < MAX_KEPT:
@@ -90,9 +96,12 @@ class Stats:
 
     def take_window(self) -> Window:
         """Return the questions since the last call, and start a new window."""
-        window, self._window = self._window, []
-        missed = sum(1 for found, _ in window if not found)
-        return Window(len(window), missed, percentile([ms for _, ms in window], 0.95))
+        window = Window(
+            self._window_questions, self._window_not_found, percentile(list(self._window_ms), 0.95)
+        )
+        self._window_questions = self._window_not_found = 0
+        self._window_ms.clear()
+        return window
 
 
 async def log_metrics(stats: Stats, seconds: float = METRICS_SECONDS) -> None:

@@ -264,4 +264,7 @@ class Library:
         best = names or words
         if not best:
             return "What is the main point of the sources?"
-        return f"What do the sources say about {best.most_common(1)[0][0]}?"
+        # The most frequent; among as frequent, the longest (a heading word such as "Notes"
+        # loses to "Nyiragongo"), then the first in alphabetical order.
+        word = min(best.items(), key=lambda item: (-item[1], -len(item[0]), item[0]))[0]
+        return f"What do the sources say about {word}?"
