@@ -103,10 +103,12 @@ class LimitSettings:
 @dataclass(frozen=True)
 class ConversationSettings:
     """How long and for how many chats the bot remembers a conversation (follow-ups, which
-    sources a chat has had the full reference of)."""
+    sources a chat has had the full reference of), and how many questions its buttons
+    (More, More from a source, votes) can refer to."""
 
     expire_minutes: int = setting(30, low=1, high=10_080)
     max_chats: int = setting(10_000, low=1)
+    max_questions: int = setting(10_000, low=1)
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,7 @@ class BotData:
         self.gate = Gate(settings)
         talk = settings.conversation
         self.conversations = Conversations(talk.expire_minutes, talk.max_chats)
+        self.questions = QuestionMemory(talk.max_questions)
 
     def _changing(self) -> asyncio.Lock:
         """Return the lock every change of the sources takes: reloads (/reload, SIGHUP),

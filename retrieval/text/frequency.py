@@ -84,8 +84,22 @@ def zipf(word: str, lang: str, exact: bool = False) -> float | None:
     return 0.0
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=8192)
 def _normalised_zipf(word: str, lang: str) -> float:
-    from wordfreq import zipf_frequency
+    """Return zipf_frequency(word, lang) as wordfreq computes it (its tokens' frequencies
+    combined, 1/f = 1/f1 + 1/f2 ..., rounded alike), from the language's table.
 
-    return float(zipf_frequency(word, wordfreq_code(lang)))
+    Not wordfreq's own call: it keeps every word it was asked about in a module dict of up
+    to 100,000 entries, and the words looked up here are the questions' unheard-of ones,
+    so a long-running bot's memory would grow by megabytes. Words with digits are
+    `_number_zipf`'s, and languages wordfreq tokenizes with jieba or MeCab never come here.
+    """
+    from wordfreq.tokens import lossy_tokenize
+
+    table = _frequencies(lang)
+    tokens = lossy_tokenize(word, wordfreq_code(lang))
+    if not tokens or any(token not in table for token in tokens):
+        return 0.0
+    freq = 1.0 / sum(1.0 / table[token] for token in tokens)
+    freq = round(freq, math.floor(-math.log10(freq)) + 3)  # wordfreq's 3 significant digits
+    return round(math.log10(freq) + 9, 2)

@@ -99,7 +99,14 @@ async def run_long(questions: int = 20_000, workdir: Path | None = None) -> Long
     """Ask about `questions` questions; return the bot's RSS through the run."""
     folder = Path(tempfile.mkdtemp()) if workdir is None else workdir
     config = write_config(
-        folder, REPO_ROOT / "seeds", {"messages_per_second: 30": "messages_per_second: 0"}
+        folder,
+        REPO_ROOT / "seeds",
+        {
+            "messages_per_second: 30": "messages_per_second: 0",
+            # Small bounded memories, so that they fill during the warm-up.
+            "max_chats: 10000": "max_chats: 20",
+            "max_questions: 10000": "max_questions: 200",
+        },
     )
     rng = random.Random(0)
     per_wave = max(1, min(PER_WAVE, questions // (SAMPLES * PER_USER)))
