@@ -81,7 +81,9 @@ def build_application(
     url = base_url or settings.telegram.base_url
     urls: dict[str, str] = {}
     if url:
-        urls = {"base_url": url}
+        # Files come from the same server: http://host/bot -> http://host/file/bot.
+        file_url = url[: -len("/bot")] + "/file/bot" if url.endswith("/bot") else None
+        urls = {"base_url": url} | ({"base_file_url": file_url} if file_url else {})
     elif test_environment or settings.telegram.test_environment:
         urls = {"base_url": TEST_ENV_URL, "base_file_url": TEST_ENV_FILE_URL}
     tracker = UpdateTracker()

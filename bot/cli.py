@@ -165,6 +165,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", parents=[common, loaded], help="start the Telegram bot")
     run.add_argument("--base-url", help="Bot API server URL (local server or emulator)")
     run.add_argument("--test-env", action="store_true", help="use Telegram's test environment")
+    run.add_argument(
+        "--webhook-url",
+        metavar="URL",
+        help="serve a webhook at this https:// address instead of polling (telegram.webhook)",
+    )
     return parser
 
 
@@ -384,7 +389,11 @@ def dispatch(args: argparse.Namespace, out: TextIO) -> int:
         from bot.runner import run_bot
 
         return run_bot(
-            settings, base_url=args.base_url, test_env=args.test_env, index_dir=args.index_dir
+            settings,
+            base_url=args.base_url,
+            test_env=args.test_env,
+            index_dir=args.index_dir,
+            webhook_url=args.webhook_url,
         )
     library = Library.load(settings.retrieval, args.index_dir)
     if args.command == "ask":

@@ -109,3 +109,12 @@ def sources_keyboard(sources: Sequence[Source], words: Words = ENGLISH) -> Inlin
             for s in sources[:MAX_SOURCE_BUTTONS]
         ]
     )
+
+
+def remove_keyboard(
+    number: int, file: str, key: str, words: Words = ENGLISH
+) -> InlineKeyboardMarkup:
+    """Return the button that confirms removing source `number` (from the file with `key`)."""
+    label = plain(words(w.REMOVE_BUTTON, file=file))[:MAX_BUTTON_LABEL]
+    payload = pl.encode(pl.Remove(number, key))
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=payload)]])

@@ -35,7 +35,8 @@ from bot.reply import (
     summary_reply,
     utf16_len,
 )
-from bot.stats import Stats
+from bot.sourcefiles import Added, Refused
+from bot.stats import IndexSize, Stats
 from retrieval import Answer, ParagraphContext, Quote, Source, Summary
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "render_start",
     "render_stats",
     "render_summary",
+    "render_upload",
     "shorten",
     "utf16_len",
 ]
@@ -271,21 +273,70 @@ def render_source_card(source: Source, words: Words = ENGLISH) -> str:
     return f"<b>{title}</b>" + (f"\n{esc(byline)}" if byline else "")
 
 
-def render_stats(stats: Stats, questions_kept: bool, words: Words = ENGLISH) -> str:
-    """Return /stats: questions answered, not-found rate, frequent unanswered questions."""
-    rate = stats.not_found_rate
+def render_stats(
+    stats: Stats, questions_kept: bool, index: IndexSize | None = None, words: Words = ENGLISH
+) -> str:
+    """Return /stats: questions answered, not-found rate, answer time, the sources and the
+    index's size, frequent unanswered questions."""
     lines = [
         f"<b>{esc(words(w.STATS_TITLE))}</b>",
         esc(words(w.STATS_QUESTIONS, count=stats.questions)),
-        esc(words(w.STATS_NOT_FOUND, count=stats.not_found, rate=rate)),
+        esc(words(w.STATS_NOT_FOUND, count=stats.not_found, rate=stats.not_found_rate)),
+        esc(words(w.STATS_LATENCY, ms=stats.p95_ms, count=len(stats.times_ms))),
     ]
+    if index is not None:
+        lines.append(
+            esc(
+                words(
+                    w.STATS_SOURCES,
+                    sources=index.sources,
+                    passages=index.passages,
+                    terms=index.terms,
+                )
+            )
+        )
+        if index.saved_bytes is not None:
+            lines.append(esc(words(w.STATS_ON_DISK, mb=index.saved_bytes / 1e6)))
     if not questions_kept:
         lines.append(f"<i>{esc(words(w.STATS_NOT_KEPT))}</i>")
     elif stats.unanswered:
         lines.append(f"\n<b>{esc(words(w.STATS_UNANSWERED))}</b>")
         lines += [f"{n}× {esc(q)}" for q, n in stats.unanswered.most_common(10)]
     text = "\n".join(lines)
-    while utf16_len(_plain(text)) > LIMIT and len(lines) > 4:
+    while utf16_len(_plain(text)) > LIMIT and len(lines) > 7:
         lines.pop()
         text = "\n".join(lines)
     return text
+
+
+SHOWN_SOURCES = 5  # of a .jsonl file's sources, listed in the reply to its upload
+
+
+def render_upload(result: Added | Refused, words: Words = ENGLISH) -> str:
+    """Return the reply to an upload: what was added, or why nothing was."""
+    name = clip(result.name)
+    if isinstance(result, Refused):
+        if result.why == "exists":
+            return esc(words(w.UPLOAD_EXISTS, name=name))
+        if result.why == "unreadable":
+            return esc(words(w.UPLOAD_UNREADABLE, name=name, detail=clip(result.detail, 600)))
+        return esc(words(w.UPLOAD_FAILED, name=name))
+    head = w.UPLOAD_REPLACED if result.replaced else w.UPLOAD_ADDED
+    lines = [f"<b>{esc(words(head, name=name))}</b>"]
+    lines += [esc(_upload_line(s, words)) for s in result.sources[:SHOWN_SOURCES]]
+    if len(result.sources) > SHOWN_SOURCES:
+        more = len(result.sources) - SHOWN_SOURCES
+        lines.append(esc(words(w.UPLOAD_MORE_SOURCES, more=more)))
+    lines.append(esc(words(w.UPLOAD_TRY, example=result.example)))
+    return "\n".join(lines)
+
+
+def _upload_line(source: Source, words: Words) -> str:
+    author = words(w.UPLOAD_BY, author=source.meta.author) if source.meta.author else ""
+    return words(
+        w.UPLOAD_SOURCE,
+        number=source.number,
+        label=clip(source.meta.title),
+        author=clip(author),
+        paragraphs=len(source.paragraphs),
+    )

@@ -82,7 +82,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("more", "", N_("the next passages for the last question"), telegram=False),
     Command("quit", "", N_("leave (or exit, or Ctrl-D)"), telegram=False),
     Command("reload", "", N_("re-read the sources without a restart (admins only)"), chat=False),
-    Command("stats", "", N_("questions answered and not found (admins only)"), chat=False),
+    Command("stats", "", N_("questions answered, answer times, sources (admins only)"), chat=False),
+    Command("remove", "N", N_("remove source N and its file (admins only)"), chat=False),
 )
 
 HELP_TITLE = N_("Commands")
@@ -164,6 +165,7 @@ SUMMARY_TOPIC = N_("Summary: ")
 SUMMARY_WITHIN = N_(", in ")
 NOTHING_ABOUT = N_("I found nothing in the sources about {topic}. See {sources}.")
 NOTHING_AT_ALL = N_("I found nothing in the sources to summarise. See {sources}.")
+FILE_TYPES = N_("{some} or {last}")
 SUMMARY_USAGE = N_(
     "Usage: {summary}, {summary} N (a number from {sources}), {summary} <topic>, "
     "{summary} N <topic>"
@@ -187,6 +189,14 @@ def nothing_to_summarise(
     if topic:
         return _around(NOTHING_ABOUT, "topic", topic, words, sources=sources)
     return _around(NOTHING_AT_ALL, "sources", sources, words)
+
+
+def file_types(extensions: tuple[str, ...], words: Words = ENGLISH) -> str:
+    """Return the file types a user may send, as words: ".txt, .md or .pdf"."""
+    names = sorted(extensions)
+    if len(names) == 1:
+        return names[0]
+    return words(FILE_TYPES, some=", ".join(names[:-1]), last=names[-1])
 
 
 def summary_usage(surface: Surface, words: Words = ENGLISH) -> str:
@@ -257,6 +267,40 @@ STATS_QUESTIONS = N_("Questions answered: {count}")
 STATS_NOT_FOUND = N_("Found nothing: {count} ({rate:.0%})")
 STATS_NOT_KEPT = N_("Unanswered questions are not kept (privacy.log_questions: false).")
 STATS_UNANSWERED = N_("Most frequent unanswered questions")
+STATS_LATENCY = N_("Answer time, 95th percentile: {ms:.0f} ms (last {count} questions)")
+STATS_SOURCES = N_("Sources: {sources}; index: {passages} passages, {terms} terms")
+STATS_ON_DISK = N_("Saved index on disk: {mb:.1f} MB")
+
+# Adding sources by sending a file, and removing them (uploaders and admins)
+UPLOAD_REFUSED = N_(
+    "Only the bot's uploaders can add sources by sending files. Send me a question instead."
+)
+UPLOAD_WRONG_TYPE = N_("I can add {types} files as sources; {name} is not one of those.")
+UPLOAD_TOO_BIG = N_("{name} is {mb:.1f} MB; sources I accept are at most {limit} MB.")
+UPLOAD_EXISTS = N_(
+    "There is already a source file named {name}. To replace it, send the file again with "
+    "the caption “replace”; to add it beside, rename the file first."
+)
+UPLOAD_UNREADABLE = N_("I could not read any text from {name}, so I added nothing: {detail}")
+UPLOAD_FAILED = N_("Adding {name} failed, so the sources are as they were. Please try again.")
+UPLOAD_DOWNLOAD_FAILED = N_("I could not download {name} from Telegram; nothing was added.")
+UPLOAD_ADDED = N_("Added {name}:")
+UPLOAD_REPLACED = N_("Replaced {name}:")
+UPLOAD_SOURCE = N_("{number}. {label}{author} · {paragraphs} paragraphs")
+UPLOAD_BY = N_(", by {author}")
+UPLOAD_MORE_SOURCES = N_("… and {more} more sources from this file.")
+UPLOAD_TRY = N_("Try asking: {example}")
+REMOVE_USAGE = N_("Usage: /remove N, where N is a number from /sources.")
+REMOVE_NO_SOURCE = N_("There is no source {ref}: /sources lists {count}.")
+REMOVE_ASK = N_(
+    "Remove source {number}, {label} ({file})? This deletes the file from the sources folder."
+)
+REMOVE_ASK_SEVERAL = N_("The file holds {count} sources: all of them go.")
+REMOVE_BUTTON = N_("Remove {file}")
+REMOVE_CHANGED = N_("The sources changed since: send /remove again.")
+REMOVE_DONE = N_("Removed {file}: {sources} sources, {passages} passages left.")
+REMOVE_FAILED = N_("Removing {file} failed, so it stays: {error}")
+REMOVE_NOT_ADMIN = N_("Only the bot's admins can remove sources.")
 
 # Buttons
 CONTEXT_BUTTON = N_("Context {label}")

@@ -13,6 +13,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from retrieval.index.engines import SearchResults, top_k
 from retrieval.index.parts import IndexParts
@@ -49,6 +50,9 @@ class SearchIndex:
         self.retrieval_settings = settings
         self.warnings = tuple(warnings)
         self._rows = {r.meta.file: (n, r) for n, r in enumerate(parts.records, start=1)}
+        # Each source file's stamp when it was read (size, modification time, ...), by its
+        # resolved path: what an update compares to find the files that changed.
+        self.files: dict[str, dict[str, Any]] = {}
 
     @functools.cached_property
     def sources(self) -> tuple[Source, ...]:

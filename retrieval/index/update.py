@@ -177,7 +177,24 @@ def build_index(
     fill(builder, [Step(f) for f in files], settings, policy, progress=progress)
     if not builder.records:
         raise policy.nothing_usable()
-    return SearchIndex(builder.finish(), tokenizer, settings, policy.warnings)
+    index = SearchIndex(builder.finish(), tokenizer, settings, policy.warnings)
+    index.files = _stamps(files, settings)
+    return index
+
+
+def _stamps(files: Sequence[SourceFile], settings: RetrievalSettings) -> dict[str, dict[str, Any]]:
+    """Return each file's stamp as read for a fresh build (no content hash: a later refresh
+    reads a file again whenever its stamp moved)."""
+    stamps: dict[str, dict[str, Any]] = {}
+    for file in files:
+        try:
+            stamp = _stamp(file.path)
+        except OSError:
+            continue
+        stamp["repeats"] = file.repeats_digest
+        stamp["meta"] = meta_digest(settings, file.name)
+        stamps[str(file.path.resolve())] = stamp
+    return stamps
 
 
 def index_sources(settings: RetrievalSettings, sources: Iterable[Source]) -> SearchIndex:
@@ -239,6 +256,127 @@ def update_index(
         spill.unlink(missing_ok=True)
 
 
+@dataclass
+class Plan:
+    """What a build does with each file: read it, or keep its old rows; and their stamps."""
+
+    steps: list[Step]
+    added: list[str]
+    changed: list[str]
+    kept: list[str]
+    seen: dict[str, dict[str, Any]]
+    hashes: dict[str, str | Future[str]]
+    known: frozenset[str] = frozenset()  # the files the old index has sources of
+
+
+def meta_digest(settings: RetrievalSettings, name: str) -> str:
+    """Return a short fingerprint of the sources.yaml entries of one file (its documents')."""
+    entries = sorted(
+        (key, repr(value))
+        for key, value in settings.sources.metadata.items()
+        if key == name or key.startswith(f"{name}#")
+    )
+    return hashlib.sha256(repr(entries).encode()).hexdigest()[:16]
+
+
+def plan(
+    files: Sequence[SourceFile],
+    old: SearchIndex | None,
+    old_files: dict[str, dict[str, Any]],
+    settings: RetrievalSettings,
+    policy: SourcePolicy,
+    hasher: ThreadPoolExecutor,
+) -> Plan:
+    """Return what to do with each file: keep the old rows of a file whose stamp (size,
+    modification time, shared lines, metadata) or content hash is unchanged, else read it."""
+    out = Plan([], [], [], [], {}, {})
+    by_origin: dict[str, list[SourceRecord]] = {}
+    if old is not None:
+        for record in old.parts.records:
+            by_origin.setdefault(record.origin, []).append(record)
+    out.known = frozenset(by_origin)
+    for file in files:
+        origin = str(file.path.resolve())
+        before = old_files.get(origin)
+        try:
+            stamp = _stamp(file.path)
+            # A page copy is cleaned with the lines it shares with its folder: when those
+            # change (a file added beside it), it is read again; so is a file whose
+            # sources.yaml entry changed (a title given with an upload).
+            stamp["repeats"] = file.repeats_digest
+            stamp["meta"] = meta_digest(settings, file.name)
+            unchanged = before is not None and all(before.get(k) == v for k, v in stamp.items())
+            sha = before.get("sha256") if unchanged and before else None
+            if before is not None and not unchanged:
+                sha = _sha256(file.path, file.identity)
+                unchanged = sha == before.get("sha256") and all(
+                    before.get(k) == stamp[k] for k in ("repeats", "meta")
+                )
+        except (OSError, SourceError) as exc:
+            _vanished(policy, file.path, exc)
+            continue
+        if unchanged and origin in by_origin:
+            out.steps.append(Step(file, tuple(by_origin[origin])))
+            out.kept.append(file.name)
+        else:
+            out.steps.append(Step(file))
+            (out.changed if before is not None else out.added).append(file.name)
+        out.seen[origin] = stamp
+        out.hashes[origin] = sha or hasher.submit(_sha256, file.path, file.identity)
+    return out
+
+
+def _settle(work: Plan) -> None:
+    """Put each file's content hash into its stamp, once the hashing thread has it."""
+    for origin, sha_or_future in work.hashes.items():
+        try:
+            done = sha_or_future if isinstance(sha_or_future, str) else sha_or_future.result()
+        except (OSError, SourceError):
+            done = ""  # gone or swapped: no hash, so the next build reads it again
+        work.seen[origin]["sha256"] = done
+
+
+def refresh_index(settings: RetrievalSettings, old: SearchIndex) -> IndexReport:
+    """Return an in-memory index over the sources as they are now, reading only the files
+    that changed since `old` was built (by its `files` stamps); `old` is left as it was."""
+    started = time.perf_counter()
+    policy = SourcePolicy(settings.sources.on_error)
+    files = with_folder_repeats(find_source_files(settings.sources, policy), settings.sources)
+    tokenizer = Tokenizer.from_settings(settings.tokenizer)
+    vocab = Vocabulary(list(old.vocab.terms), dict(old.vocab.ids), list(old.vocab.surface))
+    builder = IndexBuilder(settings, tokenizer, vocab)
+    try:
+        with ThreadPoolExecutor(1, thread_name_prefix="sha256") as hasher:
+            work = plan(files, old, old.files, settings, policy, hasher)
+            fill(builder, work.steps, settings, policy, old.parts)
+            _settle(work)
+        if not builder.records:
+            raise policy.nothing_usable()
+        index = SearchIndex(builder.finish(), tokenizer, settings, policy.warnings)
+    finally:
+        builder.close()
+    index.files = work.seen
+    return _report(index, work, old.files, policy, started)
+
+
+def _report(
+    index: SearchIndex,
+    work: Plan,
+    old_files: dict[str, dict[str, Any]],
+    policy: SourcePolicy,
+    started: float,
+) -> IndexReport:
+    return IndexReport(
+        index=index,
+        added=work.added,
+        changed=work.changed,
+        removed=sorted(Path(o).name for o in old_files if o not in work.seen and o in work.known),
+        unchanged=work.kept,
+        warnings=list(policy.warnings),
+        seconds=time.perf_counter() - started,
+    )
+
+
 def _update(
     settings: RetrievalSettings,
     folder: Path,
@@ -251,52 +389,11 @@ def _update(
     started: float,
     policy: SourcePolicy,
 ) -> IndexReport:
-    added: list[str] = []
-    changed: list[str] = []
-    kept: list[str] = []
-    by_origin: dict[str, list[SourceRecord]] = {}
-    if old is not None:
-        for record in old.parts.records:
-            by_origin.setdefault(record.origin, []).append(record)
-    seen: dict[str, dict[str, Any]] = {}
-    steps: list[Step] = []
-    hashes: dict[str, str | Future[str]] = {}
     # New files are hashed on a thread while the build reads them (hashlib lets go of the GIL).
     with ThreadPoolExecutor(1, thread_name_prefix="sha256") as hasher:
-        for file in files:
-            origin = str(file.path.resolve())
-            before = old_files.get(origin)
-            try:
-                stamp = _stamp(file.path)
-                # A page copy is cleaned with the lines it shares with its folder: when those
-                # change (a file added beside it), it is read again.
-                stamp["repeats"] = file.repeats_digest
-                unchanged = before is not None and all(before.get(k) == v for k, v in stamp.items())
-                sha = before.get("sha256") if unchanged and before else None
-                if before is not None and not unchanged:
-                    sha = _sha256(file.path, file.identity)
-                    unchanged = (
-                        sha == before.get("sha256") and before.get("repeats") == stamp["repeats"]
-                    )
-            except (OSError, SourceError) as exc:
-                _vanished(policy, file.path, exc)
-                continue
-            if unchanged and origin in by_origin:
-                steps.append(Step(file, tuple(by_origin[origin])))
-                kept.append(file.name)
-            else:
-                steps.append(Step(file))
-                (changed if before is not None else added).append(file.name)
-            seen[origin] = stamp
-            hashes[origin] = sha or hasher.submit(_sha256, file.path, file.identity)
-        fill(builder, steps, settings, policy, old.parts if old else None, progress)
-        for origin, sha_or_future in hashes.items():
-            try:
-                done = sha_or_future if isinstance(sha_or_future, str) else sha_or_future.result()
-            except (OSError, SourceError):
-                done = ""  # gone or swapped: no hash, so the next build reads it again
-            seen[origin]["sha256"] = done
-    removed = sorted(Path(o).name for o in old_files if o not in seen and o in by_origin)
+        work = plan(files, old, old_files, settings, policy, hasher)
+        fill(builder, work.steps, settings, policy, old.parts if old else None, progress)
+        _settle(work)
     if not builder.records:
         raise policy.nothing_usable()
     version = new_version(folder)
@@ -307,13 +404,7 @@ def _update(
         parts: IndexParts = builder.finish()
         sums = tables.result()
     built = SearchIndex(parts, tokenizer, settings, policy.warnings)
-    save_index(built, folder, seen, version=version, tables=sums)
-    return IndexReport(
-        index=reopen(built, version),
-        added=added,
-        changed=changed,
-        removed=removed,
-        unchanged=kept,
-        warnings=list(policy.warnings),
-        seconds=time.perf_counter() - started,
-    )
+    save_index(built, folder, work.seen, version=version, tables=sums)
+    index = reopen(built, version)
+    index.files = work.seen
+    return _report(index, work, old_files, policy, started)

@@ -85,6 +85,8 @@ class StandinState:
         self._languages: dict[int, str | None] = {}  # user id -> language_code, if not "en"
         self._files: dict[str, StoredFile] = {}
         self._ids = itertools.count(1)
+        self.webhook_url = ""  # set by setWebhook: getUpdates is then refused (409)
+        self.webhook_secret: str | None = None
 
     # --- faults and test-side inspection -----------------------------------------------------
 
@@ -335,15 +337,19 @@ class StandinState:
         user_id: int = DEFAULT_USER_ID,
         chat_type: str = "private",
         username: str | None = "tester",
+        file_size: int | None = None,
     ) -> int:
-        """Queue a document message backed by data (downloadable via getFile); return update_id."""
+        """Queue a document message backed by data (downloadable via getFile); return update_id.
+
+        file_size: the size the message reports, when it is to differ from len(data) (a
+        large file without the bytes; Telegram's own report is len(data))."""
         stored = self._store_file("documents", file_name.rpartition(".")[2] or "bin", data)
         document = {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
             "file_name": file_name,
             "mime_type": mime_type,
-            "file_size": len(data),
+            "file_size": len(data) if file_size is None else file_size,
         }
         content: JSONDict = {"document": document}
         self._add_caption(content, caption)

@@ -44,6 +44,15 @@ def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
+def _sample_values(text: str) -> dict[str, object]:
+    """Return a value for each field of text: a number where it has a format spec."""
+    return {
+        name: (1.5 if spec else "X")
+        for _, name, spec, _ in string.Formatter().parse(text)
+        if name is not None
+    }
+
+
 def _po(language: str) -> Path:
     return LOCALES / language / "LC_MESSAGES" / "sourcebot.po"
 
@@ -102,7 +111,7 @@ def test_every_russian_text_fills_in() -> None:
         if not message.id:
             continue
         ids = (message.id,) if isinstance(message.id, str) else tuple(message.id)
-        fields = dict.fromkeys(_fields(ids[-1]) - {"count", "rate"}, "X")
+        fields = {k: v for k, v in _sample_values(ids[-1]).items() if k not in ("count", "rate")}
         if isinstance(message.id, str):
             said = russian(message.id, count=3, rate=0.5, **fields)
         else:

@@ -1,0 +1,78 @@
+"""Refreshing an in-memory library: only the files added or changed are read, removed files'
+sources are dropped, and the result answers as a fresh build of the same files does."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+from retrieval import MetaOverride
+from retrieval.answer.library import Library
+from tests.conftest import TinyCorpus
+
+ALPHA = "Alpha Notes\n\nThe glaciers of Patagonia retreat a little further every single summer.\n"
+BETA = "Beta Notes\n\nBees in Provence gather lavender nectar through the whole of July.\n"
+GAMMA = "Gamma Notes\n\nThe Mekong delta floods each monsoon, and farmers plant floating rice.\n"
+
+
+def _question_files(library: Library) -> list[str]:
+    return [s.file for s in library.sources]
+
+
+def test_refresh_reads_only_what_changed(tiny_corpus: TinyCorpus) -> None:
+    settings = tiny_corpus({"alpha.txt": ALPHA, "beta.txt": BETA})
+    library = Library.load(settings)
+    folder = settings.sources.folders[0]
+    (folder / "gamma.txt").write_text(GAMMA, encoding="utf-8")
+    added, report = library.refreshed()
+    assert (report.added, report.changed, report.removed) == (["gamma.txt"], [], [])
+    assert report.unchanged == ["alpha.txt", "beta.txt"]
+    assert added.answer("What do farmers plant in the Mekong delta?").found
+    assert _question_files(library) == ["alpha.txt", "beta.txt"]  # the old one is untouched
+
+    fresh = Library.load(settings)
+    question = "Which nectar do bees gather in Provence?"
+    assert added.answer(question) == fresh.answer(question)
+
+    (folder / "beta.txt").unlink()
+    removed, report = added.refreshed()
+    assert report.removed == ["beta.txt"]
+    assert _question_files(removed) == ["alpha.txt", "gamma.txt"]
+    assert not removed.answer(question).found
+
+
+def test_a_changed_file_or_title_is_read_again(tiny_corpus: TinyCorpus) -> None:
+    settings = tiny_corpus({"alpha.txt": ALPHA, "beta.txt": BETA})
+    library = Library.load(settings)
+    path = settings.sources.folders[0] / "alpha.txt"
+    path.write_text(ALPHA.replace("summer", "winter"), encoding="utf-8")
+    os.utime(path, ns=(1, 1))
+    changed, report = library.refreshed()
+    assert report.changed == ["alpha.txt"] and report.unchanged == ["beta.txt"]
+
+    titled = dataclasses.replace(
+        settings,
+        sources=dataclasses.replace(
+            settings.sources, metadata={"beta.txt": MetaOverride(title="Bees of Provence")}
+        ),
+    )
+    renamed, report = changed.refreshed(titled)
+    assert report.changed == ["beta.txt"] and report.unchanged == ["alpha.txt"]
+    assert [s.meta.title for s in renamed.sources] == ["Alpha Notes", "Bees of Provence"]
+
+
+def test_read_file_says_what_a_file_holds_without_indexing_it(
+    tiny_corpus: TinyCorpus, tmp_path: Path
+) -> None:
+    library = Library.load(tiny_corpus({"alpha.txt": ALPHA}))
+    upload = tmp_path / "incoming.txt"
+    upload.write_text(GAMMA, encoding="utf-8")
+    sources, warnings = library.read_file(upload, "gamma.txt")
+    assert [s.meta.file for s in sources] == ["gamma.txt"] and not warnings
+    assert library.example_for(sources[0]) == "What do the sources say about Mekong?"
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 not really")
+    sources, warnings = library.read_file(broken, "broken.pdf")
+    assert sources == () and "not a readable PDF" in warnings[0]
+    assert len(library.sources) == 1
