@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast chat lint bench bench-10m loadtest longrun clean
+.PHONY: run test test-fast chat lint bench bench-10m loadtest longrun eval-languages catalogs clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ bench: $(STAMP)
 bench-10m: $(STAMP)
 	$(BIN)/sourcebot bench --passages 10000000 --shape articles --systems tantivy,sourcebot
 
+# Answer quality per language on the shared XQuAD dev set, beside bm25s and rank-bm25.
+XQUAD ?= ../../shared/data/xquad-dev
+eval-languages: $(STAMP)
+	$(BIN)/python -m retrieval.evaluate.multilingual $(XQUAD)
+
 # 50 users asking at once through the real bot and the local Bot API stand-in.
 loadtest: $(STAMP)
 	$(BIN)/python -m tests.support.load_test --users 50 --questions 20
@@ -52,3 +57,11 @@ longrun: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# The bot's texts: the template (bot/locales/sourcebot.pot) from bot/wording.py's N_ and NP_
+# marks, then every catalog brought up to it (new texts untranslated, changed ones fuzzy).
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract -F bot/locales/babel.cfg --no-default-keywords -k N_ -k NP_:1,2 \
+		--no-location --sort-output --omit-header -w 100 -o bot/locales/sourcebot.pot bot
+	$(BIN)/pybabel update -i bot/locales/sourcebot.pot -d bot/locales -D sourcebot \
+		--ignore-obsolete -w 100

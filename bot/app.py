@@ -4,7 +4,8 @@ The bot (bot/polling.py's HoldingBot: Bot API calls through bot/transport.py, de
 HTML parse mode and no link previews, AIORateLimiter), the update tracker that runs updates
 concurrently and knows which are in flight (bot/inflight.py), the typed context
 (bot/context.py), every handler (bot/handlers/__init__.py), and `post_init`, which loads
-the library off the event loop and registers the command menu with setMyCommands.
+the library off the event loop and registers the command menu with setMyCommands: in
+English for everyone, and in each language with a catalog for its users (bot/catalogs.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
 
+from bot.catalogs import ENGLISH, Words, catalog, catalog_languages
 from bot.config import Settings
 from bot.context import CONTEXT_TYPES, App
 from bot.feedback import FeedbackStore
@@ -30,8 +32,22 @@ from retrieval import Library
 
 log = logging.getLogger(__name__)
 
-# The command menu: /help's lines (bot/wording.py), so the two never disagree.
-COMMANDS = tuple(BotCommand(name, description) for name, description in menu())
+
+def commands(words: Words = ENGLISH) -> list[BotCommand]:
+    """Return the command menu in a language: /help's lines (bot/wording.py), so the two
+    never disagree."""
+    return [BotCommand(name, description) for name, description in menu(words)]
+
+
+def menus() -> list[tuple[str | None, list[BotCommand]]]:
+    """Return (language_code, commands) for setMyCommands: English as the default (None),
+    then each language with a catalog (its base code: Telegram takes two letters)."""
+    found: list[tuple[str | None, list[BotCommand]]] = [(None, commands())]
+    for language in catalog_languages():
+        found.append((language.split("_", 1)[0].lower(), commands(catalog(language))))
+    return found
+
+
 CONNECTIONS = 32  # concurrent Bot API calls; httpcore checks every pooled connection per call
 POLL_READ_TIMEOUT = 15.0  # seconds a long poll may take before it counts as timed out
 TEST_ENV_URL = "https://api.telegram.org/bot{token}/test"
@@ -54,7 +70,8 @@ def build_application(
     async def post_init(app: App) -> None:
         state = app.bot_data
         state.library = await asyncio.to_thread(load_library)
-        await app.bot.set_my_commands(list(COMMANDS))
+        for language_code, menu_items in menus():
+            await app.bot.set_my_commands(menu_items, language_code=language_code)
         log.info(
             "ready: %d sources, %d passages",
             len(state.library.sources),
@@ -64,7 +81,9 @@ def build_application(
     url = base_url or settings.telegram.base_url
     urls: dict[str, str] = {}
     if url:
-        urls = {"base_url": url}
+        # Files come from the same server: http://host/bot -> http://host/file/bot.
+        file_url = url[: -len("/bot")] + "/file/bot" if url.endswith("/bot") else None
+        urls = {"base_url": url} | ({"base_file_url": file_url} if file_url else {})
     elif test_environment or settings.telegram.test_environment:
         urls = {"base_url": TEST_ENV_URL, "base_file_url": TEST_ENV_FILE_URL}
     tracker = UpdateTracker()

@@ -171,6 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", parents=[common, loaded], help="start the Telegram bot")
     run.add_argument("--base-url", help="Bot API server URL (local server or emulator)")
     run.add_argument("--test-env", action="store_true", help="use Telegram's test environment")
+    run.add_argument(
+        "--webhook-url",
+        metavar="URL",
+        help="serve a webhook at this https:// address instead of polling (telegram.webhook)",
+    )
     return parser
 
 
@@ -250,7 +255,7 @@ def _eval_extraction(args: argparse.Namespace, settings: Settings, out: TextIO) 
         return 0
     for form, scores in report.items():
         out.write(f"{form} ({scores['pages']} pages)\n")
-        for key in ("precision", "recall", "f1", "median_f1", "titles_found"):
+        for key in ("precision", "recall", "f1", "median_f1", "titles_found", "titles_right"):
             out.write(f"{key:>20}  {scores[key]:.4f}\n")
         worst = ", ".join(f"{w['page'][:16]} {w['f1']:.2f}" for w in scores["worst"])
         out.write(f"{'worst':>20}  {worst}\n")
@@ -394,7 +399,11 @@ def dispatch(args: argparse.Namespace, out: TextIO) -> int:
         from bot.runner import run_bot
 
         return run_bot(
-            settings, base_url=args.base_url, test_env=args.test_env, index_dir=args.index_dir
+            settings,
+            base_url=args.base_url,
+            test_env=args.test_env,
+            index_dir=args.index_dir,
+            webhook_url=args.webhook_url,
         )
     library = Library.load(settings.retrieval, args.index_dir)
     if args.command == "ask":

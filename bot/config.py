@@ -41,6 +41,30 @@ class ConfigError(SourcebotError):
     """The configuration cannot be used; the message names the file and the key."""
 
 
+def _https_url(url: str | None) -> str | None:
+    if url is None or re.fullmatch(r"https://[^\s/?#]+(/[^\s?#]*)?", url):
+        return None
+    return "must be an https:// address Telegram can reach, e.g. https://bot.example.org/hook"
+
+
+def _secret(token: str | None) -> str | None:
+    if token is None or re.fullmatch(r"[A-Za-z0-9_-]{1,256}", token):
+        return None
+    return "must be 1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)"
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    """Webhook mode: Telegram posts updates to `url`, which reaches the bot's own web server
+    on listen:port (through a reverse proxy that holds the HTTPS certificate)."""
+
+    url: str | None = setting(None, check=_https_url)  # null: long polling
+    listen: str = "127.0.0.1"
+    port: int = setting(8443, low=1, high=65535)
+    # null: TELEGRAM_WEBHOOK_SECRET from the environment, else a new random one each start.
+    secret_token: str | None = setting(None, check=_secret)
+
+
 @dataclass(frozen=True)
 class TelegramSettings:
     """How the bot reaches Telegram (never the token: that comes from the environment)."""
@@ -50,16 +74,19 @@ class TelegramSettings:
     messages_per_second: int = setting(30, low=0)  # 0: no limiter
     group_messages_per_minute: int = setting(20, low=0)
     typing_delay_ms: int = setting(300, low=0)
+    webhook: WebhookSettings = field(default_factory=WebhookSettings)
 
 
 @dataclass(frozen=True)
 class AccessSettings:
-    """Who may use the bot. Empty allowlists mean everyone; admins may /reload and /stats."""
+    """Who may use the bot. Empty allowlists mean everyone; admins may /reload, /stats and
+    /remove; uploaders (and admins) may add sources by sending files."""
 
     allowed_users: tuple[int, ...] = ()
     allowed_chats: tuple[int, ...] = ()
     denied_reply: str | None = "Sorry, this bot is private."
     admins: tuple[int, ...] = ()
+    uploaders: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,6 +94,10 @@ class LimitSettings:
     """How much one user may ask, so that nobody starves the others."""
 
     questions_per_minute: int = setting(20, low=0)  # 0: no limit
+    # The largest file an uploader may send, checked against the size Telegram reports
+    # before anything is downloaded (the Bot API serves files up to 20 MB; a local Bot API
+    # server up to 2000). sources.max_file_mb caps it too: a larger file would be skipped.
+    upload_max_mb: int = setting(20, low=1, high=2000)
 
 
 @dataclass(frozen=True)
@@ -100,6 +131,7 @@ class Settings:
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     conversation: ConversationSettings = field(default_factory=ConversationSettings)
     path: Path = DEFAULT_CONFIG
+    metadata_path: Path = Path("config/sources.yaml")  # sources.metadata, resolved
 
 
 _SHOW = reprlib.Repr()
@@ -160,6 +192,8 @@ def _convert(value: Any, tp: Any, where: str) -> Any:
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"{where} must be a path, not {_show(value)}")
         return Path(value)
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _build(tp, value, where)
     if tp is re.Pattern[str] or origin is re.Pattern:
         if not isinstance(value, str):
             raise ConfigError(f"{where} must be a regular expression in quotes, not {_show(value)}")
@@ -258,6 +292,14 @@ def _with_paths(value: Any, root: Path) -> Any:
     return dataclasses.replace(value, **changes)
 
 
+def _metadata_path(data: Any, path: Path, root: Path) -> Path:
+    """Return the metadata file the sources section names (config/sources.yaml if none)."""
+    metadata_path = Path("config/sources.yaml")
+    if isinstance(data, dict) and "metadata" in data:
+        metadata_path = _convert(data["metadata"], Path, f"{path}: sources.metadata")
+    return _resolve(root, metadata_path)
+
+
 def _sources(data: Any, path: Path, root: Path) -> SourceSettings:
     """Return the sources section; its `metadata` key names the metadata file, read here."""
     src = dict(data) if isinstance(data, dict) else data
@@ -300,4 +342,5 @@ def load_settings(path: Path = DEFAULT_CONFIG) -> Settings:
         name: _with_paths(_build(bot_hints[name], data.get(name), f"{path}: {name}"), root)
         for name in _BOT_SECTIONS
     }
-    return Settings(retrieval=retrieval, path=path, **bot)
+    metadata_path = _metadata_path(data.get("sources"), path, root)
+    return Settings(retrieval=retrieval, path=path, metadata_path=metadata_path, **bot)

@@ -12,10 +12,12 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
+from bot.catalogs import Words, words_for
 from bot.config import Settings
 from bot.conversation import Conversations
 from bot.feedback import FeedbackStore
@@ -27,6 +29,7 @@ from bot.transport import FaultLog
 from retrieval import Library
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class NotReadyError(RuntimeError):
@@ -70,18 +73,39 @@ class BotData:
         self.conversations = Conversations(talk.expire_minutes, talk.max_chats)
         self.questions = QuestionMemory(talk.max_questions)
 
+    def _changing(self) -> asyncio.Lock:
+        """Return the lock every change of the sources takes: reloads (/reload, SIGHUP),
+        uploads and removals run one at a time, each from the library the last one left."""
+        if self._reloading is None:
+            self._reloading = asyncio.Lock()
+        return self._reloading
+
+    async def change_sources(self, change: Callable[[Library], tuple[Library | None, T]]) -> T:
+        """Run change(library) in the updates lane, after any reload or change running, and
+        swap in the library it returns (None: nothing changed); return its result.
+
+        As with a reload, questions go on being answered from the old library meanwhile,
+        and each from one library only: the swap is one assignment.
+        """
+        async with self._changing():
+            if self.library is None:
+                raise NotReadyError("the sources are still loading")
+            library, result = await self.lanes.updates.run(change, self.library)
+            if library is not None:
+                self.library = library
+            return result
+
     async def reload(self) -> Library:
         """Rebuild the library off the event loop and swap it in when it is ready.
 
         Questions keep being answered from the old library meanwhile: a handler takes the
         library once, at its start, so no question is dropped or answered twice. Reloads
-        requested while one runs wait for it and then run once more.
+        requested while one runs (or while an upload or removal runs) wait for it and then
+        run once more.
         """
         if self.rebuild is None:
             raise NotReadyError("this bot cannot reload its sources")
-        if self._reloading is None:
-            self._reloading = asyncio.Lock()
-        async with self._reloading:
+        async with self._changing():
             started = time.perf_counter()
             library = await asyncio.to_thread(self.rebuild)
             self.library = library
@@ -95,7 +119,26 @@ class BotData:
 
 
 class SourcebotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
-    """The context of every handler: the shared state and the loaded library, typed."""
+    """The context of every handler: the shared state, the loaded library, and the words of
+    the user's language, typed."""
+
+    language_code: str | None = None  # of the user the update is from (Telegram's, IETF)
+
+    @classmethod
+    def from_update(
+        cls, update: object, application: Application[Any, SourcebotContext, Any, Any, Any, Any]
+    ) -> SourcebotContext:
+        """Return the context of an update (the error handler's too), with its user's
+        language."""
+        context = super().from_update(update, application)
+        user = update.effective_user if isinstance(update, Update) else None
+        context.language_code = user.language_code if user is not None else None
+        return context
+
+    @property
+    def words(self) -> Words:
+        """Return the bot's texts in the user's language (English when it has no catalog)."""
+        return words_for(self.language_code)
 
     @property
     def state(self) -> BotData:

@@ -40,6 +40,9 @@ def answer_json(answer: Answer) -> dict[str, Any]:
             }
             for h in answer.hits
         ],
+        "question_language": answer.language,
+        "source_languages": list(answer.source_languages),
+        "language_mismatch": answer.language_mismatch,
     }
 
 

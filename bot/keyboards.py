@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import payloads as pl
 from bot import wording as w
+from bot.catalogs import ENGLISH, Words
 from bot.render_html import plain
 from retrieval import Answer, Hit, Source
 
@@ -27,6 +28,7 @@ def answer_keyboard(
     page_size: int,
     votes: bool = False,
     from_sources: bool = False,
+    words: Words = ENGLISH,
 ) -> InlineKeyboardMarkup | None:
     """Return Context buttons for each hit, More/Back buttons for paging, a More-from button
     for each source of the hits (from_sources: when there is more than one source), and
@@ -35,7 +37,7 @@ def answer_keyboard(
         return None
     contexts = [
         InlineKeyboardButton(
-            w.CONTEXT_BUTTON.format(label=_where(hit)),
+            words(w.CONTEXT_BUTTON, label=_where(hit)),
             callback_data=pl.encode(pl.Context(hit.source_number, hit.passage.paragraph)),
         )
         for hit in answer.hits
@@ -45,10 +47,10 @@ def answer_keyboard(
     first = answer.hits[0].rank - 1
     if qid is not None and first > 0:
         back = _page(answer, qid, max(first - page_size, 0))
-        paging.append(InlineKeyboardButton(w.BACK_BUTTON, callback_data=pl.encode(back)))
+        paging.append(InlineKeyboardButton(words(w.BACK_BUTTON), callback_data=pl.encode(back)))
     if qid is not None and answer.more and first + len(answer.hits) <= pl.MAX_OFFSET:
         more = _page(answer, qid, first + len(answer.hits))
-        paging.append(InlineKeyboardButton(w.MORE_BUTTON, callback_data=pl.encode(more)))
+        paging.append(InlineKeyboardButton(words(w.MORE_BUTTON), callback_data=pl.encode(more)))
     if paging:
         rows.append(paging)
     if qid is not None and from_sources and answer.source is None:
@@ -57,7 +59,7 @@ def answer_keyboard(
             shown[hit.source_number] = max(shown.get(hit.source_number, 0), hit.within_source)
         more_from = [
             InlineKeyboardButton(
-                w.MORE_FROM_BUTTON.format(number=number),
+                words(w.MORE_FROM_BUTTON, number=number),
                 callback_data=pl.encode(pl.FromSource(qid, number, offset)),
             )
             for number, offset in shown.items()
@@ -86,24 +88,33 @@ def _where(hit: Hit) -> str:
     return f"[{hit.source_number}] {where}" if hit.source_number else where
 
 
-def example_keyboard(example: str) -> InlineKeyboardMarkup:
+def example_keyboard(example: str, words: Words = ENGLISH) -> InlineKeyboardMarkup:
     """Return the /start button that asks the example question."""
-    label = plain(w.EXAMPLE_BUTTON.format(example=example))[:MAX_BUTTON_LABEL]
+    label = plain(words(w.EXAMPLE_BUTTON, example=example))[:MAX_BUTTON_LABEL]
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=pl.encode(pl.Example(0)))]]
     )
 
 
-def sources_keyboard(sources: Sequence[Source]) -> InlineKeyboardMarkup:
+def sources_keyboard(sources: Sequence[Source], words: Words = ENGLISH) -> InlineKeyboardMarkup:
     """Return a Summary button for each of the first MAX_SOURCE_BUTTONS sources."""
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    w.SUMMARY_BUTTON.format(number=s.number),
+                    words(w.SUMMARY_BUTTON, number=s.number),
                     callback_data=pl.encode(pl.SourceSummary(s.number)),
                 )
             ]
             for s in sources[:MAX_SOURCE_BUTTONS]
         ]
     )
+
+
+def remove_keyboard(
+    number: int, file: str, key: str, words: Words = ENGLISH
+) -> InlineKeyboardMarkup:
+    """Return the button that confirms removing source `number` (from the file with `key`)."""
+    label = plain(words(w.REMOVE_BUTTON, file=file))[:MAX_BUTTON_LABEL]
+    payload = pl.encode(pl.Remove(number, key))
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=payload)]])

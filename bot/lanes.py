@@ -67,12 +67,16 @@ class Lane:
 
 @dataclass
 class Lanes:
-    """The bot's lanes: answers and summaries; votes and other file I/O."""
+    """The bot's lanes: answers and summaries; votes and other file I/O; source changes."""
 
     answers: Lane = field(default_factory=lambda: Lane("answers", 4, 512, 60.0))
     io: Lane = field(default_factory=lambda: Lane("io", 2, 32, 10.0))
+    # Changes of the sources (uploads, removals): one at a time, each reading a file and
+    # updating the index, which may take minutes for a large PDF or a large saved index.
+    updates: Lane = field(default_factory=lambda: Lane("updates", 1, 16, 900.0))
 
     def close(self) -> None:
         """Close every lane."""
         self.answers.close()
         self.io.close()
+        self.updates.close()

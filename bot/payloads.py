@@ -7,6 +7,8 @@
   s:<source>           Summary of one source
   x:<n>                Ask example question n from /start
   v:<qid>:<1|0>        Vote an answer up (1) or down (0), when feedback is on
+  r:<source>:<key>     Remove source N, confirmed (key: the file's, so a renumbering
+                       since /remove cannot make it remove another file)
 
 Each kind has its prefix, and python-telegram-bot routes a press by it: one
 `CallbackQueryHandler(..., pattern=pattern(Kind))` a kind (bot/handlers/__init__.py).
@@ -69,8 +71,23 @@ class Vote:
     up: bool
 
 
-Payload = More | FromSource | Context | SourceSummary | Example | Vote
-KINDS: tuple[type[Payload], ...] = (More, FromSource, Context, SourceSummary, Example, Vote)
+@dataclass(frozen=True)
+class Remove:
+    prefix: ClassVar[str] = "r"
+    source: int
+    key: str
+
+
+Payload = More | FromSource | Context | SourceSummary | Example | Vote | Remove
+KINDS: tuple[type[Payload], ...] = (
+    More,
+    FromSource,
+    Context,
+    SourceSummary,
+    Example,
+    Vote,
+    Remove,
+)
 
 
 def pattern(kind: type[Payload]) -> str:
@@ -96,6 +113,8 @@ def encode(payload: Payload) -> str:
             fields = (str(number),)
         case Vote(qid, up):
             fields = (qid, str(int(up)))
+        case Remove(source, key):
+            fields = (str(source), key)
     data = ":".join((payload.prefix, *fields))
     if len(data.encode()) > MAX_CALLBACK_BYTES:  # pragma: no cover - ids are short
         raise ValueError(f"callback data too long: {data!r}")
@@ -132,4 +151,6 @@ def decode(data: str | None) -> Payload | None:
         return Example(int(parts[0]))
     if kind == Vote.prefix and len(parts) == 2 and _QID.fullmatch(parts[0]):
         return Vote(parts[0], parts[1] == "1") if parts[1] in ("0", "1") else None
+    if kind == Remove.prefix and len(parts) == 2 and numbers[0] is not None:
+        return Remove(numbers[0], parts[1]) if _QID.fullmatch(parts[1]) else None
     return None

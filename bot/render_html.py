@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from telegram.constants import MessageLimit
 
 from bot import wording as w
+from bot.catalogs import ENGLISH, Words
 from bot.citation import source_line
 from bot.reply import (
     Chunk,
@@ -34,7 +35,8 @@ from bot.reply import (
     summary_reply,
     utf16_len,
 )
-from bot.stats import Stats
+from bot.sourcefiles import Added, Refused
+from bot.stats import IndexSize, Stats
 from retrieval import Answer, ParagraphContext, Quote, Source, Summary
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "render_start",
     "render_stats",
     "render_summary",
+    "render_upload",
     "shorten",
     "utf16_len",
 ]
@@ -188,10 +191,12 @@ def _plain(fragment: str) -> str:
     return html.unescape("".join(text))
 
 
-def render_answer(answer: Answer, referenced: frozenset[str] = frozenset()) -> str:
+def render_answer(
+    answer: Answer, referenced: frozenset[str] = frozenset(), words: Words = ENGLISH
+) -> str:
     """Return an Answer as Telegram HTML: what was searched, quotes in blockquotes, each
     with its label, and the references of the sources not in `referenced`."""
-    return _fit(answer_reply(answer, w.TELEGRAM, referenced))
+    return _fit(answer_reply(answer, w.TELEGRAM, referenced, words))
 
 
 def render_context(
@@ -201,19 +206,21 @@ def render_context(
     return _fit(context_reply(ctx, number, referenced))
 
 
-def render_summary(summary: Summary, referenced: frozenset[str] = frozenset()) -> str:
+def render_summary(
+    summary: Summary, referenced: frozenset[str] = frozenset(), words: Words = ENGLISH
+) -> str:
     """Return a Summary as Telegram HTML: a heading line per source, quotes with labels."""
-    return _fit(summary_reply(summary, w.TELEGRAM, referenced))
+    return _fit(summary_reply(summary, w.TELEGRAM, referenced, words))
 
 
-def render_help() -> str:
+def render_help(words: Words = ENGLISH) -> str:
     """Return the /help text: every command with one line."""
-    return _fit(help_reply(w.TELEGRAM))
+    return _fit(help_reply(w.TELEGRAM, words))
 
 
-def render_sources(rows: Sequence[tuple[Source, int]]) -> str:
+def render_sources(rows: Sequence[tuple[Source, int]], words: Words = ENGLISH) -> str:
     """Return the numbered list of sources with their metadata."""
-    lines = [f"<b>{esc(w.SOURCES_COUNT.format(count=len(rows)))}</b>"]
+    lines = [f"<b>{esc(words.count(w.SOURCES_COUNT, len(rows)))}</b>"]
     for source, passages in rows:
         meta = source.meta
         title = _linked(esc(clip(meta.title)), meta.url)
@@ -221,27 +228,31 @@ def render_sources(rows: Sequence[tuple[Source, int]]) -> str:
         lines.append(
             f"\n<b>[{source.number}]</b> {title}" + (f" — {esc(byline)}" if byline else "")
         )
-        detail = w.SOURCES_DETAIL.format(
-            file=clip(source.file), paragraphs=len(source.paragraphs), passages=passages
+        detail = words(
+            w.SOURCES_DETAIL,
+            file=clip(source.file),
+            paragraphs=len(source.paragraphs),
+            passages=passages,
         )
         lines.append(f"<i>{esc(detail)}</i>")
     text = "\n".join(lines)
     while utf16_len(_plain(text)) > LIMIT - 40 and len(lines) > 3:
         lines = lines[:-2]
-        text = "\n".join(lines) + "\n\n" + esc(w.SOURCES_MORE.format(count=len(rows)))
+        text = "\n".join(lines) + "\n\n" + esc(words(w.SOURCES_MORE, count=len(rows)))
     return text
 
 
-def render_start(sources: Sequence[Source], example: str) -> str:
+def render_start(sources: Sequence[Source], example: str, words: Words = ENGLISH) -> str:
     """Return the /start text: what the bot knows and how to ask."""
-    opening, how = w.start_lines(len(sources))
+    opening, how = w.start_lines(len(sources), words)
     titles = "\n".join(f"[{s.number}] {esc(clip(s.meta.title))}" for s in sources[:10])
     more = ""
     if len(sources) > 10:
-        more = "\n" + esc(w.START_MORE.format(more=len(sources) - 10))
+        more = "\n" + esc(words(w.START_MORE, more=len(sources) - 10))
     return (
         f"{esc(opening)}\n{titles}{more}\n\n{esc(how)}\n"
-        f"{esc(w.START_EXAMPLE)}<i>{esc(clip(example))}</i>\n\n{esc(w.START_HELP)}"
+        f"{esc(words(w.START_EXAMPLE))}<i>{esc(clip(example))}</i>\n\n"
+        f"{esc(words(w.START_HELP))}"
     )
 
 
@@ -250,30 +261,82 @@ def render_source_line(source: Source) -> str:
     return plain(source_line(source.meta) or source.file)
 
 
-def render_source_card(source: Source) -> str:
+def render_source_card(source: Source, words: Words = ENGLISH) -> str:
     """Return one source as a short cited card (inline mode, empty query)."""
     meta = source.meta
     # The card is a whole message, which Telegram refuses when it is blank.
-    name = meta.title.strip() or source.file.strip() or f"Source {source.number}"
+    name = (
+        meta.title.strip() or source.file.strip() or words(w.SOURCE_UNNAMED, number=source.number)
+    )
     title = _linked(esc(clip(name)), meta.url)
     byline = clip(source_line(meta))
     return f"<b>{title}</b>" + (f"\n{esc(byline)}" if byline else "")
 
 
-def render_stats(stats: Stats, questions_kept: bool) -> str:
-    """Return /stats: questions answered, not-found rate, frequent unanswered questions."""
+def render_stats(
+    stats: Stats, questions_kept: bool, index: IndexSize | None = None, words: Words = ENGLISH
+) -> str:
+    """Return /stats: questions answered, not-found rate, answer time, the sources and the
+    index's size, frequent unanswered questions."""
     lines = [
-        f"<b>{esc(w.STATS_TITLE)}</b>",
-        esc(w.STATS_QUESTIONS.format(count=stats.questions)),
-        esc(w.STATS_NOT_FOUND.format(count=stats.not_found, rate=stats.not_found_rate)),
+        f"<b>{esc(words(w.STATS_TITLE))}</b>",
+        esc(words(w.STATS_QUESTIONS, count=stats.questions)),
+        esc(words(w.STATS_NOT_FOUND, count=stats.not_found, rate=stats.not_found_rate)),
+        esc(words(w.STATS_LATENCY, ms=stats.p95_ms, count=len(stats.times_ms))),
     ]
+    if index is not None:
+        lines.append(
+            esc(
+                words(
+                    w.STATS_SOURCES,
+                    sources=index.sources,
+                    passages=index.passages,
+                    terms=index.terms,
+                )
+            )
+        )
+        if index.saved_bytes is not None:
+            lines.append(esc(words(w.STATS_ON_DISK, mb=index.saved_bytes / 1e6)))
     if not questions_kept:
-        lines.append(f"<i>{esc(w.STATS_NOT_KEPT)}</i>")
+        lines.append(f"<i>{esc(words(w.STATS_NOT_KEPT))}</i>")
     elif stats.unanswered:
-        lines.append(f"\n<b>{esc(w.STATS_UNANSWERED)}</b>")
+        lines.append(f"\n<b>{esc(words(w.STATS_UNANSWERED))}</b>")
         lines += [f"{n}× {esc(q)}" for q, n in stats.unanswered.most_common(10)]
     text = "\n".join(lines)
-    while utf16_len(_plain(text)) > LIMIT and len(lines) > 4:
+    while utf16_len(_plain(text)) > LIMIT and len(lines) > 7:
         lines.pop()
         text = "\n".join(lines)
     return text
+
+
+SHOWN_SOURCES = 5  # of a .jsonl file's sources, listed in the reply to its upload
+
+
+def render_upload(result: Added | Refused, words: Words = ENGLISH) -> str:
+    """Return the reply to an upload: what was added, or why nothing was."""
+    name = clip(result.name)
+    if isinstance(result, Refused):
+        if result.why == "exists":
+            return esc(words(w.UPLOAD_EXISTS, name=name))
+        if result.why == "unreadable":
+            return esc(words(w.UPLOAD_UNREADABLE, name=name, detail=clip(result.detail, 600)))
+        return esc(words(w.UPLOAD_FAILED, name=name))
+    head = w.UPLOAD_REPLACED if result.replaced else w.UPLOAD_ADDED
+    lines = [f"<b>{esc(words(head, name=name))}</b>"]
+    lines += [esc(_upload_line(s, words)) for s in result.sources[:SHOWN_SOURCES]]
+    if len(result.sources) > SHOWN_SOURCES:
+        more = len(result.sources) - SHOWN_SOURCES
+        lines.append(esc(words(w.UPLOAD_MORE_SOURCES, more=more)))
+    lines.append(esc(words(w.UPLOAD_TRY, example=result.example)))
+    return "\n".join(lines)
+
+
+def _upload_line(source: Source, words: Words) -> str:
+    author = words(w.UPLOAD_BY, author=source.meta.author) if source.meta.author else ""
+    return words(
+        w.UPLOAD_SOURCE,
+        number=source.number,
+        label=clip(source.meta.title),
+        author=clip(author),
+        paragraphs=len(source.paragraphs),
+    )

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot import wording as w
+from bot.catalogs import ENGLISH, Words
 from bot.citation import Label, Reference, label, reference, short_name
 from retrieval import Answer, Hit, ParagraphContext, Quote, SourceMeta, Summary, SummarySentence
 
@@ -138,7 +139,7 @@ def cited_sources(answer: Answer) -> tuple[str, ...]:
     return tuple(dict.fromkeys(h.passage.source for h in answer.hits))
 
 
-def _searched(answer: Answer) -> Line | None:
+def _searched(answer: Answer, words: Words) -> Line | None:
     """Return "Searched for: Syria · with: Kerry, Sochi" when the search was not the question
     as typed (a follow-up, a corrected word), else None."""
     if not answer.context and not answer.corrected_terms:
@@ -146,14 +147,16 @@ def _searched(answer: Answer) -> Line | None:
     fixed = set(answer.corrected_terms.values())
     runs: list[Run] = []
     if answer.words:
-        runs.append(Run(w.SEARCHED_FOR))
+        runs.append(Run(words(w.SEARCHED_FOR)))
         for i, word in enumerate(answer.words):
             runs += [Run(", ")] if i else []
             runs.append(Run(clip(word, TERM_CLIP), bold=word in fixed or bool(answer.context)))
         if answer.context:
-            runs.append(Run(w.WITH + ", ".join(clip(c, TERM_CLIP) for c in answer.context)))
+            carried = ", ".join(clip(c, TERM_CLIP) for c in answer.context)
+            runs.append(Run(words(w.WITH) + carried))
     else:  # no words of its own ("why?"): the carried words are the search
-        runs.append(Run(w.SEARCHED_FOR + ", ".join(clip(c, TERM_CLIP) for c in answer.context)))
+        carried = ", ".join(clip(c, TERM_CLIP) for c in answer.context)
+        runs.append(Run(words(w.SEARCHED_FOR) + carried))
     return Line(tuple(runs), "note")
 
 
@@ -167,29 +170,37 @@ def answer_reply(
     answer: Answer,
     surface: w.Surface = w.TELEGRAM,
     referenced: frozenset[str] = frozenset(),
+    words: Words = ENGLISH,
 ) -> Reply:
-    """Return an answer: what was searched, each quote with its label, the references."""
+    """Return an answer: what was searched, each quote with its label, the references; a
+    "not found" to a question in a language none of the sources is in says theirs."""
     head: list[Line] = []
     if answer.source is not None and answer.hits:
         meta = answer.hits[0].meta
-        head.append(line(w.MORE_FROM, Run(f"[{answer.source}] {short_name(meta)}", bold=True)))
-    searched = _searched(answer)
+        head.append(
+            line(words(w.MORE_FROM), Run(f"[{answer.source}] {short_name(meta)}", bold=True))
+        )
+    searched = _searched(answer, words)
     if searched is not None:
         head.append(searched)
     if not answer.terms:
-        return (Chunk((*head, line(w.NO_TERMS, Run(w.NO_TERMS_EXAMPLE, italic=True)))),)
+        example = Run(words(w.NO_TERMS_EXAMPLE), italic=True)
+        return (Chunk((*head, line(words(w.NO_TERMS), example))),)
     if not answer.found:
-        return (Chunk((*head, line(w.not_found(surface)))),)
+        theirs = answer.source_languages if answer.language_mismatch else ()
+        elsewhere = [line(w.sources_in(theirs, words))] if theirs else []
+        return (Chunk((*head, line(w.not_found(surface, words)), *elsewhere)),)
     if not answer.hits:
-        text = w.NO_MORE
+        text = words(w.NO_MORE)
         if answer.source is not None:
-            text = w.NO_MORE_FROM.format(source=f"[{answer.source}]")
+            text = words(w.NO_MORE_FROM, source=f"[{answer.source}]")
         return (Chunk((*head, line(text))),)
     chunks = [_hit_chunk(hit, (GAP,) if i else tuple(head)) for i, hit in enumerate(answer.hits)]
     cited = ((h.passage.source, h.meta, h.source_number) for h in answer.hits)
     chunks += references(cited, referenced)
-    if answer.more and surface.more_hint:
-        chunks.append(Chunk((GAP, line(surface.more_hint, role="note"))))
+    more = w.more_hint(surface, words)
+    if answer.more and more:
+        chunks.append(Chunk((GAP, line(more, role="note"))))
     return tuple(chunks)
 
 
@@ -217,25 +228,26 @@ def summary_reply(
     summary: Summary,
     surface: w.Surface = w.TELEGRAM,
     referenced: frozenset[str] = frozenset(),
+    words: Words = ENGLISH,
 ) -> Reply:
     """Return a summary: a heading, then consecutive sentences of one paragraph as one quote
     with one label; all sources get a heading line each, a topic across sources gets
     named labels and references, as answers do."""
     if not summary.sentences:
-        said, topic, then = w.nothing_to_summarise(summary.topic, surface)
+        said, topic, then = w.nothing_to_summarise(summary.topic, surface, words)
         return (Chunk((line(said, Run(clip(topic), bold=True), then),)),)
     first = summary.sentences[0]
     one = reference(first.meta, first.number) if summary.source is not None else None
     mixed = summary.source is None and summary.topic is not None
     if summary.topic:
-        title: list[str | Run] = [w.SUMMARY_TOPIC, Run(clip(summary.topic), bold=True)]
+        title: list[str | Run] = [words(w.SUMMARY_TOPIC), Run(clip(summary.topic), bold=True)]
         if one is not None:
-            title += [w.SUMMARY_WITHIN, *reference_line(one).runs]
+            title += [words(w.SUMMARY_WITHIN), *reference_line(one).runs]
         head = line(*title)
     elif one is not None:
-        head = line(w.SUMMARY_OF, *reference_line(one).runs)
+        head = line(words(w.SUMMARY_OF), *reference_line(one).runs)
     else:
-        head = line(w.SUMMARY_ALL)
+        head = line(words(w.SUMMARY_ALL))
     chunks: list[Chunk] = []
     current: str | None = None
     for run in _runs_of(summary.sentences):
@@ -280,9 +292,10 @@ def context_reply(
     return (*chunks, *references([(ctx.meta.file, ctx.meta, number)], referenced))
 
 
-def help_reply(surface: w.Surface) -> Reply:
+def help_reply(surface: w.Surface, words: Words = ENGLISH) -> Reply:
     """Return the list of commands, one line each, and how to ask."""
-    lines = [line(w.HELP_TITLE, role="heading")]
-    lines += [line(Run(cmd, bold=True), f" — {what}") for cmd, what in w.help_lines(surface)]
-    lines += [GAP, line(w.help_note(surface))]
+    lines = [line(words(w.HELP_TITLE), role="heading")]
+    commands = w.help_lines(surface, words)
+    lines += [line(Run(cmd, bold=True), f" — {what}") for cmd, what in commands]
+    lines += [GAP, line(w.help_note(surface, words))]
     return (Chunk(tuple(lines)),)

@@ -1,4 +1,5 @@
-"""`sourcebot run`: read the token, build the Application, poll until stopped.
+"""`sourcebot run`: read the token, build the Application, poll (or serve a webhook:
+bot/webhook.py) until stopped, logging a metrics line a minute.
 
 Exit code 2 with one line for a missing, malformed or rejected token, for a Bot API server
 that cannot be reached or refuses the bot (403, 409), and for a token Telegram stops
@@ -7,7 +8,9 @@ sees the bot is down; never a traceback. SIGINT (Ctrl-C) and SIGTERM stop fetchi
 at once, let the replies in flight finish (at most STOP_SECONDS), confirm to Telegram only
 the updates that were handled, and exit 0: an update whose reply had not begun is delivered
 again after a restart, one whose reply had begun is not (it may have gone out). SIGHUP
-re-reads the sources, also when it comes while the bot is still starting.
+re-reads the sources, also when it comes while the bot is still starting. In webhook mode
+Telegram counts an update as delivered once the webhook answered it, so there is nothing to
+confirm at the stop.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from bot.handlers.admin import reload_on_signal
 from bot.logs import setup_logging
 from bot.polling import HoldingBot
 from bot.secrets import bot_token
+from bot.stats import METRICS_SECONDS, log_metrics
+from bot.webhook import Webhook, start_webhook, webhook_from
 from retrieval import Library, SourcebotError
 
 log = logging.getLogger(__name__)
@@ -80,14 +85,20 @@ def ignore_hangup_until_serving() -> None:
 
 
 async def serve(
-    app: App, stop_seconds: float = STOP_SECONDS, signals: Signals | None = None
+    app: App,
+    stop_seconds: float = STOP_SECONDS,
+    signals: Signals | None = None,
+    webhook: Webhook | None = None,
+    metrics_seconds: float = METRICS_SECONDS,
 ) -> None:
-    """Poll until SIGINT or SIGTERM, then stop cleanly within stop_seconds.
+    """Poll (or serve the webhook) until SIGINT or SIGTERM, then stop cleanly within
+    stop_seconds.
 
     StartError when Telegram refuses the bot at start or stops accepting its token.
     """
     signals = signals or Signals()
     signals.install(asyncio.get_running_loop())
+    metrics: asyncio.Future[None] | None = None
     try:
         await app.initialize()  # getMe: a bad token or address fails here, with no retry loop
     except TelegramError as exc:
@@ -101,20 +112,39 @@ async def serve(
         reload: Callable[[], object] | None = None
         if state.rebuild is not None:
             reload = partial(_reload_task, app)
-        await app.updater.start_polling(
-            allowed_updates=Update.ALL_TYPES,
-            drop_pending_updates=False,
-            error_callback=polling_error_callback(app),
-        )
+        if webhook is None:
+            await app.updater.start_polling(
+                allowed_updates=Update.ALL_TYPES,
+                drop_pending_updates=False,
+                error_callback=polling_error_callback(app),
+            )
+        else:
+            try:
+                await start_webhook(app, webhook)
+            except OSError as exc:  # the port is taken, or the address not this machine's
+                raise StartError(
+                    f"cannot serve the webhook on {webhook.listen}:{webhook.port} "
+                    f"({exc.strerror or exc}): set telegram.webhook.listen and port"
+                ) from exc
         await app.start()
         signals.ready(reload)
-        log.info("polling; Ctrl-C or SIGTERM stops")
+        metrics = asyncio.ensure_future(log_metrics(state.stats, metrics_seconds))
+        if webhook is None:
+            log.info("polling; Ctrl-C or SIGTERM stops")
+        else:
+            log.info(
+                "serving the webhook %s on %s:%d; Ctrl-C or SIGTERM stops",
+                webhook.url,
+                webhook.listen,
+                webhook.port,
+            )
         rejected = await _until_stopped(app, signals.stop)
+        metrics.cancel()
         if rejected is not None:
             log.error("Telegram no longer accepts the token (%s): stopping", rejected.message)
         else:
             log.info("stopping: finishing the replies in flight")
-        await stop_app(app, stop_seconds)
+        await stop_app(app, stop_seconds, confirm=webhook is None)
         if rejected is not None:
             raise StartError(
                 f"Telegram stopped accepting the token while polling ({rejected.message}): "
@@ -123,6 +153,8 @@ async def serve(
     except TelegramError as exc:
         raise _start_error(exc) from exc
     finally:
+        if metrics is not None:
+            metrics.cancel()
         await app.shutdown()
 
 
@@ -142,8 +174,9 @@ async def _until_stopped(app: App, stop: asyncio.Event) -> InvalidToken | None:
     return bot.rejection if isinstance(bot, HoldingBot) else None
 
 
-async def stop_app(app: App, stop_seconds: float = STOP_SECONDS) -> None:
-    """Stop fetching, let the replies in flight finish, confirm what was handled.
+async def stop_app(app: App, stop_seconds: float = STOP_SECONDS, *, confirm: bool = True) -> None:
+    """Stop fetching, let the replies in flight finish, confirm what was handled (when
+    polling: `confirm`).
 
     Replies still running after stop_seconds are cancelled; an update whose reply had not
     begun stays unconfirmed, so Telegram delivers it again after a restart.
@@ -171,7 +204,11 @@ async def stop_app(app: App, stop_seconds: float = STOP_SECONDS) -> None:
                     cut,
                 )
     app.bot_data.lanes.close()
-    if tracker is None or (isinstance(bot, HoldingBot) and bot.rejection is not None):
+    if (
+        not confirm
+        or tracker is None
+        or (isinstance(bot, HoldingBot) and bot.rejection is not None)
+    ):
         return
     try:
         await asyncio.wait_for(
@@ -207,19 +244,28 @@ def run_bot(
     base_url: str | None = None,
     test_env: bool = False,
     index_dir: Path | None = None,
+    webhook_url: str | None = None,
 ) -> int:
-    """Run the bot with long polling until stopped; return the exit code."""
+    """Run the bot with long polling (or a webhook) until stopped; return the exit code."""
     ignore_hangup_until_serving()
     setup_logging()
     token = bot_token(project_root(settings.path) / ".env")
+    webhook = webhook_from(settings.telegram.webhook, webhook_url)
     log.info("starting: loading the sources")
+
+    def rebuild() -> Library:
+        # The settings the last upload left (a title it gave), not those at the start.
+        library = app.bot_data.library
+        current = library.settings if library is not None else settings.retrieval
+        return Library.rebuild(current, index_dir)
+
     app = build_application(
         settings,
         token,
         partial(Library.load, settings.retrieval, index_dir),
-        rebuild_library=partial(Library.rebuild, settings.retrieval, index_dir),
+        rebuild_library=rebuild,
         base_url=base_url,
         test_environment=test_env,
     )
-    asyncio.run(serve(app))
+    asyncio.run(serve(app, webhook=webhook))
     return 0

@@ -121,11 +121,11 @@ def refused(code: int, payload: bytes) -> bool:
     return isinstance(data, dict) and data.get("ok") is False
 
 
-def _problem(code: int, payload: bytes) -> str | None:
+def _problem(code: int, payload: bytes, download: bool = False) -> str | None:
     """Return what is wrong with an answer that shows a fault, or None when it is fine."""
     if code >= 500:
         return f"HTTP {code}"
-    if 200 <= code < 300:
+    if 200 <= code < 300 and not download:
         try:
             json.loads(payload)
         except ValueError:
@@ -156,7 +156,10 @@ class RetryingRequest(HTTPXRequest):
         pool_timeout: Any = HTTPXRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         name = method_name(url)
-        again = name.casefold() in REPEATABLE
+        # A GET is a file download (File.download_*): its answer is the file, not JSON, and
+        # fetching it twice changes nothing.
+        download = method == "GET"
+        again = download or name.casefold() in REPEATABLE
         if not again:
             reply_begun()  # from here on, a stop must not answer this update again
         attempt = 0
@@ -198,7 +201,7 @@ class RetryingRequest(HTTPXRequest):
                     raise
                 self.faults.fault(f"{name}: connection", exc.message)
             else:
-                problem = _problem(code, payload)
+                problem = _problem(code, payload, download)
                 if problem is None:
                     for kind in ("connection", "server", "pool busy"):
                         self.faults.recovered(f"{name}: {kind}")

@@ -107,6 +107,10 @@ class Answer:
     are the question's own searched words as written (corrected where corrected), `context`
     the words carried from an earlier question or a quoted text (a follow-up), and `source`
     the number of the one source searched, when the search was scoped to it.
+    `language` is the question's language (the one among the sources' languages it was read
+    in; for a question not found that is written in none of them, the one it is in) and
+    `source_languages` those of the sources; `language_mismatch` is True when a question
+    not found is written in none of the sources' languages (a hint to give the user).
     """
 
     question: str
@@ -118,6 +122,9 @@ class Answer:
     words: tuple[str, ...] = ()
     context: tuple[str, ...] = ()
     source: int | None = None
+    language: str | None = None
+    source_languages: tuple[str, ...] = ()
+    language_mismatch: bool = False
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,17 @@
 
 Group -1: the access gate (handlers/access.py) sees every update first and stops
 duplicates, outsiders and floods. Group 0, first match wins:
-  1. the commands (/start /help /sources /summary /ask, then the admins' /reload /stats);
+  1. the commands (/start /help /sources /summary /ask, then the admins' /reload /stats
+     /remove);
   2. any other command meant for this bot: "I don't know /x" (before text, which excludes
      commands anyway);
   3. text: a question in private chats, and in groups when addressed to the bot;
-  4. anything else that is not a service message: "I can only read text";
-  5. button presses, one handler a payload kind by its prefix, then a catch-all for
+  4. a file (a document) in a private chat: a new source from an uploader, one polite
+     line to anyone else (handlers/uploads.py);
+  5. anything else that is not a service message: "I can only read text";
+  6. button presses, one handler a payload kind by its prefix, then a catch-all for
      presses nobody reads (answered as stale, so no button spins);
-  6. inline queries.
+  7. inline queries.
 Edited messages are ignored: only new messages (UpdateType.MESSAGE) reach the handlers.
 """
 
@@ -27,7 +30,7 @@ from telegram.ext import (
 
 from bot import payloads as pl
 from bot.context import App
-from bot.handlers import access, admin, buttons, commands, errors, inline, questions
+from bot.handlers import access, admin, buttons, commands, errors, inline, questions, uploads
 from bot.handlers.access import GATE_GROUP
 from bot.handlers.base import Callback, stale_button
 
@@ -39,6 +42,7 @@ COMMAND_HANDLERS: tuple[tuple[str, Callback], ...] = (
     ("ask", questions.on_ask),
     ("reload", admin.on_reload),
     ("stats", admin.on_stats),
+    ("remove", uploads.on_remove),
 )
 BUTTON_HANDLERS: tuple[tuple[type[pl.Payload], Callback], ...] = (
     (pl.More, buttons.on_more),
@@ -47,6 +51,7 @@ BUTTON_HANDLERS: tuple[tuple[type[pl.Payload], Callback], ...] = (
     (pl.SourceSummary, buttons.on_source_summary),
     (pl.Example, buttons.on_example),
     (pl.Vote, buttons.on_vote),
+    (pl.Remove, uploads.on_remove_confirmed),
 )
 
 
@@ -65,6 +70,7 @@ def register(app: App) -> None:
     app.add_handler(MessageHandler(new & filters.COMMAND & for_us, commands.on_unknown_command))
     app.add_handler(MessageHandler(new & private & text, questions.on_text))
     app.add_handler(MessageHandler(new & groups & text & addressed, questions.on_text))
+    app.add_handler(MessageHandler(new & private & filters.Document.ALL, uploads.on_document))
     app.add_handler(MessageHandler(new & private & others, commands.on_other))
     app.add_handler(MessageHandler(new & groups & others & addressed, commands.on_other))
     for kind, callback in BUTTON_HANDLERS:

@@ -20,14 +20,12 @@ import time
 from telegram import InlineQueryResultsButton, Update
 from telegram.ext import ApplicationHandlerStop
 
+from bot import wording as w
 from bot.context import SourcebotContext
 from bot.gate import Kind, free_command
 
 log = logging.getLogger("sourcebot.gate")
 
-SLOW_DOWN = "You are asking faster than I can answer everyone: please wait a minute."
-SLOW_DOWN_INLINE = "Too many queries: wait a minute"
-SLOW_DOWN_BUTTON = "Too many presses: wait a minute."
 GATE_GROUP = -1
 
 
@@ -60,11 +58,12 @@ async def gate(update: Update, context: SourcebotContext) -> None:
         kind = "button"
     if the_gate.over_limit(sender, time.monotonic(), kind):
         if press is not None:
-            await press.answer(SLOW_DOWN_BUTTON)  # every press answered: none keeps spinning
+            # every press answered: none keeps spinning
+            await press.answer(context.words(w.SLOW_DOWN_BUTTON))
         elif the_gate.first_warning(sender, kind):
-            await _slow_down(update)
+            await _slow_down(update, context)
         elif kind == "inline":
-            await _slow_down(update, quietly=True)  # no spinning inline results
+            await _slow_down(update, context, quietly=True)  # no spinning inline results
         log.info("update=%s over the per-sender limit: ignored", update.update_id)
         raise ApplicationHandlerStop
 
@@ -88,10 +87,11 @@ def _sender(update: Update) -> int | None:
     return update.effective_user.id if update.effective_user else None
 
 
-async def _slow_down(update: Update, *, quietly: bool = False) -> None:
-    text = None if quietly else SLOW_DOWN
+async def _slow_down(update: Update, context: SourcebotContext, *, quietly: bool = False) -> None:
+    words = context.words
+    text = None if quietly else words(w.SLOW_DOWN)
     if update.inline_query is not None:
-        button = InlineQueryResultsButton(text=SLOW_DOWN_INLINE, start_parameter="help")
+        button = InlineQueryResultsButton(text=words(w.SLOW_DOWN_INLINE), start_parameter="help")
         await update.inline_query.answer([], cache_time=0, is_personal=True, button=button)
     elif text and update.effective_message is not None:
         await update.effective_message.reply_text(text)

@@ -1,5 +1,6 @@
-"""Admins' commands: /stats (what was asked) and /reload (re-read the sources), and the
-reload that SIGHUP asks for. Anyone not in `access.admins` is refused in one line."""
+"""Admins' commands: /stats (what was asked, how fast, from what) and /reload (re-read the
+sources), and the reload that SIGHUP asks for. Anyone not in `access.admins` is refused
+in one line (the same check guards /remove, in uploads.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from bot import wording as w
 from bot.context import BotData, SourcebotContext
 from bot.handlers.base import MessageHandlerFn, Outcome, on_message
 from bot.render_html import esc, render_stats
+from bot.stats import IndexSize
 from retrieval import SourcebotError
 
 log = logging.getLogger("sourcebot.updates")
@@ -24,7 +26,7 @@ def admins_only(command: str) -> Callable[[MessageHandlerFn], MessageHandlerFn]:
         async def checked(message: Message, context: SourcebotContext) -> Outcome | None:
             user = message.from_user
             if user is None or user.id not in context.state.settings.access.admins:
-                await message.reply_text(esc(w.ADMINS_ONLY.format(command=command)))
+                await message.reply_text(esc(context.words(w.ADMINS_ONLY, command=command)))
                 return Outcome(f"{command}-refused")
             return await handler(message, context)
 
@@ -36,9 +38,18 @@ def admins_only(command: str) -> Callable[[MessageHandlerFn], MessageHandlerFn]:
 @on_message
 @admins_only("stats")
 async def on_stats(message: Message, context: SourcebotContext) -> Outcome:
-    """Show admins what was asked: counts, not-found rate, frequent unanswered questions."""
+    """Show admins what was asked (counts, not-found rate, answer time, frequent unanswered
+    questions) and what the answers come from (sources, the index's size)."""
     state = context.state
-    await message.reply_text(render_stats(state.stats, state.settings.privacy.log_questions))
+    library = context.library
+    size = IndexSize(
+        sources=len(library.sources),
+        passages=library.passage_total,
+        terms=library.term_total,
+        saved_bytes=await state.lanes.io.run(library.saved_bytes),
+    )
+    kept = state.settings.privacy.log_questions
+    await message.reply_text(render_stats(state.stats, kept, size, context.words))
     return Outcome("stats")
 
 
@@ -46,13 +57,14 @@ async def on_stats(message: Message, context: SourcebotContext) -> Outcome:
 @admins_only("reload")
 async def on_reload(message: Message, context: SourcebotContext) -> Outcome:
     """Re-read the sources (admins only), answering from the old ones until it is done."""
-    await message.reply_text(esc(w.RELOADING))
+    words = context.words
+    await message.reply_text(esc(words(w.RELOADING)))
     try:
         library = await context.state.reload()
     except SourcebotError as exc:
-        await message.reply_text(esc(w.RELOAD_FAILED.format(error=exc)))
+        await message.reply_text(esc(words(w.RELOAD_FAILED, error=exc)))
         return Outcome("reload-failed")
-    done = w.RELOADED.format(sources=len(library.sources), passages=library.passage_total)
+    done = words(w.RELOADED, sources=len(library.sources), passages=library.passage_total)
     await message.reply_text(esc(done))
     return Outcome("reload")
 

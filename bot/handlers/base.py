@@ -109,7 +109,7 @@ def on_button(kind: type[P]) -> Callable[[ButtonHandlerFn[P]], Callback]:
             payload = pl.decode(query.data)
             message = query.message if isinstance(query.message, Message) else None
             if not isinstance(payload, kind) or message is None:
-                await query.answer(STALE)
+                await query.answer(context.words(STALE))
                 return Outcome("button-stale")
             return await handler(query, message, payload, context)
 
@@ -122,5 +122,5 @@ async def stale_button(update: Update, context: SourcebotContext) -> None:
     """Answer a button press no handler reads (not ours, or from an older version)."""
     started = time.perf_counter()
     if update.callback_query is not None:
-        await update.callback_query.answer(STALE)
+        await update.callback_query.answer(context.words(STALE))
         log_update(update, Outcome("button-stale"), started)

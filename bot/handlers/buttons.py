@@ -37,8 +37,9 @@ async def on_more(
     remembered = state.questions.recall(
         payload.qid, chat_id=message.chat_id, user_id=query.from_user.id
     )
+    words = context.words
     if remembered is None:
-        await query.answer(w.STALE)
+        await query.answer(words(w.STALE))
         return Outcome("button-stale")
     work = functools.partial(
         library.answer,
@@ -52,11 +53,11 @@ async def on_more(
     await query.answer()
     votes = state.settings.privacy.feedback and bool(answer.hits)
     several = len(library.sources) > 1
-    keyboard = answer_keyboard(answer, payload.qid, library.page_size, votes, several)
+    keyboard = answer_keyboard(answer, payload.qid, library.page_size, votes, several, words)
     talk = state.conversations
     try:
         await query.edit_message_text(
-            render_answer(answer, talk.referenced(message.chat_id)), reply_markup=keyboard
+            render_answer(answer, talk.referenced(message.chat_id), words), reply_markup=keyboard
         )
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
@@ -75,8 +76,9 @@ async def on_more_from_source(
     remembered = state.questions.recall(
         payload.qid, chat_id=message.chat_id, user_id=query.from_user.id
     )
+    words = context.words
     if remembered is None:
-        await query.answer(w.STALE)
+        await query.answer(words(w.STALE))
         return Outcome("button-stale")
     work = functools.partial(
         library.answer,
@@ -88,14 +90,14 @@ async def on_more_from_source(
     )
     answer = await state.lanes.answers.run(work)
     if not answer.hits:
-        await query.answer(w.NO_MORE_FROM.format(source=f"[{payload.source}]"))
+        await query.answer(words(w.NO_MORE_FROM, source=f"[{payload.source}]"))
         return Outcome("more-from", found=False)
     await query.answer()
     votes = state.settings.privacy.feedback
-    keyboard = answer_keyboard(answer, payload.qid, library.page_size, votes)
+    keyboard = answer_keyboard(answer, payload.qid, library.page_size, votes, words=words)
     talk = state.conversations
     await message.reply_text(
-        render_answer(answer, talk.referenced(message.chat_id)), reply_markup=keyboard
+        render_answer(answer, talk.referenced(message.chat_id), words), reply_markup=keyboard
     )
     talk.note_cited(message.chat_id, cited_sources(answer))
     return Outcome("more-from", found=True)
@@ -108,7 +110,7 @@ async def on_context(
     """Show a cited paragraph with the one before and after it."""
     found = context.library.context(payload.source, payload.paragraph)
     if found is None:
-        await query.answer(w.PASSAGE_GONE)
+        await query.answer(context.words(w.PASSAGE_GONE))
         return Outcome("button-stale")
     await query.answer()
     talk = context.state.conversations
@@ -126,11 +128,11 @@ async def on_source_summary(
     library = context.library
     source = library.find_source(str(payload.source))
     if source is None:
-        await query.answer(w.SOURCE_GONE)
+        await query.answer(context.words(w.SOURCE_GONE))
         return Outcome("button-stale")
     await query.answer()
     summary = await context.state.lanes.answers.run(library.summarize, source)
-    await message.reply_text(render_summary(summary))
+    await message.reply_text(render_summary(summary, words=context.words))
     return Outcome("summary", found=bool(summary.sentences))
 
 
@@ -150,9 +152,10 @@ async def on_vote(
     """Store a 👍/👎 vote on an answer (privacy.feedback on)."""
     state = context.state
     presser = query.from_user.id
+    words = context.words
     remembered = state.questions.recall(payload.qid, chat_id=message.chat_id, user_id=presser)
     if remembered is None or state.feedback is None:
-        await query.answer(w.STALE)
+        await query.answer(words(w.STALE))
         return Outcome("button-stale")
     voter = voter_key(payload.qid, presser)
     try:
@@ -161,7 +164,7 @@ async def on_vote(
         )
     except (LaneBusyError, FeedbackError) as exc:
         log.warning("vote not stored: %s", exc)
-        await query.answer(w.VOTE_FAILED)
+        await query.answer(words(w.VOTE_FAILED))
         return Outcome("vote-failed")
-    await query.answer(w.VOTE_UP if payload.up else w.VOTE_DOWN)
+    await query.answer(words(w.VOTE_UP if payload.up else w.VOTE_DOWN))
     return Outcome("vote")

@@ -19,8 +19,10 @@ async def on_start(message: Message, context: SourcebotContext) -> Outcome:
     """Say what the bot knows, how to ask, and offer an example question."""
     library = context.library
     example = library.example_question()
+    words = context.words
     await message.reply_text(
-        render_start(library.sources, example), reply_markup=example_keyboard(example)
+        render_start(library.sources, example, words),
+        reply_markup=example_keyboard(example, words),
     )
     return Outcome("start")
 
@@ -28,7 +30,7 @@ async def on_start(message: Message, context: SourcebotContext) -> Outcome:
 @on_message
 async def on_help(message: Message, context: SourcebotContext) -> Outcome:
     """List every command with one line each."""
-    await message.reply_text(render_help())
+    await message.reply_text(render_help(context.words))
     return Outcome("help")
 
 
@@ -36,8 +38,10 @@ async def on_help(message: Message, context: SourcebotContext) -> Outcome:
 async def on_sources(message: Message, context: SourcebotContext) -> Outcome:
     """List the sources with a summary button for each."""
     library = context.library
+    words = context.words
     await message.reply_text(
-        render_sources(library.source_rows()), reply_markup=sources_keyboard(library.sources)
+        render_sources(library.source_rows(), words),
+        reply_markup=sources_keyboard(library.sources, words),
     )
     return Outcome("sources")
 
@@ -47,20 +51,21 @@ async def on_summary(message: Message, context: SourcebotContext) -> Outcome:
     """Summarise all sources, one source (number, file or title words), a topic, or a topic
     within one source (/summary 2 sanctions)."""
     library = context.library
+    words = context.words
     arg = " ".join(context.args or []).strip()
     request = library.resolve_summary(arg)
     if request.problem == "no-source":
         ref = arg.split(maxsplit=1)[0]
-        await message.reply_text(esc(w.no_source(ref, len(library.sources), w.TELEGRAM)))
+        await message.reply_text(esc(w.no_source(ref, len(library.sources), w.TELEGRAM, words)))
         return Outcome("summary-usage")
     if request.problem is not None:
-        await message.reply_text(esc(w.summary_usage(w.TELEGRAM)))
+        await message.reply_text(esc(w.summary_usage(w.TELEGRAM, words)))
         return Outcome("summary-usage")
     summary = await context.state.lanes.answers.run(
         library.summarize, request.source, request.topic
     )
     talk = context.state.conversations
-    await message.reply_text(render_summary(summary, talk.referenced(message.chat_id)))
+    await message.reply_text(render_summary(summary, talk.referenced(message.chat_id), words))
     talk.note_cited(message.chat_id, dict.fromkeys(s.source for s in summary.sentences))
     return Outcome("summary", size=len(arg), found=bool(summary.sentences))
 
@@ -82,12 +87,12 @@ class ForThisBot(filters.MessageFilter):
 async def on_unknown_command(message: Message, context: SourcebotContext) -> Outcome:
     """Point to /help for a command this bot does not have (ForThisBot keeps other bots')."""
     command = (message.text or "").split()[0]
-    await message.reply_text(esc(w.UNKNOWN_COMMAND.format(command=command)))
+    await message.reply_text(esc(context.words(w.UNKNOWN_COMMAND, command=command)))
     return Outcome("unknown-command")
 
 
 @on_message
 async def on_other(message: Message, context: SourcebotContext) -> Outcome:
     """Answer photos, stickers, voice, files, locations... with what the bot can do."""
-    await message.reply_text(esc(w.NOT_TEXT))
+    await message.reply_text(esc(context.words(w.NOT_TEXT)))
     return Outcome("not-text")

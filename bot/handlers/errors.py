@@ -40,10 +40,11 @@ async def on_error(update: object, context: SourcebotContext) -> None:
         log.error("update=%s failed", update_id, exc_info=error)
     if isinstance(update, Update):
         try:
+            said = context.words(reply)
             if update.callback_query is not None:
-                await update.callback_query.answer(reply)
+                await update.callback_query.answer(said)
             elif update.effective_message is not None:
-                await update.effective_message.reply_text(esc(reply))
+                await update.effective_message.reply_text(esc(said))
         except Exception:  # the reply itself failed (network?): logging is all that is left
             log.warning("update=%s: could not tell the user about the failure", update_id)
 

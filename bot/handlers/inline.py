@@ -36,11 +36,14 @@ async def on_inline_query(query: InlineQuery, context: SourcebotContext) -> Outc
                     id=f"s{s.number}",
                     title=plain(f"{s.number}. {s.meta.title}")[:200],
                     description=render_source_line(s),
-                    input_message_content=InputTextMessageContent(render_source_card(s)),
+                    input_message_content=InputTextMessageContent(
+                        render_source_card(s, context.words)
+                    ),
                 )
             )
     else:
         answer = await context.state.lanes.answers.run(library.answer, text, INLINE_RESULTS)
+        words = context.words
         found = answer.found
         for hit in answer.hits:
             single = Answer(answer.question, True, (hit,), answer.corrected_terms, answer.terms)
@@ -51,11 +54,14 @@ async def on_inline_query(query: InlineQuery, context: SourcebotContext) -> Outc
                     id=f"h{hit.rank}",
                     title=plain(f"{cite.mark} {cite.text}".strip())[:200],
                     description=plain(hit.quote.text)[:120],
-                    input_message_content=InputTextMessageContent(render_answer(single)),
+                    input_message_content=InputTextMessageContent(
+                        render_answer(single, words=words)
+                    ),
                 )
             )
     button = None
     if text and not results:
-        button = InlineQueryResultsButton(text=w.INLINE_NOTHING, start_parameter="help")
+        nothing = context.words(w.INLINE_NOTHING)
+        button = InlineQueryResultsButton(text=nothing, start_parameter="help")
     await query.answer(results, cache_time=INLINE_CACHE_SECONDS, button=button)
     return Outcome("inline", size=len(text), found=found)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -80,6 +81,7 @@ async def reply_answer(
     message: Message, context: SourcebotContext, question: str, kind: str
 ) -> Outcome:
     """Answer a question in reply to message, with buttons; return what to log."""
+    started = time.perf_counter()
     library = context.library  # once: a reload meanwhile must not mix two libraries
     state = context.state
     talk = state.conversations
@@ -89,7 +91,6 @@ async def reply_answer(
     )
     answer = await with_typing(message, context, work)
     privacy = state.settings.privacy
-    state.stats.record(question, answer.found, keep_text=privacy.log_questions)
     votes = privacy.feedback and bool(answer.hits)
     several = len(library.sources) > 1 and bool(answer.hits)
     qid = None
@@ -100,8 +101,8 @@ async def reply_answer(
         )
     page = len(answer.hits) or 1
     sent = await message.reply_text(
-        render_answer(answer, talk.referenced(chat)),
-        reply_markup=answer_keyboard(answer, qid, page, votes, several),
+        render_answer(answer, talk.referenced(chat), context.words),
+        reply_markup=answer_keyboard(answer, qid, page, votes, several, context.words),
         do_quote=message.chat.type != ChatType.PRIVATE,
     )
     talk.note_answer(
@@ -111,6 +112,8 @@ async def reply_answer(
         new_topic=answer.found and not answer.context,
         cited=cited_sources(answer),
     )
+    ms = (time.perf_counter() - started) * 1000  # until the reply was sent
+    state.stats.record(question, answer.found, keep_text=privacy.log_questions, ms=ms)
     shown = question if privacy.log_questions else None
     return Outcome(kind, size=len(question), found=answer.found, text=shown)
 
@@ -139,7 +142,7 @@ async def on_ask(message: Message, context: SourcebotContext) -> Outcome:
     """Answer /ask <question>."""
     question = " ".join(context.args or [])
     if not question.strip():
-        await message.reply_text(esc(ASK_USAGE))
+        await message.reply_text(esc(context.words(ASK_USAGE)))
         return Outcome("ask-usage")
     return await reply_answer(message, context, question, "ask")
 

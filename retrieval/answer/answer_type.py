@@ -2,232 +2,43 @@
 whether the answer is a number, a date, a name or a place.
 
 "What year did Tesla die?" asks for a date, and "year" only names the kind of answer: the
-passage that answers says "1943", not "year". Such words (the content words right after
-an interrogative determiner: "what year", "which country", "how many people", or the X
-of "what is the X of/for ...") and the interrogatives themselves must not count against a
-passage that lacks them. The tables cover the languages whose question words we know;
-in any other language nothing is treated specially, which is the old behaviour.
+passage that answers says "1943", not "year". Such words (the content word right after
+an interrogative determiner: "what year", "which country", "how many people"; right
+before a postposed one: Vietnamese "năm nào"; or the X of "what is the X of ...") and
+the interrogatives themselves must not count against a passage that lacks them. In
+Chinese and Thai, written without spaces, the interrogative strings of the question's
+text are found instead, and every unit (character bigram) that overlaps one is an
+interrogative: "什么时候" makes 什么, 么时 and 时候 non-counting. The words of each language
+are in question_words.py; in a language without an entry nothing is treated specially.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
-Kind = Literal["number", "date", "name", "place"]
+import regex
 
-# Interrogatives by language: word -> the kind of answer it asks for (None: no telling).
-_ASKS: dict[str, dict[str, Kind | None]] = {
-    "en": {
-        "what": None,
-        "which": None,
-        "whose": "name",
-        "who": "name",
-        "whom": "name",
-        "when": "date",
-        "where": "place",
-        "why": None,
-        "how": None,
-    },
-    "de": {
-        "was": None,
-        "welche": None,
-        "welcher": None,
-        "welches": None,
-        "welchen": None,
-        "welchem": None,
-        "wer": "name",
-        "wen": "name",
-        "wem": "name",
-        "wessen": "name",
-        "wann": "date",
-        "wo": "place",
-        "woher": "place",
-        "wohin": "place",
-        "warum": None,
-        "wieso": None,
-        "weshalb": None,
-        "wie": None,
-    },
-    "es": {
-        "qué": None,
-        "cuál": None,
-        "cuáles": None,
-        "quién": "name",
-        "quiénes": "name",
-        "cuándo": "date",
-        "dónde": "place",
-        "adónde": "place",
-        "por": None,
-        "cómo": None,
-        "cuánto": "number",
-        "cuánta": "number",
-        "cuántos": "number",
-        "cuántas": "number",
-    },
-    "fr": {
-        "que": None,
-        "qu": None,
-        "quoi": None,
-        "quel": None,
-        "quelle": None,
-        "quels": None,
-        "quelles": None,
-        "qui": "name",
-        "quand": "date",
-        "où": "place",
-        "pourquoi": None,
-        "comment": None,
-        "combien": "number",
-    },
-    "it": {
-        "che": None,
-        "cosa": None,
-        "quale": None,
-        "quali": None,
-        "chi": "name",
-        "quando": "date",
-        "dove": "place",
-        "perché": None,
-        "come": None,
-        "quanto": "number",
-        "quanta": "number",
-        "quanti": "number",
-        "quante": "number",
-    },
-    "pt": {
-        "que": None,
-        "qual": None,
-        "quais": None,
-        "quem": "name",
-        "quando": "date",
-        "onde": "place",
-        "porque": None,
-        "como": None,
-        "quanto": "number",
-        "quanta": "number",
-        "quantos": "number",
-        "quantas": "number",
-    },
-    "ro": {
-        "ce": None,
-        "care": None,
-        "cine": "name",
-        "când": "date",
-        "unde": "place",
-        "cum": None,
-        "cât": "number",
-        "câtă": "number",
-        "câți": "number",
-        "câte": "number",
-    },
-    "ru": {
-        "что": None,
-        "какой": None,
-        "какая": None,
-        "какое": None,
-        "какие": None,
-        "каком": None,
-        "какую": None,
-        "каких": None,
-        "какого": None,
-        "какой-то": None,
-        "который": None,
-        "которая": None,
-        "которое": None,
-        "которые": None,
-        "кто": "name",
-        "кого": "name",
-        "кому": "name",
-        "чей": "name",
-        "чья": "name",
-        "когда": "date",
-        "где": "place",
-        "куда": "place",
-        "откуда": "place",
-        "почему": None,
-        "зачем": None,
-        "как": None,
-        "сколько": "number",
-    },
-}
-# Interrogatives followed by a word that names the kind of answer ("which country").
-_DETERMINERS: dict[str, frozenset[str]] = {
-    "en": frozenset("what which whose how".split()),
-    "de": frozenset("welche welcher welches welchen welchem wie was".split()),
-    "es": frozenset("qué cuál cuáles cuánto cuánta cuántos cuántas".split()),
-    "fr": frozenset("quel quelle quels quelles combien".split()),
-    "it": frozenset("che quale quali quanto quanta quanti quante".split()),
-    "pt": frozenset("que qual quais quanto quanta quantos quantas".split()),
-    "ro": frozenset("ce care cât câtă câți câte".split()),
-    "ru": frozenset(
-        "какой какая какое какие каком какую каких какого который которая которое которые "
-        "сколько".split()
-    ),
-}
-# Words between a determiner and the word it governs ("how many", "what kind of").
-_FILLERS: dict[str, frozenset[str]] = {
-    "en": frozenset("many much of kind kinds type types sort sorts form forms".split()),
-    "de": frozenset("viele viel für".split()),
-    "es": frozenset("tipo tipos clase de".split()),
-    "fr": frozenset("de d type sorte".split()),
-    "it": frozenset("tipo di".split()),
-    "pt": frozenset("tipo de".split()),
-    "ro": frozenset("tip fel de".split()),
-    "ru": frozenset("".split()),
-}
-# "what is the name of X", "what was the term for X": the noun is the kind of answer
-# when it names a name (not "what is the population of X", whose answer says population).
-_COPULAS: dict[str, frozenset[str]] = {
-    "en": frozenset("is was are were the a an".split()),
-}
-_NAMING_NOUNS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        "name names term terms word words title titles nickname type types kind kinds "
-        "sort form category".split()
-    ),
-}
-_CLASS_LINKS: dict[str, frozenset[str]] = {
-    "en": frozenset("of for called".split()),
-}
-# Kind words: what "what X" asks for when X is one of these.
-_KIND_WORDS: dict[str, dict[str, Kind]] = {
-    "en": {
-        **dict.fromkeys(
-            "year years date dates century centuries decade decades month months day days "
-            "time era period age ages".split(),
-            "date",
-        ),
-        **dict.fromkeys(
-            "country countries city cities town towns state states region regions place "
-            "places location locations continent island islands river rivers province "
-            "county street".split(),
-            "place",
-        ),
-        **dict.fromkeys(
-            "many much number numbers percentage percent amount amounts population size "
-            "long old tall high far large big wide deep heavy often cost price "
-            "temperature distance length weight".split(),
-            "number",
-        ),
-        **dict.fromkeys(
-            "person people man woman king queen president leader author name names "
-            "company organization organisation group team band university".split(),
-            "name",
-        ),
-    },
-    "de": {"viele": "number", "viel": "number", "jahr": "date", "land": "place"},
-    "es": {"año": "date", "país": "place", "ciudad": "place"},
-    "fr": {"année": "date", "an": "date", "pays": "place", "ville": "place"},
-    "it": {"anno": "date", "paese": "place", "città": "place"},
-    "pt": {"ano": "date", "país": "place", "cidade": "place"},
-    "ro": {"an": "date", "anul": "date", "țară": "place", "oraș": "place"},
-    "ru": {"год": "date", "году": "date", "года": "date", "страна": "place", "город": "place"},
-}
+from retrieval.answer.question_words import QUESTION_WORDS, Kind, QuestionWords
+from retrieval.text import segment
+from retrieval.text.normalize import arabic
+from retrieval.text.tokenize import clean_text, surface_form
+
+__all__ = ["NOTHING", "AskedFor", "Kind", "asked_for", "capitalises_nouns"]
+
 # Languages that capitalise every noun: there a capital does not mark a name.
 _NOUNS_CAPITALISED = frozenset({"de", "lb"})
 MAX_TYPE_WORDS = 1
+MAX_PHRASE_WORDS = 3
+# Thai vowels written before the consonant they follow in speech: an interrogative never
+# starts right after one ("กี่" "how many" inside "เกี่ยว" "about" is not one).
+_LEADING_VOWELS = frozenset("เแโใไ")
+_RUN = regex.compile(segment.RUN)
+# Folding for question words beyond case: Arabic harakat ("أيٌّ" is "اي"). Greek keeps its
+# accents: "πού" "where", "που" "that".
+_FOLD: dict[str, Callable[[str], str]] = {"ar": arabic, "fa": arabic, "ur": arabic}
 
 
 @dataclass(frozen=True)
@@ -247,58 +58,190 @@ def capitalises_nouns(lang: str) -> bool:
     return lang in _NOUNS_CAPITALISED
 
 
+def _word_fold(lang: str) -> Callable[[str], str]:
+    extra = _FOLD.get(lang)
+    return surface_form if extra is None else lambda word: extra(surface_form(word))
+
+
+@functools.cache
+def _folded(lang: str) -> QuestionWords | None:
+    """Return the language's question words folded as a question's words are."""
+    table = QUESTION_WORDS.get(lang)
+    if table is None:
+        return None
+    fold = _word_fold(lang)
+
+    def words(phrases: frozenset[str]) -> frozenset[str]:
+        return frozenset(" ".join(map(fold, phrase.split())) for phrase in phrases)
+
+    def keyed(table: dict[str, Kind | None]) -> dict[str, Kind | None]:
+        return {" ".join(map(fold, k.split())): v for k, v in table.items()}
+
+    return QuestionWords(
+        asks=keyed(table.asks),
+        determiners=words(table.determiners),
+        after=words(table.after),
+        fillers=words(table.fillers),
+        kinds={fold(k): v for k, v in table.kinds.items()},
+        phrases=table.phrases,
+        initial=keyed(table.initial),
+        copulas=words(table.copulas),
+        naming=words(table.naming),
+        links=words(table.links),
+    )
+
+
+_STEMMED: dict[str, dict[str, Kind]] = {}
+
+
+def _kind_of(
+    word: str, table: QuestionWords, lang: str, stem: Callable[[str], str] | None
+) -> Kind | None:
+    """Return the kind a word names, by itself or by its stem ("yılında": yıl, a date)."""
+    kind = table.kinds.get(word)
+    if kind is not None or stem is None:
+        return kind
+    stems = _STEMMED.get(lang)
+    if stems is None:
+        stems = {}
+        for key, value in sorted(table.kinds.items()):
+            stems.setdefault(stem(key) or key, value)
+        _STEMMED[lang] = stems
+    term = stem(word)
+    return stems.get(term) if term else None
+
+
 def asked_for(
-    words: list[tuple[str, str]], lang: str, is_stopword: Callable[[str], bool]
+    words: Sequence[tuple[str, str]],
+    lang: str,
+    is_stopword: Callable[[str], bool],
+    stem: Callable[[str], str] | None = None,
+    text: str = "",
 ) -> AskedFor:
-    """Return what a question asks for, from its words as (raw, case-folded) pairs."""
-    asks = _ASKS.get(lang)
-    if asks is None:
+    """Return what a question asks for, from its words as (raw, case-folded) pairs.
+
+    stem: the question's term of a word (kind words are also matched by stem); text: the
+    question, for languages written without spaces.
+    """
+    table = _folded(lang)
+    if table is None:
         return NOTHING
-    determiners = _DETERMINERS.get(lang, frozenset())
-    fillers = _FILLERS.get(lang, frozenset())
-    copulas = _COPULAS.get(lang, frozenset())
-    links = _CLASS_LINKS.get(lang, frozenset())
-    naming = _NAMING_NOUNS.get(lang, frozenset())
-    kinds = _KIND_WORDS.get(lang, {})
-    names_capitalised = lang not in _NOUNS_CAPITALISED
+    if table.phrases:
+        return _unspaced(table, lang, text)
+    names_capitalised = not capitalises_nouns(lang)
+    original = [w for _, w in words]
+    if lang in _FOLD:
+        words = [(raw, _FOLD[lang](word)) for raw, word in words]
+    folded = [w for _, w in words]
     kind: Kind | None = None
     type_words: list[str] = []
     interrogatives: list[str] = []
-    folded = [w for _, w in words]
-    for i, (_, word) in enumerate(words):
-        if word not in asks:
+    if folded and folded[0] in table.initial:
+        interrogatives.append(folded[0])
+        kind = table.initial[folded[0]]
+    i = 0
+    while i < len(words):
+        phrase, size = _phrase_at(folded, i, table)
+        if not phrase:
+            i += 1
             continue
-        interrogatives.append(word)
-        kind = kind or asks[word]
-        if word not in determiners:
+        interrogatives.extend(folded[i : i + size])
+        kind = kind or table.asks[phrase]
+        if phrase in table.after and i > 0:
+            raw, before = words[i - 1]
+            capital = names_capitalised and raw[:1].isupper() and i > 1
+            skip = is_stopword(before) or before in table.asks or before in table.copulas
+            if not capital and not skip:
+                type_words.append(before)
+                kind = kind or _kind_of(before, table, lang, stem)
+        if phrase not in table.determiners:
+            i += size
             continue
-        j = i + 1
-        taken = 0
-        while j < len(words) and taken < MAX_TYPE_WORDS + 1:
-            raw, nxt = words[j]
-            if nxt in fillers:
-                if nxt in kinds:
-                    kind = kind or kinds[nxt]
-                type_words.append(nxt)
-                j += 1
-                continue
-            if nxt in asks or (names_capitalised and raw[:1].isupper()):
-                break
-            if is_stopword(nxt):
-                break
-            type_words.append(nxt)
-            kind = kind or kinds.get(nxt)
-            taken += 1
-            if taken >= MAX_TYPE_WORDS:
-                break
-            j += 1
+        found, named = _governed(words, i + size, table, lang, is_stopword, stem)
+        type_words += found
+        kind = kind or named
         # "what is the name of ...": the noun before the link names the kind of answer.
-        j = i + 1
-        while j < len(folded) and folded[j] in copulas:
+        j = i + size
+        while j < len(folded) and folded[j] in table.copulas:
             j += 1
-        if j > i + 1 and j + 1 < len(folded) and folded[j + 1] in links:
-            raw, noun = words[j]
-            if noun in naming:
+        if j > i + size and j + 1 < len(folded) and folded[j + 1] in table.links:
+            noun = folded[j]
+            if noun in table.naming:
                 type_words.append(noun)
-                kind = kind or kinds.get(noun)
-    return AskedFor(kind, frozenset(type_words), frozenset(interrogatives))
+                kind = kind or _kind_of(noun, table, lang, stem)
+        i += size
+
+    def as_written(found: list[str]) -> frozenset[str]:
+        return frozenset(o for o, f in zip(original, folded, strict=True) if f in found)
+
+    return AskedFor(kind, as_written(type_words), as_written(interrogatives))
+
+
+def _phrase_at(folded: list[str], i: int, table: QuestionWords) -> tuple[str, int]:
+    """Return the longest interrogative starting at word i and its length in words."""
+    for size in range(min(MAX_PHRASE_WORDS, len(folded) - i), 0, -1):
+        phrase = " ".join(folded[i : i + size])
+        if phrase in table.asks:
+            return phrase, size
+    return "", 0
+
+
+def _governed(
+    words: Sequence[tuple[str, str]],
+    j: int,
+    table: QuestionWords,
+    lang: str,
+    is_stopword: Callable[[str], bool],
+    stem: Callable[[str], str] | None,
+) -> tuple[list[str], Kind | None]:
+    """Return the words a determiner governs from word j on ("which [country]"), and the
+    kind they name."""
+    names_capitalised = not capitalises_nouns(lang)
+    found: list[str] = []
+    kind: Kind | None = None
+    taken = 0
+    while j < len(words) and taken < MAX_TYPE_WORDS:
+        raw, nxt = words[j]
+        if nxt in table.fillers:
+            kind = kind or _kind_of(nxt, table, lang, stem)
+            found.append(nxt)
+            j += 1
+            continue
+        if nxt in table.asks or (names_capitalised and raw[:1].isupper()) or is_stopword(nxt):
+            break
+        found.append(nxt)
+        kind = kind or _kind_of(nxt, table, lang, stem)
+        taken += 1
+    return found, kind
+
+
+@functools.cache
+def _pattern(lang: str) -> regex.Pattern[str]:
+    phrases = sorted(QUESTION_WORDS[lang].phrases, key=lambda p: (-len(p), p))
+    return regex.compile("|".join(regex.escape(p) for p in phrases))
+
+
+def _mark(char: str) -> bool:
+    return unicodedata.category(char).startswith("M")
+
+
+def _unspaced(table: QuestionWords, lang: str, text: str) -> AskedFor:
+    """Return what a question in a script without spaces asks for, from its text."""
+    text = clean_text(text)
+    covered = bytearray(len(text))
+    kind: Kind | None = None
+    for match in _pattern(lang).finditer(text):
+        a, b = match.span()
+        if a > 0 and (text[a - 1] in _LEADING_VOWELS or _mark(text[a])):
+            continue  # inside a syllable of another word
+        if b < len(text) and _mark(text[b]):
+            continue
+        covered[a:b] = b"\x01" * (b - a)
+        kind = kind or table.phrases[match.group()]
+    interrogatives: set[str] = set()
+    for run in _RUN.finditer(text):
+        base = run.start()
+        for a, b in segment.units(run.group()):
+            if any(covered[base + a : base + b]):
+                interrogatives.add(surface_form(text[base + a : base + b]))
+    return AskedFor(kind, frozenset(), frozenset(interrogatives))

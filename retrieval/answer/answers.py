@@ -35,6 +35,7 @@ from retrieval.index.search import Scored, SearchIndex
 from retrieval.model import Answer, Hit, Passage
 from retrieval.settings import AnswerSettings
 from retrieval.text.frequency import DEFAULT_LANGUAGE, zipf
+from retrieval.text.langdetect import foreign_language
 from retrieval.text.repeats import repeat_key
 from retrieval.text.tokenize import Tokenizer
 
@@ -116,6 +117,7 @@ class Answerer:
             lambda word: scale.weight(zipf(word, language)),
             tokenizer,
             frames=frames,
+            general=lambda word: zipf(word, language),
         )
 
     def support(self, passage: Passage, query: Query) -> float:
@@ -184,7 +186,7 @@ class Answerer:
         query = own.with_terms(tuple(t for t, _ in carried))
         shown = tuple(w for _, w in carried)
         if not query.terms:
-            return Answer(question, False, (), own.corrected, (), words=own.shown)
+            return self._not_found(question, own)
         wanted = max(offset + k + 1, self.settings.top_k + 1)
         pool = wanted * 3 + 10
         if source is None:
@@ -192,6 +194,8 @@ class Answerer:
         else:
             candidates = self.index.search_within(query.terms, pool, source)
         qualifying = self._rerank(self._select(candidates, own, query, wanted), query)
+        if not qualifying:
+            return self._not_found(question, own, query.terms, shown, source)
         ranks = Counter[str]()
         within = []
         for scored in qualifying[: offset + k]:
@@ -211,6 +215,34 @@ class Answerer:
             words=own.shown,
             context=shown,
             source=source,
+            language=own.language,
+            source_languages=self.index.languages,
+        )
+
+    def _not_found(
+        self,
+        question: str,
+        own: Query,
+        terms: tuple[str, ...] = (),
+        context: tuple[str, ...] = (),
+        source: int | None = None,
+    ) -> Answer:
+        """Return the answer "not found", saying whether the question is written in none
+        of the sources' languages (judged only here: it may load py3langid's model)."""
+        languages = self.index.languages
+        foreign = foreign_language(clip(question), languages) if languages else None
+        return Answer(
+            question,
+            False,
+            (),
+            own.corrected,
+            terms,
+            words=own.shown,
+            context=context,
+            source=source,
+            language=foreign or own.language,
+            source_languages=languages,
+            language_mismatch=foreign is not None,
         )
 
     def _carried(self, context: Sequence[str], own: Query) -> list[tuple[QuestionTerm, str]]:

@@ -16,8 +16,9 @@ from retrieval.answer.answers import Answerer
 from retrieval.answer.followups import carried_words, leans_on_previous
 from retrieval.answer.summaries import summarize
 from retrieval.index.search import SearchIndex
-from retrieval.index.storage import load_index
-from retrieval.index.update import build_index, update_index
+from retrieval.index.storage import current_version, load_index
+from retrieval.index.update import IndexReport, build_index, refresh_index, update_index
+from retrieval.ingest.documents import read_one_file
 from retrieval.model import (
     Answer,
     ParagraphContext,
@@ -36,9 +37,12 @@ _NAME = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]{3,})\b")
 class Library:
     """Answers and summaries over one set of sources."""
 
-    def __init__(self, index: SearchIndex, settings: RetrievalSettings) -> None:
+    def __init__(
+        self, index: SearchIndex, settings: RetrievalSettings, index_dir: Path | None = None
+    ) -> None:
         self.index = index
         self.settings = settings
+        self.index_dir = index_dir  # where it is saved, if it is
         self.answerer = Answerer(index, settings.answers)
         preload(index.languages)  # the questions' language model, if they will need it
 
@@ -47,7 +51,7 @@ class Library:
         """Load the saved index in index_dir (or sources.index_dir), else index the sources."""
         folder = index_dir or settings.sources.index_dir
         if folder is not None:
-            return cls(load_index(folder, settings), settings)
+            return cls(load_index(folder, settings), settings, folder)
         return cls(build_index(settings), settings)
 
     @classmethod
@@ -55,8 +59,50 @@ class Library:
         """Re-read the sources (only the changed files when there is a saved index)."""
         folder = index_dir or settings.sources.index_dir
         if folder is not None:
-            return cls(update_index(settings, folder).index, settings)
+            return cls(update_index(settings, folder).index, settings, folder)
         return cls(build_index(settings), settings)
+
+    def refreshed(self, settings: RetrievalSettings | None = None) -> tuple[Library, IndexReport]:
+        """Return a new library over the sources as they are now, and what changed; only the
+        files added or changed since this one was built are read (saved, when this library
+        is). This library is left as it was, so questions can go on using it meanwhile."""
+        settings = settings or self.settings
+        if self.index_dir is not None:
+            report = update_index(settings, self.index_dir)
+        else:
+            report = refresh_index(settings, self.index)
+        return Library(report.index, settings, self.index_dir), report
+
+    def read_file(
+        self, path: Path, name: str, settings: RetrievalSettings | None = None
+    ) -> tuple[tuple[Source, ...], tuple[str, ...]]:
+        """Return the sources a file would add under `name`, and the warnings met reading
+        it, without indexing it: an empty tuple of sources means it cannot be used."""
+        settings = settings or self.settings
+        return read_one_file(path, name, settings.sources, settings.cleaning)
+
+    def origin(self, number: int) -> Path | None:
+        """Return the file source `number` was read from, if there is such a source."""
+        records = self.index.parts.records
+        return Path(records[number - 1].origin) if 1 <= number <= len(records) else None
+
+    def sources_from(self, origin: Path) -> tuple[Source, ...]:
+        """Return the sources read from one file (several for a .jsonl)."""
+        where = str(origin)
+        records = self.index.parts.records
+        return tuple(s for s, r in zip(self.sources, records, strict=True) if r.origin == where)
+
+    def saved_bytes(self) -> int | None:
+        """Return the size of the saved index this library was loaded from (None: in memory)."""
+        version = current_version(self.index_dir) if self.index_dir is not None else None
+        if version is None:
+            return None
+        return sum(p.stat().st_size for p in version.iterdir() if p.is_file())
+
+    @property
+    def term_total(self) -> int:
+        """Return how many distinct terms the index holds."""
+        return len(self.index.vocab.terms)
 
     @property
     def sources(self) -> Sequence[Source]:
@@ -204,3 +250,21 @@ class Library:
     def example_question(self) -> str:
         """Return a question these sources can answer, about the name they mention most."""
         return self._example
+
+    def example_for(self, source: Source) -> str:
+        """Return a question one source can answer: about the name it mentions most, else
+        its most frequent long word."""
+        names: Counter[str] = Counter()
+        words: Counter[str] = Counter()
+        for paragraph in list(source.paragraphs)[:200]:
+            names.update(
+                n for n in _NAME.findall(paragraph.text) if self.index.tokenizer.tokenize(n)
+            )
+            words.update(w for w in _WORD.findall(paragraph.text) if len(w) >= 6)
+        best = names or words
+        if not best:
+            return "What is the main point of the sources?"
+        # The most frequent; among as frequent, the longest (a heading word such as "Notes"
+        # loses to "Nyiragongo"), then the first in alphabetical order.
+        word = min(best.items(), key=lambda item: (-item[1], -len(item[0]), item[0]))[0]
+        return f"What do the sources say about {word}?"

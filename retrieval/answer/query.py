@@ -17,10 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from retrieval.answer.answer_type import NOTHING, AskedFor, asked_for, capitalises_nouns
-from retrieval.answer.coverage import QuestionTerm
+from retrieval.answer.coverage import UNIT_WORD_ZIPF, QuestionTerm, specificity
 from retrieval.answer.followups import display_word
 from retrieval.answer.spelling import SpellingCorrector
 from retrieval.index.search import SearchIndex
+from retrieval.text import segment
 from retrieval.text.frequency import DEFAULT_LANGUAGE
 from retrieval.text.stopwords import QUESTION_FRAMES
 from retrieval.text.tokenize import Tokenizer, surface_form
@@ -80,18 +81,24 @@ def parse_question(
     tokenizer: Tokenizer | None = None,
     *,
     frames: bool = True,
+    general: Callable[[str], float | None] | None = None,
 ) -> Query:
     """Return the terms to search for question, correcting words the sources never use.
 
     language: the one its words are weighed in (by default the question's, or English);
     unseen(word) weighs a word the sources never use (default: as the rarest term could);
-    tokenizer: the question's, when the caller has it; frames=False: a follow-up.
+    tokenizer: the question's, when the caller has it; frames=False: a follow-up;
+    general(word): its Zipf frequency in general use (None: no word list), which scales
+    every weight by how specific the word is and tells a unit of a script written without
+    spaces that is a word ("剧院") from one that straddles two ("院运").
     """
     question = clip(question)
     tokenizer = tokenizer or index.question_tokenizer(question)
     language = language or tokenizer.language or DEFAULT_LANGUAGE
     pairs = [(raw, surface_form(raw)) for raw in tokenizer.raw_tokens(question)]
-    asked = asked_for(pairs, language, lambda word: not tokenizer.term(word))
+    asked = asked_for(
+        pairs, language, lambda word: not tokenizer.term(word), tokenizer.term, question
+    )
     names = not capitalises_nouns(language)
     out = _Parsed()
     framed_only = frames and all(
@@ -122,6 +129,11 @@ def parse_question(
         else:
             weight = unseen(word) if unseen is not None else index.idf(term)
         counts = not frame and word not in asked.type_words and word not in asked.interrogatives
+        if general is not None:
+            frequency = general(out.corrected.get(word, word))
+            weight *= specificity(frequency)
+            if frequency is not None and frequency < UNIT_WORD_ZIPF and segment.is_unit(word):
+                counts = False  # a bigram across two words: only counts where a passage has it
         out.terms.append(term)
         out.shown.append(display_word(shown))
         out.weighted.append(

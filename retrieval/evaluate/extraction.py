@@ -6,11 +6,13 @@ as a text copy. Each page is read and cleaned as a source would be (a text copy 
 other copies of its folder beside it), and the text of its kept paragraphs is scored
 against the article as web-dev's README defines: NFKC, lowercase, runs of letters and
 digits as tokens, multiset overlap; precision, recall and F1 per page, their mean per
-format, the median F1, the worst pages, and how many sources found a title.
+format, the median F1, the worst pages, how many sources found a title, and how many found
+the right one (it agrees with a title the HTML page gives itself: page_titles.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import re
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.errors import SourceError
+from retrieval.evaluate.page_titles import page_titles, title_is_right
 from retrieval.ingest.documents import to_source
 from retrieval.ingest.folders import repeated_lines
 from retrieval.ingest.formats import read_documents
@@ -66,6 +69,7 @@ class PageScore:
     recall: float
     f1: float
     title: str | None  # None: no title found (the source is called by a label)
+    title_right: bool = False  # it agrees with a title the HTML page gives itself
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,7 @@ class FormScores:
             "f1": statistics.fmean(s.f1 for s in self.pages) if n else 0.0,
             "median_f1": statistics.median(s.f1 for s in self.pages) if n else 0.0,
             "titles_found": sum(s.title is not None for s in self.pages) / n if n else 0.0,
+            "titles_right": sum(s.title_right for s in self.pages) / n if n else 0.0,
             "worst": [{"page": s.page, "f1": round(s.f1, 4)} for s in worst],
         }
 
@@ -142,12 +147,15 @@ def evaluate_extraction(
     if not names:
         raise ExtractionSetError(f"{folder}: no pages selected (--pages {pages})")
     forms = []
+    titles = {n: _titles(folder, n) for n in names}
     html = [n for n in names if _html_path(folder, n) is not None]
     if html:
-        forms.append(FormScores("html", tuple(_html_scores(folder, html, truth, settings))))
+        scores = _html_scores(folder, html, truth, settings)
+        forms.append(FormScores("html", tuple(_judged(scores, titles))))
     text = [n for n in names if (folder / "text" / f"{n}.txt").is_file()]
     if text:
-        forms.append(FormScores("text", tuple(_text_scores(folder, text, truth, settings))))
+        scores = _text_scores(folder, text, truth, settings)
+        forms.append(FormScores("text", tuple(_judged(scores, titles))))
     if not forms:
         raise ExtractionSetError(f"{folder}: no html/NAME.html(.gz) or text/NAME.txt pages")
     return ExtractionReport(tuple(forms))
@@ -159,6 +167,28 @@ def _html_path(folder: Path, name: str) -> Path | None:
         if path.is_file():
             return path
     return None
+
+
+def _titles(folder: Path, name: str) -> list[str]:
+    """Return the titles the page's HTML gives itself (none without an HTML page)."""
+    path = _html_path(folder, name)
+    if path is None:
+        return []
+    data = path.read_bytes()
+    return page_titles(
+        (gzip.decompress(data) if path.suffix == ".gz" else data).decode("utf-8", "replace")
+    )
+
+
+def _f1(found: str, reference: str) -> float:
+    return token_scores(found, reference)[2]
+
+
+def _judged(scores: list[PageScore], titles: dict[str, list[str]]) -> list[PageScore]:
+    return [
+        dataclasses.replace(s, title_right=title_is_right(s.title, titles[s.page], _f1))
+        for s in scores
+    ]
 
 
 def _score(name: str, form: str, truth: str, load: Callable[[], Source]) -> PageScore:

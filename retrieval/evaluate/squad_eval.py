@@ -126,6 +126,25 @@ def _share(count: int, total: int) -> float:
     return count / total if total else 0.0
 
 
+def score(
+    results: Sequence[SquadResult], control: Sequence[SquadResult] | None = None
+) -> dict[str, float]:
+    """Return the scores of these answers (of any subset, e.g. one half of the articles),
+    keyed as the README documents them; `off_topic_not_found` only with a control."""
+    n = len(results)
+    right = [r for r in results if r.cited[:1] == ((r.article, r.question.paragraph),)]
+    scores = {
+        "para@1": _share(len(right), n),
+        "para@3": _share(sum((r.article, r.question.paragraph) in r.cited[:3] for r in results), n),
+        "quote@1": _share(sum(r.quote_hit for r in results), n),
+        "quote@1_given_para@1": _share(sum(r.quote_hit for r in right), len(right)),
+        "not_found_answerable": _share(sum(not r.found for r in results), n),
+    }
+    if control is not None:
+        scores["off_topic_not_found"] = _share(sum(not r.found for r in control), len(control))
+    return scores
+
+
 def evaluate_squad(
     articles: Sequence[SquadArticle],
     settings: RetrievalSettings,
@@ -155,20 +174,17 @@ def evaluate_squad(
             control += (
                 _result(a, q, others.answer(q.question, top_k=TOP_K), numbers) for q in asked
             )
-    n = len(results)
-    right = [r for r in results if r.cited[:1] == ((r.article, r.question.paragraph),)]
+    scores = score(results, control if off_topic else None)
     return SquadReport(
         articles=len(articles),
         paragraphs=sum(len(s.paragraphs) for s in sources),
-        questions=n,
-        para_at_1=_share(len(right), n),
-        para_at_3=_share(sum((r.article, r.question.paragraph) in r.cited[:3] for r in results), n),
-        quote_at_1=_share(sum(r.quote_hit for r in results), n),
-        quote_given_para=_share(sum(r.quote_hit for r in right), len(right)),
-        not_found_answerable=_share(sum(not r.found for r in results), n),
-        off_topic_not_found=(
-            _share(sum(not r.found for r in control), len(control)) if off_topic else None
-        ),
+        questions=len(results),
+        para_at_1=scores["para@1"],
+        para_at_3=scores["para@3"],
+        quote_at_1=scores["quote@1"],
+        quote_given_para=scores["quote@1_given_para@1"],
+        not_found_answerable=scores["not_found_answerable"],
+        off_topic_not_found=scores.get("off_topic_not_found"),
         results=results,
         off_topic=tuple(control),
     )

@@ -12,6 +12,7 @@ import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from retrieval.index.engines import SearchResults, top_k
 from retrieval.index.parts import IndexParts
@@ -48,6 +49,9 @@ class SearchIndex:
         self.retrieval_settings = settings
         self.warnings = tuple(warnings)
         self.records = parts.records
+        # Each source file's stamp when it was read (size, modification time, ...), by its
+        # resolved path: what an update compares to find the files that changed.
+        self.files: dict[str, dict[str, Any]] = {}
 
     @functools.cached_property
     def sources(self) -> Sequence[Source]:

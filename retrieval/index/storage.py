@@ -40,8 +40,10 @@ from retrieval.settings import RetrievalSettings
 from retrieval.text.tokenize import Tokenizer
 
 # 4: each source's language (its terms depend on it); 5: each file's size and CRC-32;
-# 6: sources as columns (src_*.npy and sources.json, not one JSON object each)
-FORMAT = 6
+# 6: sources.yaml entries stamped per file (a new title re-reads that file only) on one
+# branch, sources as columns on another; 7: both (src_*.npy and sources.json, not one JSON
+# object per source, and each file's entries in its stamp)
+FORMAT = 7
 CURRENT = "CURRENT"
 UNFINISHED_SECONDS = 24 * 3600  # a version folder with no manifest this old is a dead build
 _ARRAYS = {
@@ -98,7 +100,6 @@ def fingerprint(settings: RetrievalSettings) -> str:
         "analysis": _analysis_versions(),
         "sources": {
             "extensions": settings.sources.extensions,
-            "metadata": settings.sources.metadata,
             "max_passage_chars": settings.sources.max_passage_chars,
         },
         "cleaning": settings.cleaning,
@@ -273,7 +274,9 @@ def load_index(folder: Path, settings: RetrievalSettings) -> SearchIndex:
         )
     verify(version, manifest.get("checksums"))  # before a byte is memory-mapped
     try:
-        return _load(version, manifest, settings)
+        index = _load(version, manifest, settings)
+        index.files = dict(manifest.get("files", {}))
+        return index
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise IndexLoadError(
             f"the index in {folder} is damaged ({exc}): run `sourcebot index` to rebuild it"

@@ -1,29 +1,26 @@
 """Build or update a saved index from source files, redoing only the files that changed.
 
-A file whose size and modification time match the saved index is unchanged; one whose
-stamp moved but whose content hash is the same is unchanged too. Unchanged files' rows
-are copied from the saved index (term ids stay valid: the vocabulary only grows); new and
-changed files are read, cleaned and tokenized; removed files are dropped. A .jsonl file
-that only grew (its old bytes are the start of the new ones: lines appended to a dump)
-keeps its old rows, and only the new lines are read. The BM25
-weights depend on the whole corpus, so the engine is always rebuilt from the forward
-index, which is array work, not text work. A file that vanishes while the build runs is
-left out with a warning (as if removed), not the end of the build.
+Which files changed is for changes.py to say (by stamp, content hash and sources.yaml
+entries). Unchanged files' rows are copied from the old index (term ids stay valid: the
+vocabulary only grows); new and changed files are read, cleaned and tokenized; removed
+files are dropped; a .jsonl file that only grew keeps its old rows, and only the new lines
+are read. The BM25 weights depend on the whole corpus, so the engine is always rebuilt
+from the forward index, which is array work, not text work. A file that vanishes while the
+build runs is left out with a warning (as if removed), not the end of the build.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from retrieval.errors import IndexLoadError, SourceError
+from retrieval.errors import IndexLoadError
 from retrieval.index.builder import IndexBuilder
+from retrieval.index.changes import Plan, Stamps, Step, plan, settle, stamps
 from retrieval.index.parallel import (
     Job,
     JsonlDone,
@@ -48,7 +45,6 @@ from retrieval.ingest.documents import cleaned, file_sources
 from retrieval.ingest.files import SourceFile, find_source_files
 from retrieval.ingest.folders import with_folder_repeats
 from retrieval.ingest.formats.jsonl import JsonlTally, line_chunks
-from retrieval.ingest.formats.raw import Identity, open_checked
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.model import Source
 from retrieval.settings import RetrievalSettings
@@ -68,37 +64,6 @@ class IndexReport:
     seconds: float
 
 
-def _sha256(path: Path, identity: Identity | None = None) -> str:
-    return _digests(path, identity)[0]
-
-
-Prefix = tuple[str, int, bytes]  # sha256 of a file's first bytes, their newlines, last byte
-
-
-def _digests(
-    path: Path, identity: Identity | None, prefix: int | None = None
-) -> tuple[str, Prefix | None]:
-    """Return a file's sha256 and, in the same pass, that of its first `prefix` bytes with
-    their newlines and last byte (None when no prefix is asked or the file is shorter)."""
-    digest, newlines, last = hashlib.sha256(), 0, b""
-    head: Prefix | None = None
-    left = -1 if prefix is None else prefix
-    with open_checked(path, identity) as handle:  # never blocks on a pipe swapped in
-        while chunk := handle.read(1 << 20 if left <= 0 else min(left, 1 << 20)):
-            digest.update(chunk)
-            if left > 0:
-                newlines += chunk.count(b"\n")
-                last, left = chunk[-1:], left - len(chunk)
-                if left == 0:
-                    head = (digest.copy().hexdigest(), newlines, last)
-    return digest.hexdigest(), head
-
-
-def _stamp(path: Path) -> dict[str, Any]:
-    stat = path.stat()
-    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-
-
 def _size(path: Path) -> int:
     try:
         return path.stat().st_size
@@ -106,23 +71,7 @@ def _size(path: Path) -> int:
         return 0  # gone since it was found: reading it will say so
 
 
-def _vanished(policy: SourcePolicy, path: Path, exc: OSError | SourceError) -> None:
-    if isinstance(exc, SourceError):
-        policy.skip(f"{exc}; left out")
-    else:
-        policy.skip(f"{path}: it vanished during the build ({exc.strerror or exc}); left out")
-
-
 PARALLEL_MIN_BYTES = 32 << 20  # below this, starting worker processes costs more than it saves
-
-
-@dataclass(frozen=True)
-class Step:
-    """One file's part of a build: read it anew, or carry its sources over unchanged."""
-
-    file: SourceFile
-    keep: tuple[int, int] | None = None  # the old index's source rows (first, end) to adopt
-    tail: tuple[int, int] | None = None  # then read a grown .jsonl from (byte, line number)
 
 
 def add_file(
@@ -230,37 +179,6 @@ def _keep(builder: IndexBuilder, old: IndexParts | None, step: Step, policy: Sou
         add_jsonl(builder, step.file, builder.settings, policy, start, line, known)
 
 
-def _append_only(
-    file: SourceFile,
-    before: dict[str, Any],
-    stamp: dict[str, Any],
-    rows: tuple[int, int] | None,
-    old: SearchIndex | None,
-) -> int | None:
-    """Return the old size of a .jsonl file that may only have grown (whose old bytes are
-    to be checked against the start of the new ones), else None."""
-    size = before.get("size")
-    if (
-        rows is None
-        or old is None
-        or file.path.suffix.lower() != ".jsonl"
-        or not isinstance(size, int)
-        or not 0 < size < stamp["size"]
-        or before.get("repeats") != stamp["repeats"]
-        or not old.records.files[rows[0]].startswith(file.name + "#")
-    ):
-        return None
-    return size
-
-
-def _tail(before: dict[str, Any], head: Prefix | None) -> tuple[int, int] | None:
-    """Return where a grown file's new lines start (byte, line number): when its old bytes,
-    as the saved index read them, are the start of the new ones, ending a line."""
-    if head is None or head[0] != before.get("sha256") or head[2] != b"\n":
-        return None
-    return int(before["size"]), head[1] + 1
-
-
 def build_index(
     settings: RetrievalSettings,
     paths: Sequence[Path] | None = None,
@@ -276,7 +194,9 @@ def build_index(
     fill(builder, [Step(f) for f in files], settings, policy, progress=progress)
     if not builder.records:
         raise policy.nothing_usable()
-    return SearchIndex(builder.finish(), tokenizer, settings, policy.warnings)
+    index = SearchIndex(builder.finish(), tokenizer, settings, policy.warnings)
+    index.files = stamps(files, settings)
+    return index
 
 
 def index_sources(settings: RetrievalSettings, sources: Iterable[Source]) -> SearchIndex:
@@ -310,7 +230,7 @@ def update_index(
             old = load_index(folder, settings)
         except IndexLoadError:
             old = None  # damaged: rebuild from scratch
-    old_files: dict[str, dict[str, Any]] = (manifest or {}).get("files", {}) if old else {}
+    old_files: Stamps = (manifest or {}).get("files", {}) if old else {}
     tokenizer = Tokenizer.from_settings(settings.tokenizer)
     vocab = (
         Vocabulary(list(old.vocab.terms), dict(old.vocab.ids), list(old.vocab.surface))
@@ -338,67 +258,64 @@ def update_index(
         spill.unlink(missing_ok=True)
 
 
+def refresh_index(settings: RetrievalSettings, old: SearchIndex) -> IndexReport:
+    """Return an in-memory index over the sources as they are now, reading only the files
+    that changed since `old` was built (by its `files` stamps); `old` is left as it was."""
+    started = time.perf_counter()
+    policy = SourcePolicy(settings.sources.on_error)
+    files = with_folder_repeats(find_source_files(settings.sources, policy), settings.sources)
+    tokenizer = Tokenizer.from_settings(settings.tokenizer)
+    vocab = Vocabulary(list(old.vocab.terms), dict(old.vocab.ids), list(old.vocab.surface))
+    builder = IndexBuilder(settings, tokenizer, vocab)
+    try:
+        with ThreadPoolExecutor(1, thread_name_prefix="sha256") as hasher:
+            work = plan(files, old, old.files, settings, policy, hasher)
+            fill(builder, work.steps, settings, policy, old.parts)
+            settle(work)
+        if not builder.records:
+            raise policy.nothing_usable()
+        index = SearchIndex(builder.finish(), tokenizer, settings, policy.warnings)
+    finally:
+        builder.close()
+    index.files = work.seen
+    return _report(index, work, old.files, policy, started)
+
+
+def _report(
+    index: SearchIndex,
+    work: Plan,
+    old_files: Stamps,
+    policy: SourcePolicy,
+    started: float,
+) -> IndexReport:
+    return IndexReport(
+        index=index,
+        added=work.added,
+        changed=work.changed,
+        removed=work.removed(old_files),
+        unchanged=work.kept,
+        warnings=list(policy.warnings),
+        seconds=time.perf_counter() - started,
+    )
+
+
 def _update(
     settings: RetrievalSettings,
     folder: Path,
     files: Sequence[SourceFile],
     old: SearchIndex | None,
-    old_files: dict[str, dict[str, Any]],
+    old_files: Stamps,
     builder: IndexBuilder,
     tokenizer: Tokenizer,
     progress: Progress | None,
     started: float,
     policy: SourcePolicy,
 ) -> IndexReport:
-    added: list[str] = []
-    changed: list[str] = []
-    kept: list[str] = []
-    by_origin = old.parts.records.origin_ranges() if old is not None else {}
-    seen: dict[str, dict[str, Any]] = {}
-    steps: list[Step] = []
-    hashes: dict[str, str | Future[str]] = {}
     # New files are hashed on a thread while the build reads them (hashlib lets go of the GIL).
     with ThreadPoolExecutor(1, thread_name_prefix="sha256") as hasher:
-        for file in files:
-            origin = str(file.path.resolve())
-            before = old_files.get(origin)
-            try:
-                stamp = _stamp(file.path)
-                # A page copy is cleaned with the lines it shares with its folder: when those
-                # change (a file added beside it), it is read again.
-                stamp["repeats"] = file.repeats_digest
-                unchanged = before is not None and all(before.get(k) == v for k, v in stamp.items())
-                sha = before.get("sha256") if unchanged and before else None
-                tail = None
-                if before is not None and not unchanged:
-                    grown = _append_only(file, before, stamp, by_origin.get(origin), old)
-                    sha, head = _digests(file.path, file.identity, grown)
-                    unchanged = (
-                        sha == before.get("sha256") and before.get("repeats") == stamp["repeats"]
-                    )
-                    tail = None if unchanged or grown is None else _tail(before, head)
-            except (OSError, SourceError) as exc:
-                _vanished(policy, file.path, exc)
-                continue
-            if unchanged and origin in by_origin:
-                steps.append(Step(file, by_origin[origin]))
-                kept.append(file.name)
-            elif tail is not None:
-                steps.append(Step(file, by_origin[origin], tail))
-                changed.append(file.name)
-            else:
-                steps.append(Step(file))
-                (changed if before is not None else added).append(file.name)
-            seen[origin] = stamp
-            hashes[origin] = sha or hasher.submit(_sha256, file.path, file.identity)
-        fill(builder, steps, settings, policy, old.parts if old else None, progress)
-        for origin, sha_or_future in hashes.items():
-            try:
-                done = sha_or_future if isinstance(sha_or_future, str) else sha_or_future.result()
-            except (OSError, SourceError):
-                done = ""  # gone or swapped: no hash, so the next build reads it again
-            seen[origin]["sha256"] = done
-    removed = sorted(Path(o).name for o in old_files if o not in seen and o in by_origin)
+        work = plan(files, old, old_files, settings, policy, hasher)
+        fill(builder, work.steps, settings, policy, old.parts if old else None, progress)
+        settle(work)
     if not builder.records:
         raise policy.nothing_usable()
     version = new_version(folder)
@@ -409,13 +326,7 @@ def _update(
         parts: IndexParts = builder.finish()
         sums = tables.result()
     built = SearchIndex(parts, tokenizer, settings, policy.warnings)
-    save_index(built, folder, seen, version=version, tables=sums)
-    return IndexReport(
-        index=reopen(built, version),
-        added=added,
-        changed=changed,
-        removed=removed,
-        unchanged=kept,
-        warnings=list(policy.warnings),
-        seconds=time.perf_counter() - started,
-    )
+    save_index(built, folder, work.seen, version=version, tables=sums)
+    index = reopen(built, version)
+    index.files = work.seen
+    return _report(index, work, old_files, policy, started)

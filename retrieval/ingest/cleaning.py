@@ -1,7 +1,7 @@
 """Turn a raw article into clean, numbered paragraphs with sections.
 
 Applies the config rules (lines and blocks dropped, the article's end), splits blocks
-into lines where they are lists and joins hard-wrapped ones (retrieval/ingest/boilerplate.py),
+into lines where they are lists and joins hard-wrapped ones (retrieval/ingest/page_lines.py),
 keeps the lines the line model reads as article text, takes the title, byline and date
 from above the article (retrieval/ingest/metadata.py), turns short heading lines into the section
 of the paragraphs below them, and drops repeated paragraphs and pull-quotes or captions
@@ -15,20 +15,20 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from retrieval.ingest.boilerplate import (
-    PageLine,
-    article_mask,
-    is_list_item,
-    is_prose,
-    line_key,
-    page_lines,
-)
+from retrieval.ingest.boilerplate import article_mask
 from retrieval.ingest.metadata import (
     Header,
     byline_author,
     find_header,
     is_date_line,
     reads_as_heading,
+)
+from retrieval.ingest.page_lines import (
+    PageLine,
+    is_list_item,
+    is_prose,
+    line_key,
+    page_lines,
 )
 from retrieval.settings import CleaningRules
 from retrieval.text.repeats import repeat_key
@@ -296,13 +296,16 @@ class _Page:
 
 
 def _article_start(page: _Page) -> int:
-    """Return the index of the article's first line of text: kept, and no heading,
-    date or byline."""
+    """Return the index of the article's first line of text: kept, and no heading, date,
+    byline or line that the next one repeats."""
     rules = page.rules
     for i, line in enumerate(page.lines):
         if not page.keep[i] or page.marked[i] is not None:
             continue
         text = page.texts[i]
+        following = page.texts[i + 1] if i + 1 < len(page.texts) else ""
+        if len(text) <= 300 and following.casefold() == text.casefold():
+            continue  # a headline standing twice (heading and breadcrumb, or deck)
         if (
             line.bullet
             or len(text) > 300

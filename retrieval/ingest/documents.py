@@ -10,11 +10,13 @@ index.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from retrieval.errors import SourceError
 from retrieval.ingest.cleaning import clean_document
-from retrieval.ingest.files import SourceFile
+from retrieval.ingest.files import SourceFile, find_source_files
 from retrieval.ingest.formats import RawDocument, read_documents
 from retrieval.ingest.formats.raw import SURROGATE
 from retrieval.ingest.metadata import label, name_or_none
@@ -132,3 +134,23 @@ def file_sources(
             file.path, file.name, policy, max_bytes=max_bytes, identity=file.identity
         )
         yield from cleaned(documents, settings, rules, policy, first_number, file.repeats)
+
+
+def read_one_file(
+    path: Path, name: str, settings: SourceSettings, rules: CleaningRules
+) -> tuple[tuple[Source, ...], tuple[str, ...]]:
+    """Return the sources one file holds, read as a build would read it under `name` (with
+    its sources.yaml entry), and the warnings met; nothing is indexed or kept.
+
+    A file that cannot be read at all yields no sources and says why in the warnings.
+    """
+    policy = SourcePolicy("skip", echo=False)
+    try:
+        found = find_source_files(settings, policy, [path])
+    except SourceError as exc:
+        return (), (*policy.warnings, str(exc))
+    sources: list[Source] = []
+    for file in found:
+        named = dataclasses.replace(file, name=name)
+        sources += [s for s in file_sources(named, settings, rules, policy) if s.paragraphs]
+    return tuple(sources), tuple(policy.warnings)

@@ -16,11 +16,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from retrieval.errors import SourceError
-from retrieval.ingest.boilerplate import line_key, page_lines
 from retrieval.ingest.cleaning import text_blocks
 from retrieval.ingest.files import SourceFile
 from retrieval.ingest.formats.markdown import markdown_text
 from retrieval.ingest.formats.plain import read_text
+from retrieval.ingest.page_lines import line_key, page_lines
 from retrieval.settings import SourceSettings
 from retrieval.text.tokenize import clean_text
 
@@ -29,7 +29,7 @@ PAGE_SUFFIXES = (".txt", ".md")
 
 
 def repeated_lines(texts: Iterable[str]) -> frozenset[str]:
-    """Return the keys (boilerplate.line_key) of lines standing in MIN_FILES of the texts."""
+    """Return the keys (page_lines.line_key) of lines standing in MIN_FILES of the texts."""
     counts: Counter[str] = Counter()
     for text in texts:
         # Normalised as clean_document does, so that the keys meet.

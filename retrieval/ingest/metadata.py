@@ -24,7 +24,8 @@ _YEAR = r"(?:1[89]|20)\d\d"
 _DATE = re.compile(
     rf"\b{_YEAR}-\d\d?-\d\d?\b"  # 2019-11-18
     rf"|\b\d\d?[./]\d\d?[./](?:{_YEAR}|\d\d)\b"  # 18.11.2019, 11/18/19
-    rf"|\b\d\d?(?:st|nd|rd|th)?\.?\s+[^\W\d_]{{3,}}\.?,?\s+{_YEAR}\b"  # 18 November 2019
+    # 18 November 2019; 22 de outubro de 2010 (Portuguese, Spanish: "de", "del")
+    rf"|\b\d\d?(?:st|nd|rd|th)?\.?\s+(?:del?\s+)?[^\W\d_]{{3,}}\.?,?\s+(?:del?\s+)?{_YEAR}\b"
     rf"|\b[^\W\d_]{{3,}}\.?\s+\d\d?(?:st|nd|rd|th)?,?\s+{_YEAR}\b"  # Nov. 18, 2019
     rf"|{_YEAR}\s*[年년]\s*\d\d?\s*[月월]\s*\d\d?\s*[日일]?"  # 2019年11月18日, 2019년 11월 18일
 )
@@ -32,7 +33,8 @@ _TIME = re.compile(r"\b\d\d?:\d\d\b")
 # What stands before an author's name, in the languages sourcebot's users write most.
 _BY = re.compile(
     r"^(?:(?:written|posted|reported|text|story|words)\s+)?"
-    r"(?:by|von|por|par|di|door|av|af|przez|от|автор|texto|text|текст)\b\s*:?\s*",
+    r"(?:by|von|por|par|di|door|av|af|przez|от|автор|texto|text|текст"
+    r"|author|autor|auteur|autore|autrice)\b\s*:?\s*",
     re.IGNORECASE,
 )
 _SEPARATORS = re.compile(r"\s+[|•·—–/]\s+|\s+-\s+|\s{2,}")
@@ -103,6 +105,28 @@ def is_name(text: str, single_word: bool = False) -> bool:
     return True
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+_DIGITS = re.compile(r"\d+")
+DATED_CHARS = 120  # a date line or byline is short: longer lines are not looked at
+
+
+def date_form(text: str) -> str | None:
+    """Return the form of a date line or byline, None for any other line.
+
+    The form is the printed date with its digits and words masked ("A #, #"), "+time" when a
+    time stands in the line, or "by" for a byline without a date: the same for the header of
+    every comment in a thread ("joe says: November 19, 2019 at 6:44 am"), different for the
+    article's own date line above it ("November 19, 2019").
+    """
+    if len(text) > DATED_CHARS:
+        return None
+    if is_date_line(text):
+        found = _DATE.search(text)
+        masked = _LETTERS.sub("A", _DIGITS.sub("#", found.group(0))) if found else ""
+        return masked + ("+time" if _TIME.search(text) else "")
+    return "by" if byline_author(text) else None
+
+
 def byline_author(text: str) -> str | None:
     """Return the author named by a byline ("By Jane Doe", "Nov 1, 2019 | BY: Jane Doe")."""
     for part in _SEPARATORS.split(text):
@@ -170,6 +194,10 @@ class Header:
 
 
 HEADER_LINES = 40  # how far above the article a headline is looked for
+ANCHOR_LINES = 4  # a headline stands this close above its byline or date line
+ANCHOR_BONUS = 2.0
+DECK_PENALTY = 2.0  # a title-shaped line right below one that shares the article's words
+REPEAT_BONUS = 0.5  # a headline often stands twice (breadcrumb or deck, and heading)
 
 
 def find_header(
@@ -193,23 +221,30 @@ def find_header(
             date = printed
             used.add(i)
     opening = _content_words(" ".join(body))
+    # The header's byline or date: the headline stands just above it.
+    anchor = min(used) if used else None
     best: tuple[float, int] | None = None
     seen = Counter(lines[i].casefold() for i in range(first, start))
+    headed = False  # the line before shares the article's words: this one may be its deck
     for i in range(first, start):
         text = lines[i]
-        if i in used or not _title_shaped(text, title_max_words):
-            continue
-        mine = _content_words(text)
+        shaped = i not in used and _title_shaped(text, title_max_words)
+        mine = _content_words(text) if shaped else set()
         shared = len(mine & opening)
-        if shared == 0 and start - i > 3:
+        after_headline, headed = headed, shared > 0
+        if not shaped or (shared == 0 and start - i > 3):
             continue
-        # A headline shares several words with the article it heads, is seldom very short,
-        # often stands twice (breadcrumb and heading), and stands near the article.
+        if after_headline and text.casefold() == lines[i - 1].casefold():
+            after_headline = False  # the same line twice is a headline, not its deck
+        # A headline shares words with the article it heads, is seldom very short, stands
+        # just above its byline or date line, often stands twice (breadcrumb and heading)
+        # and comes before its deck. Weights chosen on web-dev's text copies (README).
         score = (
-            shared * (1 + shared / max(1, len(mine)))
-            + min(words(text), 6) / 6
-            + 0.5 * (seen[text.casefold()] > 1)
-            + 0.5 * (1 - (start - i) / HEADER_LINES)
+            0.5 * shared * (1 + shared / max(1, len(mine)))
+            + 2 * min(words(text), 6) / 6
+            + REPEAT_BONUS * (seen[text.casefold()] > 1)
+            + ANCHOR_BONUS * (anchor is not None and 0 < anchor - i <= ANCHOR_LINES)
+            - DECK_PENALTY * after_headline
         )
         if best is None or score >= best[0]:
             best = (score, i)

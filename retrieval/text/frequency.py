@@ -3,7 +3,9 @@
 Two decisions about a question's words rest on it: how much a word the sources never use
 weighs against a passage (its rarity in general use), and whether a word the sources never
 use is a misspelling or a real word of the question's language (answer/spelling.py). The
-question's language itself is text/langdetect.py's.
+question's language itself is text/langdetect.py's. Chinese words are looked up in
+Simplified characters (wordfreq's own character map, as its lists are), so a Traditional
+text's words are found too.
 """
 
 from __future__ import annotations
@@ -54,6 +56,20 @@ def _frequencies(lang: str) -> dict[str, float]:
     return dict(get_frequency_dict(code))
 
 
+@functools.cache
+def _simplified() -> dict[int, str]:
+    """Return wordfreq's map of Traditional to Simplified characters (read without jieba,
+    which wordfreq's own module imports)."""
+    import gzip
+
+    import msgpack
+    from wordfreq.util import data_path
+
+    with gzip.open(data_path("_chinese_mapping.msgpack.gz")) as data:
+        table = msgpack.load(data, raw=False, strict_map_key=False)
+    return {int(k): str(v) for k, v in table.items()}
+
+
 @functools.lru_cache(maxsize=4096)
 def _number_zipf(word: str) -> float:
     from wordfreq import zipf_frequency
@@ -76,6 +92,8 @@ def zipf(word: str, lang: str, exact: bool = False) -> float | None:
     table = _frequencies(lang)
     if not table:
         return None
+    if lang == "zh" and not word.isascii():
+        word = word.translate(_simplified())
     freq = table.get(word, 0.0)
     if freq > 0:
         return math.log10(freq) + 9

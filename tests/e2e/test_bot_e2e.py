@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
-from bot.app import COMMANDS
+from bot.app import commands as menu_commands
 from bot.config import Settings, load_settings
 from bot.logs import install_redaction
 from retrieval.answer.library import Library
@@ -76,7 +76,7 @@ def _last(standin: BotApiStandin, chat_id: int) -> SentMessage:
 async def test_commands_registered_and_start(running: Running) -> None:
     standin, _ = running
     commands = (await standin.wait_for("setMyCommands"))[0].params["commands"]
-    assert [c["command"] for c in commands] == [c.command for c in COMMANDS]
+    assert [c["command"] for c in commands] == [c.command for c in menu_commands()]
     await standin.send_text("/start")
     (reply,) = await _reply(standin, DEFAULT_USER_ID)
     text = _valid(str(reply.params["text"]))
@@ -94,7 +94,7 @@ async def test_help_lists_every_command(running: Running) -> None:
     await standin.send_text("/help")
     (reply,) = await _reply(standin, DEFAULT_USER_ID)
     text = _valid(str(reply.params["text"]))
-    for command in COMMANDS:
+    for command in menu_commands():
         assert f"/{command.command}" in text
 
 
@@ -290,7 +290,10 @@ async def test_non_text_messages_and_edits(running: Running) -> None:
     await standin.send_voice()
     await standin.send_document()
     replies = await _reply(standin, DEFAULT_USER_ID, 5)
-    assert all("only read text" in str(r.params["text"]) for r in replies)
+    texts = sorted(str(r.params["text"]) for r in replies)
+    # A file from someone who is not an uploader: one polite line (tests/e2e/test_bot_uploads.py).
+    assert sum("only read text" in t for t in texts) == 4
+    assert sum("Only the bot's uploaders can add sources" in t for t in texts) == 1
     asked = await standin.send_text("Russia")
     await _reply(standin, DEFAULT_USER_ID, 6)
     message_id = standin.update(asked)["message"]["message_id"]

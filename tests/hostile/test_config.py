@@ -12,6 +12,7 @@ outside the project. Every case exits 2 with exactly one line on stderr naming t
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 import subprocess
 import sys
@@ -105,6 +106,8 @@ def accepts(tp: Any, value: Any) -> bool:
         return isinstance(value, int | float) and not isinstance(value, bool)
     if tp in (str, Path):
         return isinstance(value, str) and bool(value.strip())
+    if dataclasses.is_dataclass(tp):  # a nested section (telegram.webhook): any mapping
+        return isinstance(value, dict)
     raise AssertionError(f"no rule for {tp}")
 
 

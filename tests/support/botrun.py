@@ -60,8 +60,9 @@ async def start_bot_process(
     cwd: Path | None = None,
     quiet: bool = False,
     log: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> asyncio.subprocess.Process:
-    """Start `sourcebot run` as a user would, against the stand-in, with its token.
+    """Start `sourcebot run` as a user would, against the stand-in, with its token (and env).
 
     Its stderr is piped, or dropped when quiet, or written to the file `log`.
     """
@@ -79,7 +80,7 @@ async def start_bot_process(
             "--base-url",
             standin.base_url,
             *args,
-            env={**os.environ, "TELEGRAM_BOT_TOKEN": standin.token},
+            env={**os.environ, "TELEGRAM_BOT_TOKEN": standin.token, **(env or {})},
             cwd=cwd,
             stderr=stderr,
         )

@@ -14,6 +14,7 @@ import contextlib
 import copy
 import functools
 import json
+import re
 import time
 from http import HTTPStatus
 from types import TracebackType
@@ -59,6 +60,8 @@ from tests.support.standin.records import (
 )
 from tests.support.standin.state import StandinState
 
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile serves files up to 20 MB (the cloud Bot API)
+
 
 class BotApiStandin(StandinState):
     """A Telegram Bot API server on 127.0.0.1 for one bot token; use as an async context manager.
@@ -77,6 +80,7 @@ class BotApiStandin(StandinState):
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
             "deleteWebhook": self._delete_webhook,
+            "setWebhook": self._set_webhook,
             "getWebhookInfo": self._get_webhook_info,
             "setMyCommands": self._set_my_commands,
             "getMyCommands": self._get_my_commands,
@@ -306,6 +310,12 @@ class BotApiStandin(StandinState):
     async def _get_updates(
         self, params: JSONDict, duplicate: DuplicateUpdateFault | None = None
     ) -> list[JSONDict]:
+        if self.webhook_url:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = int(params.get("offset", 0))
         limit = min(max(int(params.get("limit", 100)), 1), 100)
         timeout = max(float(params.get("timeout", 0)), 0.0)
@@ -360,11 +370,26 @@ class BotApiStandin(StandinState):
     async def _delete_webhook(self, params: JSONDict) -> bool:
         if params.get("drop_pending_updates"):
             self._queue.clear()
+        self.webhook_url = ""
+        self.webhook_secret = None
+        return True
+
+    async def _set_webhook(self, params: JSONDict) -> bool:
+        url = str(params.get("url", ""))
+        if url and not url.startswith("https://"):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise bad_request("secret token contains unallowed characters")
+        if params.get("drop_pending_updates"):
+            self._queue.clear()
+        self.webhook_url = url
+        self.webhook_secret = None if secret is None else str(secret)
         return True
 
     async def _get_webhook_info(self, params: JSONDict) -> JSONDict:
         return {
-            "url": "",
+            "url": self.webhook_url,
             "has_custom_certificate": False,
             "pending_update_count": len(self._queue),
         }
@@ -518,6 +543,8 @@ class BotApiStandin(StandinState):
         stored = self._files.get(str(params.get("file_id", "")))
         if stored is None:
             raise bad_request("invalid file_id")
+        if len(stored.data) > MAX_DOWNLOAD_BYTES:
+            raise bad_request("file is too big")
         return {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,

@@ -82,10 +82,22 @@ class StandinState:
         self._callback_queries: dict[str, bool] = {}
         self._inline_queries: dict[str, InlineQueryState] = {}
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
+        self._languages: dict[int, str | None] = {}  # user id -> language_code, if not "en"
         self._files: dict[str, StoredFile] = {}
         self._ids = itertools.count(1)
+        self.webhook_url = ""  # set by setWebhook: getUpdates is then refused (409)
+        self.webhook_secret: str | None = None
 
     # --- faults and test-side inspection -----------------------------------------------------
+
+    def set_language(self, user_id: int, language_code: str | None) -> None:
+        """Set the language_code a user's updates carry: their Telegram app's language
+        ("en" unless set; None: the field is left out, as for some clients)."""
+        self._languages[user_id] = language_code
+
+    def commands(self, language_code: str = "") -> list[JSONDict]:
+        """Return the command menu set for the default scope and a language ("": all)."""
+        return copy.deepcopy(self._commands.get(('{"type": "default"}', language_code), []))
 
     def fail_next(self, method: str, fault: Fault, *, times: int = 1) -> None:
         """Apply fault to the next `times` calls of method (after any faults already queued)."""
@@ -325,15 +337,19 @@ class StandinState:
         user_id: int = DEFAULT_USER_ID,
         chat_type: str = "private",
         username: str | None = "tester",
+        file_size: int | None = None,
     ) -> int:
-        """Queue a document message backed by data (downloadable via getFile); return update_id."""
+        """Queue a document message backed by data (downloadable via getFile); return update_id.
+
+        file_size: the size the message reports, when it is to differ from len(data) (a
+        large file without the bytes; Telegram's own report is len(data))."""
         stored = self._store_file("documents", file_name.rpartition(".")[2] or "bin", data)
         document = {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
             "file_name": file_name,
             "mime_type": mime_type,
-            "file_size": len(data),
+            "file_size": len(data) if file_size is None else file_size,
         }
         content: JSONDict = {"document": document}
         self._add_caption(content, caption)
@@ -455,8 +471,10 @@ class StandinState:
             "is_bot": False,
             "first_name": "Test",
             "last_name": f"User{user_id}",
-            "language_code": "en",
         }
+        language_code = self._languages.get(user_id, "en")
+        if language_code is not None:
+            user["language_code"] = language_code
         if username:
             user["username"] = username
         return user

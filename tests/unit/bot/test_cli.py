@@ -17,6 +17,15 @@ from tests.support.paths import MSMARCO_5K
 
 SEED_000 = "000_db2147d2a0a50ea2.txt"
 SEED_004 = "004_d7ba4bda41c5698a.txt"
+ANSWER_KEYS = {
+    "question",
+    "found",
+    "corrected_terms",
+    "passages",
+    "question_language",
+    "source_languages",
+    "language_mismatch",
+}
 PASSAGE_KEYS = {
     "rank",
     "source",
@@ -87,7 +96,7 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
 
 def test_ask_json_shape(capsys: pytest.CaptureFixture[str], config: str) -> None:
     data = run_json(capsys, "ask", "--json", "--config", config, "Why did Kerry lay a wreath?")
-    assert set(data) == {"question", "found", "corrected_terms", "passages"}
+    assert set(data) == ANSWER_KEYS
     assert data["question"] == "Why did Kerry lay a wreath?"
     assert data["found"] is True
     assert data["corrected_terms"] == {}
@@ -123,7 +132,19 @@ def test_ask_json_not_found(capsys: pytest.CaptureFixture[str], config: str) -> 
         "found": False,
         "corrected_terms": {},
         "passages": [],
+        "question_language": "en",
+        "source_languages": ["en"],
+        "language_mismatch": False,
     }
+
+
+def test_ask_json_question_in_another_language(
+    capsys: pytest.CaptureFixture[str], config: str
+) -> None:
+    data = run_json(capsys, "ask", "--json", "--config", config, "Что Керри сказал о Крыме?")
+    assert data["found"] is False
+    assert (data["question_language"], data["source_languages"]) == ("ru", ["en"])
+    assert data["language_mismatch"] is True
 
 
 def test_ask_text(capsys: pytest.CaptureFixture[str], config: str) -> None:
@@ -151,7 +172,7 @@ def test_ask_stdin_one_json_per_line(
     assert [a["found"] for a in answers] == [True, False, True]
     assert answers[2]["corrected_terms"] == {"lavorv": "lavrov"}
     for answer in answers:
-        assert set(answer) == {"question", "found", "corrected_terms", "passages"}
+        assert set(answer) == ANSWER_KEYS
 
 
 def test_ask_empty_question(capsys: pytest.CaptureFixture[str], config: str) -> None:
@@ -491,6 +512,7 @@ def test_eval_of_an_extraction_set_scores_each_format(
             "f1",
             "median_f1",
             "titles_found",
+            "titles_right",
             "worst",
         }
         assert scores["pages"] == 1

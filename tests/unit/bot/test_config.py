@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ def constrained() -> list[tuple[str, str, Constraint]]:
         **{
             k: v
             for k, v in typing.get_type_hints(Settings).items()
-            if k not in ("retrieval", "path")
+            if k not in ("retrieval", "path", "metadata_path")
         },
     }
     found = []
@@ -86,3 +87,34 @@ def test_describe() -> None:
     assert Constraint(100).describe() == "at least 100"
     assert Constraint(None, 5).describe() == "at most 5"
     assert Constraint(0.5, 2.5).describe() == "between 0.5 and 2.5"
+
+
+@pytest.mark.parametrize(
+    ("webhook", "problem"),
+    [
+        ({"port": 0}, "telegram.webhook.port must be between 1 and 65535"),
+        ({"url": "http://bot.example.org/hook"}, "telegram.webhook.url must be an https://"),
+        ({"secret_token": "not allowed!"}, "telegram.webhook.secret_token must be 1 to 256"),
+        ({"path": "/hook"}, "telegram.webhook: unknown key 'path' (valid keys: url, listen,"),
+        ("on", "telegram.webhook must be a mapping"),
+    ],
+)
+def test_the_webhook_section_is_checked_like_any_other(
+    tmp_path: Path, webhook: Any, problem: str
+) -> None:
+    with pytest.raises(ConfigError, match=re.escape(problem)):
+        load_settings(write(tmp_path, "telegram", "webhook", webhook))
+
+
+def test_uploads_and_the_webhook_are_read(tmp_path: Path) -> None:
+    path = write(tmp_path, "access", "uploaders", [11, 12])
+    text = path.read_text(encoding="utf-8") + (
+        "telegram:\n  webhook:\n    url: https://bot.example.org/hook\n    port: 8080\n"
+        "limits:\n  upload_max_mb: 5\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    settings = load_settings(path)
+    assert settings.access.uploaders == (11, 12) and settings.limits.upload_max_mb == 5
+    hook = settings.telegram.webhook
+    assert (hook.url, hook.listen, hook.port) == ("https://bot.example.org/hook", "127.0.0.1", 8080)
+    assert settings.metadata_path == REPO_ROOT / "config" / "sources.yaml"

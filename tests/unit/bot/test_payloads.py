@@ -21,6 +21,7 @@ EXAMPLES: list[pl.Payload] = [
     pl.Example(0),
     pl.Vote("a1b2c", True),
     pl.Vote("a1b2c", False),
+    pl.Remove(3, "0a1b2c3d4e"),
 ]
 
 
@@ -50,6 +51,7 @@ def test_the_wire_format_is_stable() -> None:
         "x:0",
         "v:a1b2c:1",
         "v:a1b2c:0",
+        "r:3:0a1b2c3d4e",
     ]
 
 
@@ -57,7 +59,7 @@ def test_the_wire_format_is_stable() -> None:
     "data",
     [
         *(None, "", "m", "m:", "m:q", "m:q:x", "m:q:1:x", "m:q:1:2:3", "f:q:1", "f:q:a:1"),
-        *("c:1", "c:a:b", "s:", "x:1:2", "v:q:2", "z:1"),
+        *("c:1", "c:a:b", "s:", "x:1:2", "v:q:2", "z:1", "r:1", "r:a:b", "r:1:2:3"),
         # forged numbers: too deep, negative, signed, with separators or non-ASCII digits
         *("m:q:1000000000", "m:q:61", "m:q:-3", "m:q:+3", "c:1_000:2", "s:٣", "m:q q:1"),
         *("f:q:1:61", "f:q:-1:3"),

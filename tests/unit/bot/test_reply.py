@@ -8,7 +8,7 @@ import re
 
 from bot import render_html, render_terminal
 from bot import wording as w
-from bot.app import COMMANDS
+from bot.app import commands as menu_commands
 from bot.reply import Chunk, answer_reply, summary_reply
 from retrieval import Answer, Hit, Library, Passage, Quote, SourceMeta, Summary, SummarySentence
 from tests.support.seed_facts import SEED_004
@@ -130,7 +130,7 @@ def test_help_lists_each_command_once_and_the_menu_matches() -> None:
     names = [line.split()[0] for line in lines]
     assert len(names) == len(set(names))
     assert set(names) == {f"/{c.name}" for c in w.COMMANDS if c.telegram}
-    for command in COMMANDS:  # the menu: the same line, capitalised
+    for command in menu_commands():  # the menu: the same line, capitalised
         (line,) = [line for line in lines if line.split()[0] == f"/{command.command}"]
         assert line.endswith(command.description[0].lower() + command.description[1:])
     chat = render_terminal.render_help(w.CHAT, width=200)

@@ -164,9 +164,9 @@ def test_sparse_search_ranks_exactly_as_the_dense_scores(monkeypatch: pytest.Mon
 @example("x" * 90 + ".\n")
 @settings(max_examples=400)
 def test_is_prose_looks_at_the_end_as_the_regex_does(text: str) -> None:
-    from retrieval.ingest import boilerplate
+    from retrieval.ingest import page_lines
 
-    expected = len(text) >= boilerplate.PROSE_CHARS and (
-        boilerplate._SENTENCE_END.search(text) is not None
+    expected = len(text) >= page_lines.PROSE_CHARS and (
+        page_lines.SENTENCE_END.search(text) is not None
     )
-    assert boilerplate.is_prose(text) == expected
+    assert page_lines.is_prose(text) == expected

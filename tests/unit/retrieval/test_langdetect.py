@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.text.langdetect import profile_language, question_language, source_language
+from retrieval.text.langdetect import (
+    foreign_language,
+    profile_language,
+    question_language,
+    source_language,
+)
 
 ARTICLES = {
     "en": "The city council voted on Tuesday to expand the harbour, which has been the "
@@ -63,3 +68,22 @@ def test_question_language(
     question: str, candidates: tuple[str, ...], expected: str | None
 ) -> None:
     assert question_language(question, candidates) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "candidates", "expected"),
+    [
+        ("Wer war der erste Präsident der Vereinigten Staaten?", ("en",), "de"),
+        ("Who was the first president of the United States?", ("en",), None),
+        ("Who was the first president of the United States?", ("de", "en"), None),
+        # Another script: no model needed.
+        ("Кто был первым императором?", ("en", "de"), "ru"),
+        ("第一位皇帝是谁？", ("en",), "zh"),
+        # A few words or names alone never make the margin.
+        ("Kerry Sochi 2015", ("en",), None),
+        ("Wer war Tesla?", ("en",), None),
+        ("2015", ("en",), None),
+    ],
+)
+def test_foreign_language(question: str, candidates: tuple[str, ...], expected: str | None) -> None:
+    assert foreign_language(question, candidates) == expected

@@ -155,3 +155,12 @@ def test_stray_symbols_and_numbers_are_ignored(library: Library) -> None:
     noisy = library.answer("Kerry & Lavrov <3 'Sochi'")
     assert plain.found and noisy.found
     assert [h.passage for h in noisy.hits] == [h.passage for h in plain.hits]
+
+
+def test_not_found_in_another_language_says_the_sources_languages(library: Library) -> None:
+    russian = library.answer("Что сказал Путин о погоде на Марсе?")
+    assert not russian.found and russian.language_mismatch
+    assert russian.source_languages == ("en",)
+    english = library.answer("What is the weather on Mars today?")
+    assert not english.found and not english.language_mismatch
+    assert not library.answer("What did Kerry and Putin discuss in Sochi?").language_mismatch

@@ -10,14 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.ingest.boilerplate import (
-    MIN_LINES,
-    PageLine,
-    article_mask,
-    join_wrapped,
-    keep_mask,
-    page_lines,
-)
+from retrieval.ingest.boilerplate import article_mask, keep_mask
 from retrieval.ingest.cleaning import clean_document, text_blocks
 from retrieval.ingest.folders import MIN_FILES, repeated_lines
 from retrieval.ingest.metadata import (
@@ -29,6 +22,7 @@ from retrieval.ingest.metadata import (
     name_or_none,
     reads_as_heading,
 )
+from retrieval.ingest.page_lines import MIN_LINES, PageLine, join_wrapped, page_lines
 from retrieval.settings import CleaningRules
 
 RULES = CleaningRules()
@@ -179,8 +173,26 @@ def test_a_page_without_prose_keeps_what_reads_most_like_an_article() -> None:
 def test_keep_mask_widens_the_article_over_lines_it_does_not_reject() -> None:
     import numpy as np
 
-    scores = np.array([-5.0, 2.0, 2.0, -0.5, -5.0, -5.0])
-    assert keep_mask(scores, [10.0] * 6) == [False, True, True, True, False, False]
+    stretch = np.array([-5.0, 2.0, 2.0, -0.5, -5.0, -5.0])
+    line = np.array([-5.0, 2.0, 2.0, 1.0, 1.0, -5.0])
+    # Widened over the -0.5 (not rejected); the line model keeps only lines of the stretch.
+    assert keep_mask(stretch, line, [10.0] * 6) == [False, True, True, True, False, False]
+
+
+def test_keep_mask_drops_lines_of_the_stretch_the_line_model_rejects() -> None:
+    import numpy as np
+
+    stretch = np.array([-5.0, 2.0, -0.5, 2.0, -5.0])
+    line = np.array([1.0, 2.0, -3.0, 2.0, 1.0])  # a caption in the middle of the article
+    assert keep_mask(stretch, line, [10.0] * 5) == [False, True, False, True, False]
+
+
+def test_keep_mask_keeps_a_line_between_kept_ones_that_the_stretch_model_takes() -> None:
+    import numpy as np
+
+    stretch = np.array([-5.0, 2.0, 0.5, 2.0, 2.0, -5.0])
+    line = np.array([1.0, 2.0, -3.0, 2.0, -3.0, 1.0])  # a one-line paragraph; a last caption
+    assert keep_mask(stretch, line, [10.0] * 6) == [False, True, True, True, False, False]
 
 
 def test_a_document_of_long_sentences_skips_the_model() -> None:
@@ -235,10 +247,46 @@ def test_the_headline_is_the_line_that_shares_the_article_s_words() -> None:
     assert clean_document(text, RULES).title == "Sea wall approved after years of floods"
 
 
+def test_the_headline_comes_before_its_deck() -> None:
+    # The deck under the headline shares more of the article's words, being longer.
+    deck = "Building takes three years, the harbour authority says"
+    text = page(
+        ["Skip to content", *MENU],
+        ["Sea wall approved for the lower town"],
+        [deck],
+        ["By Jane Marlow"],
+        *[[t] for t in ARTICLE],
+        FOOTER,
+    )
+    assert clean_document(text, RULES).title == "Sea wall approved for the lower town"
+
+
+def test_a_kept_line_that_the_next_repeats_is_the_headline_not_a_paragraph() -> None:
+    headline = "Does the sea wall cost more than the floods?"
+    text = page(["Skip to content", *MENU], [f"4. {headline}", headline], *[[t] for t in ARTICLE])
+    doc = clean_document(text, RULES)
+    assert doc.title == headline
+    assert all(headline not in t for _, t in doc.paragraphs)
+
+
+def test_the_headline_stands_above_its_byline_not_among_related_links() -> None:
+    # A teaser of a related story nearer the article shares more of its words.
+    text = page(
+        ["Skip to content", *MENU],
+        ["Sea wall approved"],
+        ["By Jane Marlow"],
+        ["More on:", "Floods", "Ferry service cut for the winter after the floods"],
+        *[[t] for t in ARTICLE],
+        FOOTER,
+    )
+    assert clean_document(text, RULES).title == "Sea wall approved"
+
+
 @pytest.mark.parametrize(
     ("line", "author"),
     [
         ("By Jane Marlow", "Jane Marlow"),
+        ("Author: Jane Marlow", "Jane Marlow"),
         ("by Bryan DeArdo", "Bryan DeArdo"),
         ("November 12, 2018 | BY: Beachbody", "Beachbody"),
         ("By JAKE SHERMAN and ANNA PALMER", "JAKE SHERMAN and ANNA PALMER"),
