@@ -3,8 +3,10 @@
 The headline of a page copy sits just above the article, often twice (a breadcrumb and the
 heading), among labels ("Opinion"), a date line and a byline. `find_header` looks at the
 lines above the article's first paragraph: the title is the heading-shaped line whose
-words the opening paragraphs share most, nearest the article breaking ties; a "By ..."
-line gives the author; a short line with a year and a day or a time gives the date. The
+words the opening paragraphs share most, that stands just above the byline or date line,
+or again in the header (twice, or inside a longer line such as an image's alt text), and
+that comes before its deck, nearest the article breaking ties; a "By ..." line gives the
+author; a short line with a year and a day or a time gives the date. The
 same tests keep dates, bylines, labels and captions from becoming section headings
 (`reads_as_heading`), and check the authors trafilatura reads from an HTML page
 (`name_or_none`). A source without a title is called by what is known of it (`label`).
@@ -198,6 +200,8 @@ ANCHOR_LINES = 4  # a headline stands this close above its byline or date line
 ANCHOR_BONUS = 2.0
 DECK_PENALTY = 2.0  # a title-shaped line right below one that shares the article's words
 REPEAT_BONUS = 0.5  # a headline often stands twice (breadcrumb or deck, and heading)
+INSIDE_BONUS = 1.0  # ... or again inside a longer line (an image's alt text, a byline line)
+INSIDE_MIN_WORDS = 3  # shorter lines (menu items) stand inside other menu items
 
 
 def find_header(
@@ -225,6 +229,7 @@ def find_header(
     anchor = min(used) if used else None
     best: tuple[float, int] | None = None
     seen = Counter(lines[i].casefold() for i in range(first, start))
+    above = list(seen)
     headed = False  # the line before shares the article's words: this one may be its deck
     for i in range(first, start):
         text = lines[i]
@@ -234,15 +239,18 @@ def find_header(
         after_headline, headed = headed, shared > 0
         if not shaped or (shared == 0 and start - i > 3):
             continue
-        if after_headline and text.casefold() == lines[i - 1].casefold():
+        key = text.casefold()
+        if after_headline and _same_title(key, lines[i - 1].casefold()):
             after_headline = False  # the same line twice is a headline, not its deck
         # A headline shares words with the article it heads, is seldom very short, stands
-        # just above its byline or date line, often stands twice (breadcrumb and heading)
-        # and comes before its deck. Weights chosen on web-dev's text copies (README).
+        # just above its byline or date line, often stands twice (breadcrumb and heading,
+        # or inside a longer line: "TITLE image", "date | By X TITLE date") and comes
+        # before its deck. Weights chosen on web-dev's text copies (README).
         score = (
             0.5 * shared * (1 + shared / max(1, len(mine)))
             + 2 * min(words(text), 6) / 6
-            + REPEAT_BONUS * (seen[text.casefold()] > 1)
+            + REPEAT_BONUS * (seen[key] > 1)
+            + INSIDE_BONUS * (words(text) >= INSIDE_MIN_WORDS and _stands_inside(key, above))
             + ANCHOR_BONUS * (anchor is not None and 0 < anchor - i <= ANCHOR_LINES)
             - DECK_PENALTY * after_headline
         )
@@ -253,6 +261,18 @@ def find_header(
         title = lines[best[1]]
         used.add(best[1])
     return Header(title=title, author=author, date=date, used=frozenset(used))
+
+
+def _same_title(one: str, other: str) -> bool:
+    """Say whether two casefolded lines give one title: the same, or one of at least
+    INSIDE_MIN_WORDS words inside the other ("TITLE" and "TITLE image")."""
+    inner, outer = sorted((one, other), key=len)
+    return inner == outer or (words(inner) >= INSIDE_MIN_WORDS and inner in outer)
+
+
+def _stands_inside(key: str, others: Sequence[str]) -> bool:
+    """Say whether a casefolded line stands inside another, longer one of others."""
+    return any(key in other and key != other for other in others)
 
 
 def _title_shaped(text: str, max_words: int) -> bool:

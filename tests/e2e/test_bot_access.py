@@ -7,26 +7,18 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import replace
-from typing import Any
 
 from bot.config import Settings
 from bot.gate import BUTTON_FACTOR
 from retrieval.answer.library import Library
 from tests.support.botrun import running_app, running_bot
+from tests.support.configs import with_sections
 from tests.support.standin import DEFAULT_USER_ID, BotApiStandin, SentMessage
 
 QUESTION = "Was Crimea discussed?"
 GROUP = -1007
 OTHER_GROUP = -1008
 ANONYMOUS_ADMIN = 1087968824  # Telegram's GroupAnonymousBot: every anonymous admin's user id
-
-
-def _with(settings: Settings, **sections: Any) -> Settings:
-    changed = {
-        name: replace(getattr(settings, name), **values) for name, values in sections.items()
-    }
-    return replace(settings, **changed)
 
 
 def _texts(standin: BotApiStandin, chat_id: int) -> list[str]:
@@ -40,7 +32,7 @@ def _texts(standin: BotApiStandin, chat_id: int) -> list[str]:
 async def test_inline_mode_obeys_the_chat_allowlist(settings: Settings, library: Library) -> None:
     # An inline query names no chat: with allowed_chats set, it cannot show it is typed in
     # one, so it gets no passage and no source list (admins still do).
-    only_group = _with(settings, access={"allowed_chats": (GROUP,), "admins": (99,)})
+    only_group = with_sections(settings, access={"allowed_chats": (GROUP,), "admins": (99,)})
     async with running_bot(only_group, library) as (standin, _):
         asked = [
             await standin.send_inline_query("Crimea"),
@@ -57,7 +49,7 @@ async def test_inline_mode_obeys_the_chat_allowlist(settings: Settings, library:
 async def test_a_button_under_an_inline_message_obeys_the_chat_allowlist(
     settings: Settings, library: Library
 ) -> None:
-    only_group = _with(settings, access={"allowed_chats": (GROUP,)})
+    only_group = with_sections(settings, access={"allowed_chats": (GROUP,)})
     inline = SentMessage(None, None, "AAAA0001standin", "", (), "", None, None, None, {})
     async with running_bot(only_group, library) as (standin, _):
         await standin.send_callback("c:1:12", message=inline)
@@ -71,7 +63,7 @@ async def test_a_button_under_an_inline_message_obeys_the_chat_allowlist(
 async def test_nothing_is_said_to_a_channel_or_for_updates_nobody_answers(
     settings: Settings, library: Library
 ) -> None:
-    private = _with(settings, access={"allowed_users": (DEFAULT_USER_ID,)})
+    private = with_sections(settings, access={"allowed_users": (DEFAULT_USER_ID,)})
     channel = {"id": -1009, "type": "channel", "title": "News"}
     async with running_bot(private, library) as (standin, _):
         await standin.send_update(
@@ -184,7 +176,7 @@ async def test_inline_queries_are_limited_too(settings: Settings, library: Libra
 async def test_the_limit_counts_questions_and_every_press_is_answered(
     settings: Settings, library: Library
 ) -> None:
-    limited = _with(settings, limits={"questions_per_minute": 2})
+    limited = with_sections(settings, limits={"questions_per_minute": 2})
     user = DEFAULT_USER_ID
     async with running_bot(limited, library) as (standin, _):
         for _ in range(2):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,18 +16,12 @@ from bot.config import Settings
 from bot.feedback import FeedbackStore
 from retrieval.answer.library import Library
 from tests.support.botrun import running_bot
+from tests.support.configs import with_sections
 from tests.support.standin import DEFAULT_USER_ID, BotApiStandin, SentMessage
 
 QUESTION = "Was Crimea discussed?"
 OTHER = 4343
 GROUP = -1010
-
-
-def _with(settings: Settings, **sections: Any) -> Settings:
-    changed = {
-        name: replace(getattr(settings, name), **values) for name, values in sections.items()
-    }
-    return replace(settings, **changed)
 
 
 def _button(message: SentMessage, prefix: str) -> str:
@@ -83,7 +76,7 @@ async def test_votes_are_one_per_person_and_answer(
     settings: Settings, library: Library, tmp_path: Path
 ) -> None:
     store = tmp_path / "votes.sqlite3"
-    voting = _with(settings, privacy={"feedback": True, "feedback_file": store})
+    voting = with_sections(settings, privacy={"feedback": True, "feedback_file": store})
     async with running_bot(voting, library) as (standin, _):
         await standin.send_text(f"/ask {QUESTION}", chat_id=GROUP, chat_type="group")
         await standin.wait_for("sendMessage")
@@ -106,7 +99,7 @@ async def test_questions_are_answered_while_votes_wait_for_a_locked_file(
 ) -> None:
     store = tmp_path / "votes.sqlite3"
     FeedbackStore(store).record("an earlier question", ["a#1"], True, "key")
-    voting = _with(
+    voting = with_sections(
         settings,
         privacy={"feedback": True, "feedback_file": store},
         limits={"questions_per_minute": 0},

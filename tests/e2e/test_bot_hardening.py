@@ -12,7 +12,6 @@ import json
 import logging
 import signal
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from bot.cli import main
 from bot.config import Settings
 from retrieval.answer.library import Library
 from tests.support.botrun import running_bot, start_bot_process
-from tests.support.configs import write_config
+from tests.support.configs import with_sections, write_config
 from tests.support.paths import REPO_ROOT
 from tests.support.standin import (
     DEFAULT_USER_ID,
@@ -40,14 +39,6 @@ ROOT = REPO_ROOT
 QUESTION = "Was Crimea discussed?"
 OUTSIDER = 666
 GROUP = -1007
-
-
-def _with(settings: Settings, **sections: Any) -> Settings:
-    """Return settings with fields of the access/limits/privacy sections replaced."""
-    changed = {
-        name: replace(getattr(settings, name), **values) for name, values in sections.items()
-    }
-    return replace(settings, **changed)
 
 
 def _answers(standin: BotApiStandin, chat_id: int) -> list[str]:
@@ -159,7 +150,7 @@ async def test_flooding_user_is_slowed_and_others_still_answered(
 
 
 async def test_outsiders_never_get_passages(settings: Settings, library: Library) -> None:
-    private = _with(settings, access={"allowed_users": (DEFAULT_USER_ID,)})
+    private = with_sections(settings, access={"allowed_users": (DEFAULT_USER_ID,)})
     async with running_bot(private, library) as (standin, _):
         await standin.send_text(QUESTION, chat_id=OUTSIDER, user_id=OUTSIDER)
         (denied,) = await standin.wait_for(
@@ -187,7 +178,7 @@ async def test_outsiders_never_get_passages(settings: Settings, library: Library
 
 
 async def test_silent_denial_and_chat_allowlist(settings: Settings, library: Library) -> None:
-    quiet = _with(settings, access={"allowed_chats": (GROUP,), "denied_reply": None})
+    quiet = with_sections(settings, access={"allowed_chats": (GROUP,), "denied_reply": None})
     async with running_bot(quiet, library) as (standin, _):
         await standin.send_text(QUESTION)  # a private chat is not on the chat allowlist
         await standin.send_text("/ask Crimea", chat_id=GROUP, chat_type="group")
@@ -201,9 +192,9 @@ async def test_silent_denial_and_chat_allowlist(settings: Settings, library: Lib
 async def test_stats_for_admins_only_and_question_text_only_when_allowed(
     settings: Settings, library: Library, caplog: pytest.LogCaptureFixture
 ) -> None:
-    admin = _with(settings, access={"admins": (DEFAULT_USER_ID,)})
+    admin = with_sections(settings, access={"admins": (DEFAULT_USER_ID,)})
     for keep in (False, True):
-        chosen = _with(admin, privacy={"log_questions": keep})
+        chosen = with_sections(admin, privacy={"log_questions": keep})
         caplog.clear()
         with caplog.at_level(logging.INFO, logger="sourcebot.updates"):
             async with running_bot(chosen, library) as (standin, _):
@@ -234,7 +225,7 @@ async def test_votes_are_recorded_and_summarised(
     repo_root: Path,
 ) -> None:
     store = tmp_path / "votes.sqlite3"
-    voting = _with(settings, privacy={"feedback": True, "feedback_file": store})
+    voting = with_sections(settings, privacy={"feedback": True, "feedback_file": store})
     async with running_bot(voting, library) as (standin, _):
         await standin.send_text(QUESTION)
         await standin.wait_for("sendMessage")

@@ -1,9 +1,13 @@
-"""Write a copy of the project's config for a test process, with a few settings changed."""
+"""A copy of the project's config for a test process with a few settings changed, and
+settings with a few fields of some sections replaced."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+from bot.config import Settings
 from tests.support.paths import REPO_ROOT
 
 ROOT = REPO_ROOT
@@ -24,3 +28,11 @@ def write_config(folder: Path, sources: Path, replacements: dict[str, str] | Non
     path = folder / "bot.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def with_sections(settings: Settings, **sections: dict[str, Any]) -> Settings:
+    """Return settings with fields of some sections replaced: with_sections(s, limits={...})."""
+    changed = {
+        name: replace(getattr(settings, name), **values) for name, values in sections.items()
+    }
+    return replace(settings, **changed)

@@ -261,6 +261,21 @@ def test_the_headline_comes_before_its_deck() -> None:
     assert clean_document(text, RULES).title == "Sea wall approved for the lower town"
 
 
+def test_the_headline_stands_again_inside_a_longer_line() -> None:
+    # The image above the heading repeats it in its alt text; a teaser below shares more
+    # of the article's words. The alt text line is the headline again, not its deck.
+    headline = "Sea wall approved for the lower town"
+    text = page(
+        ["Skip to content", *MENU],
+        [f"{headline} image"],
+        [headline],
+        ["Local News", "Harbour authority backs the wall after floods"],
+        *[[t] for t in ARTICLE],
+        FOOTER,
+    )
+    assert clean_document(text, RULES).title == headline
+
+
 def test_a_kept_line_that_the_next_repeats_is_the_headline_not_a_paragraph() -> None:
     headline = "Does the sea wall cost more than the floods?"
     text = page(["Skip to content", *MENU], [f"4. {headline}", headline], *[[t] for t in ARTICLE])

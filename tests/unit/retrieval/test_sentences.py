@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval.answer.library import Library
-from retrieval.text.sentences import sentence_spans, split_sentences
+from retrieval.text.sentences import THAI_MIN_CHARS, sentence_spans, split_sentences
 
 CASES: list[tuple[str, list[str]]] = [
     # Dotted acronyms: inside a sentence, and ending one before a sentence opener.
@@ -174,3 +174,23 @@ def test_sentences_in_every_script(text: str, language: str | None, expected: li
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_english_cases_hold_with_the_language_given(text: str, expected: list[str]) -> None:
     assert split_sentences(text, "en") == expected
+
+
+# Thai writes no terminator: a space between Thai letters ends a sentence once it is long
+# enough, not after a short phrase or a name, and never after the repetition mark ๆ.
+_THAI_FIRST = "นอกจากนี้อาคารโรงละครยังประกอบด้วยโรงละครคาบาเรต์แห่งแรกของวอร์ซอว์และโรงละครเพลงอีกด้วย"
+_THAI_SECOND = "โรงละครเพลงคือตัวอย่างที่ดีที่สุด"
+
+
+def test_thai_splits_at_a_space_after_a_long_enough_sentence() -> None:
+    assert len(_THAI_FIRST) >= THAI_MIN_CHARS
+    text = f"{_THAI_FIRST}  {_THAI_SECOND}"
+    assert split_sentences(text, "th") == [_THAI_FIRST, _THAI_SECOND]
+    assert [text[a:b] for a, b in sentence_spans(text, "th")] == [_THAI_FIRST, _THAI_SECOND]
+
+
+def test_thai_keeps_short_phrases_and_repetition_marks_together() -> None:
+    short = "ใกล้ๆ กันนั้นซัมเมอร์เธียเตอร์ซึ่งอยู่ใน ออกรุดซาสกี"
+    assert split_sentences(short, "th") == [short]
+    repeated = f"{_THAI_FIRST}ๆ {_THAI_SECOND}"
+    assert split_sentences(repeated, None) == [repeated]
