@@ -167,7 +167,7 @@ class JsonlTally:
             if self.policy.strict or self.skipped <= MAX_LINE_WARNINGS:
                 self.policy.skip_part(_line_problem(self.path, lineno, problem), "line", fix=_FIX)
         self.seen.update(zip(parsed.ids, parsed.lines, strict=True))
-        self.documents += len(parsed.documents)
+        self.documents += len(parsed.ids)  # a worker's chunk comes back without documents
 
     def finish(self) -> None:
         """Warn how many more bad lines were skipped; SourceError when none was usable."""

@@ -288,3 +288,23 @@ def _tail_bytes(dump: Path) -> int:
     """Return the size of the last two lines of a file (the ones appended)."""
     last_two = dump.read_bytes().splitlines(keepends=True)[-2:]
     return sum(len(line) for line in last_two)
+
+
+def test_a_clean_dump_built_in_parallel_gives_no_warning(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A worker's chunk comes back without its documents: the dump's tally must still count
+    # them, or every parallel build of a .jsonl says it has "no usable documents".
+    folder = tmp_path / "dump"
+    folder.mkdir()
+    rows = (
+        json.dumps({"id": str(i), "text": f"Harbour {i} ships copper and tin in spring."})
+        for i in range(200)
+    )
+    (folder / "notes.jsonl").write_text("\n".join(rows), encoding="utf-8")
+    monkeypatch.setattr("retrieval.ingest.formats.jsonl.CHUNK_BYTES", 2000)
+    monkeypatch.setattr(indexing, "worker_count", lambda: 2)
+    monkeypatch.setattr(indexing, "PARALLEL_MIN_BYTES", 0)
+    built = update_index(_settings_for(settings, folder), tmp_path / "par")
+    assert built.warnings == []
+    assert len(built.index.sources) == 200
