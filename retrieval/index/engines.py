@@ -19,9 +19,12 @@ from retrieval.index.scoring import get_scoring
 
 IntArray = npt.NDArray[np.int64]
 # A query whose postings number less than 1/SPARSE_SHARE of the passages is scored over
-# its matching passages alone: at 10M passages, clearing and scanning a dense array of
-# every score costs more than sorting a few hundred thousand postings.
-SPARSE_SHARE = 8
+# its matching passages alone: clearing and scanning a dense array of every score costs
+# more than finding the distinct passages of a few postings. At 1/8 (the first choice),
+# np.unique over up to 125,000 postings a question took 9 ms at 1M passages and made the
+# answer's p50 10.5 ms against 7.6 ms with no sparse path; at 1/32, 7.4 ms. A single
+# term's postings need no np.unique at all (they are the matches, in passage order).
+SPARSE_SHARE = 32
 
 
 class SearchResults(NamedTuple):
@@ -179,6 +182,10 @@ class SparseEngine:
             return top_k(np.zeros(0, np.float32), k)
         # The same float32 sums as the dense array, added term by term in the same order,
         # so the ranking (ties included) is the same; only the zeros are never touched.
+        if len(spans) == 1:  # one term: its postings are the matches, in passage order
+            lo, hi = spans[0]
+            found = top_k(np.asarray(self.weights[lo:hi], np.float32), k)
+            return SearchResults(self.doc_ids[lo:hi][found.ids].astype(np.int64), found.scores)
         matched = np.unique(np.concatenate([self.doc_ids[lo:hi] for lo, hi in spans]))
         acc = np.zeros(len(matched), np.float32)
         for lo, hi in spans:
