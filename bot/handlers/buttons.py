@@ -23,8 +23,33 @@ from bot.keyboards import answer_keyboard
 from bot.lanes import LaneBusyError
 from bot.render_html import render_answer, render_context, render_summary
 from bot.reply import cited_sources
+from retrieval import Answer
 
 log = logging.getLogger("sourcebot.updates")
+
+
+async def _recalled(
+    query: CallbackQuery,
+    message: Message,
+    payload: pl.More | pl.FromSource,
+    context: SourcebotContext,
+) -> Answer | None:
+    """Return the page of hits a More button asks for, from its remembered question (None:
+    the question is forgotten, or was asked by someone else in another chat)."""
+    remembered = context.state.questions.recall(
+        payload.qid, chat_id=message.chat_id, user_id=query.from_user.id
+    )
+    if remembered is None:
+        return None
+    work = functools.partial(
+        context.library.answer,
+        remembered.question,
+        None,
+        max(payload.offset, 0),
+        context=remembered.context,
+        source=payload.source,
+    )
+    return await context.state.lanes.answers.run(work)
 
 
 @on_button(pl.More)
@@ -34,22 +59,11 @@ async def on_more(
     """Show the next (or previous) hits of a remembered question in the same message."""
     library = context.library
     state = context.state
-    remembered = state.questions.recall(
-        payload.qid, chat_id=message.chat_id, user_id=query.from_user.id
-    )
     words = context.words
-    if remembered is None:
+    answer = await _recalled(query, message, payload, context)
+    if answer is None:
         await query.answer(words(w.STALE))
         return Outcome("button-stale")
-    work = functools.partial(
-        library.answer,
-        remembered.question,
-        None,
-        max(payload.offset, 0),
-        context=remembered.context,
-        source=payload.source,
-    )
-    answer = await state.lanes.answers.run(work)
     await query.answer()
     votes = state.settings.privacy.feedback and bool(answer.hits)
     several = len(library.sources) > 1
@@ -73,22 +87,11 @@ async def on_more_from_source(
     """Continue a remembered question within one source of its answer, in a new message."""
     library = context.library
     state = context.state
-    remembered = state.questions.recall(
-        payload.qid, chat_id=message.chat_id, user_id=query.from_user.id
-    )
     words = context.words
-    if remembered is None:
+    answer = await _recalled(query, message, payload, context)
+    if answer is None:
         await query.answer(words(w.STALE))
         return Outcome("button-stale")
-    work = functools.partial(
-        library.answer,
-        remembered.question,
-        None,
-        max(payload.offset, 0),
-        context=remembered.context,
-        source=payload.source,
-    )
-    answer = await state.lanes.answers.run(work)
     if not answer.hits:
         await query.answer(words(w.NO_MORE_FROM, source=f"[{payload.source}]"))
         return Outcome("more-from", found=False)
