@@ -70,6 +70,7 @@ def build_application(
     async def post_init(app: App) -> None:
         state = app.bot_data
         state.library = await asyncio.to_thread(load_library)
+        state.library.warm_up()  # while the menus are set and polling starts
         for language_code, menu_items in menus():
             await app.bot.set_my_commands(menu_items, language_code=language_code)
         log.info(

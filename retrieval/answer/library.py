@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -45,6 +46,14 @@ class Library:
         self.index_dir = index_dir  # where it is saved, if it is
         self.answerer = Answerer(index, settings.answers)
         preload(index.languages)  # the questions' language model, if they will need it
+
+    def warm_up(self) -> threading.Thread:
+        """Start preparing, in the background, what the first question would wait for
+        (Answerer.warm); return the thread. A question meanwhile waits for, or shares,
+        the same work."""
+        thread = threading.Thread(target=self.answerer.warm, name="sourcebot-warm", daemon=True)
+        thread.start()
+        return thread
 
     @classmethod
     def load(cls, settings: RetrievalSettings, index_dir: Path | None = None) -> Library:

@@ -76,6 +76,10 @@ class SpellingCorrector:
                 groups.setdefault(word[0], []).append(word)
         return groups
 
+    def prepare(self) -> None:
+        """Read the sources' words now rather than at the first correction."""
+        self._choices  # noqa: B018 - computed and kept
+
     def correct(self, word: str, lang: str | None = None, name: bool = False) -> str | None:
         """Return the sources' word closest to word, or None when none is close enough.
 

@@ -2,8 +2,9 @@
 
 `python -m retrieval.bench.worker RUNNER CORPUS QUESTIONS WORKDIR OUT` imports the runner
 ("module:function"), calls it on the corpus JSONL and the question texts (a JSON list),
-and writes what it measured, plus this process's peak RSS, to OUT as JSON. One process per
-system, so the peak RSS is that system's alone.
+and writes what it measured, plus the peak RSS of this process and the workers it started
+together (memory.py), to OUT as JSON. One process per system, so the peak RSS is that
+system's alone.
 
 A runner is `(corpus_path, questions, workdir) -> SystemResult`. Build time runs from
 reading the JSONL to an index saved in `workdir` (reading included, for every system);
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import re
 import resource
 import sys
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
+from retrieval.bench.memory import TreeSampler, peak_rss_bytes, release_freed_memory, rss_bytes
 from retrieval.bench.synthetic import SyntheticPassage, read_corpus
 
 if TYPE_CHECKING:
@@ -112,41 +115,6 @@ def time_questions(
         results.append(result)
     rankings = tuple(tuple(ids_of(r))[:TOP_K] for r in results)
     return tuple(latencies), rankings
-
-
-def peak_rss_bytes() -> int:
-    """Return this process's peak resident set size (VmHWM), in bytes."""
-    try:
-        status = Path("/proc/self/status").read_text()
-    except OSError:
-        # Not Linux: ru_maxrss is kB on Linux, bytes on macOS; assume kB.
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
-    if match is None:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    return int(match.group(1)) * 1024
-
-
-def rss_bytes() -> int:
-    """Return this process's resident set size now (VmRSS), in bytes; 0 when unknown."""
-    try:
-        status = Path("/proc/self/status").read_text()
-    except OSError:
-        return 0
-    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
-    return int(match.group(1)) * 1024 if match else 0
-
-
-def release_freed_memory() -> None:
-    """Hand memory freed by a build back to the system (glibc keeps it otherwise), so the
-    RSS measured after the questions is what serving holds."""
-    import contextlib
-    import ctypes
-    import gc
-
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):  # not glibc
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def dir_bytes(path: Path) -> int:
@@ -414,13 +382,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     runner_name, corpus, questions_file, workdir, out = args
     runner = load_runner(runner_name)
     questions = [str(q) for q in json.loads(Path(questions_file).read_text(encoding="utf-8"))]
-    result = runner(Path(corpus), questions, Path(workdir))
-    # Worker processes a system starts (sourcebot's build workers) count too: their peak
-    # is added once per worker that ran, an upper bound on what they held together.
+    with TreeSampler(os.getpid()) as sampler:
+        result = runner(Path(corpus), questions, Path(workdir))
+    # Worker processes a system starts (sourcebot's build workers) count too: the peak is
+    # of this process and its workers together (memory.py). Their peaks added up (as if all
+    # held their most at the same moment) is reported beside it, an upper bound.
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    workers = result.worker_processes
+    own = peak_rss_bytes()
     payload = asdict(result) | {
-        "peak_rss_bytes": peak_rss_bytes() + workers * children,
+        "peak_rss_bytes": max(sampler.peak, own),
+        "peak_rss_bound_bytes": own + result.worker_processes * children,
         "rss_bytes": rss_bytes(),  # after the questions: what serving holds
     }
     Path(out).write_text(json.dumps(payload), encoding="utf-8")

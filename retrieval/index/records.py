@@ -116,7 +116,7 @@ class SourceTable(Sequence[SourceRecord]):
 
     @functools.cached_property
     def _rows(self) -> dict[str, int]:
-        return {file: row for row, file in enumerate(self.files)}
+        return dict(zip(self.files, range(len(self.files)), strict=True))
 
     def row_of(self, file: str) -> int | None:
         """Return the row of the source with this file name, or None."""

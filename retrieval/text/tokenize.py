@@ -54,23 +54,10 @@ _TOKEN_RE = regex.compile(
 )
 
 
-def _invisible_class() -> str:
-    """Return a regex class of format (Cf) and control (Cc) characters, as ranges."""
-    ranges: list[list[int]] = []
-    for c in range(0x110000):
-        if unicodedata.category(chr(c)) in ("Cf", "Cc") and c not in (9, 10):
-            if ranges and ranges[-1][1] == c - 1:
-                ranges[-1][1] = c
-            else:
-                ranges.append([c, c])
-    return "".join(
-        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-        for a, b in ranges
-    )
-
-
 # Zero-width and other format characters would split or hide words.
-_INVISIBLE_RE = re.compile(f"[{_invisible_class()}]+")
+# (The regex module's own Unicode tables: building the class from unicodedata took a
+# second at every start.)
+_INVISIBLE_RE = regex.compile(r"[[\p{Cf}\p{Cc}]--[\t\n]]+", regex.VERSION1)
 _ASCII_INVISIBLE = bytes(c for c in range(128) if _INVISIBLE_RE.match(chr(c)))
 _CACHE_BYTES = 32 << 20  # about 200,000 words; questions bring words the sources never had
 _CACHED_CHARS = 64  # a longer token is no word anyone repeats: not worth remembering

@@ -47,10 +47,34 @@ class _BadLineError(Exception):
 
 @dataclass(frozen=True)
 class LineChunk:
-    """Consecutive lines of a JSONL file as read (None: a line over the size limit)."""
+    """Consecutive lines of a JSONL file as read: one block of bytes (cheap to cut and to
+    send to a worker), split into lines only where it is parsed.
+
+    A line longer than max_bytes is None in `lines`; `over_limit` says that one more such
+    line followed the block (it was skipped, never held whole).
+    """
 
     first_line: int
-    lines: tuple[bytes | None, ...]
+    data: bytes
+    max_bytes: int
+    over_limit: bool = False
+
+    @property
+    def lines(self) -> tuple[bytes | None, ...]:
+        """Return the chunk's lines (without their line ends), None for one over the limit."""
+        parts = self.data.split(b"\n")
+        if parts and not parts[-1]:
+            parts.pop()  # the block ends with a line end: no line after it
+        limit = self.max_bytes
+        lines = tuple(line if len(line) <= limit else None for line in parts)
+        return (*lines, None) if self.over_limit else lines
+
+    @property
+    def line_count(self) -> int:
+        """Return how many lines the chunk holds, without splitting it."""
+        ends = self.data.count(b"\n")
+        unended = bool(self.data) and not self.data.endswith(b"\n")
+        return ends + unended + self.over_limit
 
 
 @dataclass(frozen=True)
@@ -84,17 +108,11 @@ def line_chunks(
                     "extension of its real format"
                 )
             handle.seek(start)
-            lines: list[bytes | None] = []
-            size, number = 0, first_line
-            for line in _jsonl_lines(handle, max_bytes):
-                lines.append(line)
-                size += len(line) if line is not None else max_bytes
-                if size >= limit:
-                    yield LineChunk(number, tuple(lines))
-                    number += len(lines)
-                    lines, size = [], 0
-            if lines:
-                yield LineChunk(number, tuple(lines))
+            number = first_line
+            while block := handle.read(limit):
+                chunk = _whole_lines(handle, block, number, max_bytes)
+                yield chunk
+                number += chunk.line_count
     except OSError as exc:
         raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
@@ -157,8 +175,7 @@ class JsonlTally:
 
     def reuses_ids(self, parsed: ParsedChunk) -> bool:
         """Say whether a chunk parsed on its own takes an id an earlier chunk took."""
-        seen = self.seen
-        return any(doc_id in seen for doc_id in parsed.ids)
+        return not self.seen.keys().isdisjoint(parsed.ids)
 
     def accept(self, parsed: ParsedChunk) -> None:
         """Count a chunk's documents and ids in, and warn about its bad lines."""
@@ -218,15 +235,20 @@ def read_jsonl(
     tally.finish()
 
 
-def _jsonl_lines(handle: BinaryIO, max_bytes: int) -> Iterator[bytes | None]:
-    """Yield each line of a file, or None for one longer than max_bytes (never held whole)."""
-    while line := handle.readline(max_bytes + 1):
-        if len(line) <= max_bytes or line.endswith(b"\n"):
-            yield line
-            continue
-        while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
-            pass  # skip the rest of the long line a megabyte at a time
-        yield None
+def _whole_lines(handle: BinaryIO, block: bytes, number: int, max_bytes: int) -> LineChunk:
+    """Return a block read from handle as a chunk of whole lines: the line it cuts is read
+    to its end, or skipped when longer than max_bytes (never held whole)."""
+    if block.endswith(b"\n"):
+        return LineChunk(number, block, max_bytes)
+    cut = block.rfind(b"\n") + 1
+    line = block[cut:]
+    if len(line) <= max_bytes:
+        line += handle.readline(max_bytes + 1 - len(line))
+    if len(line) <= max_bytes or line.endswith(b"\n"):
+        return LineChunk(number, block[:cut] + line, max_bytes)
+    while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+        pass  # skip the rest of the long line a megabyte at a time
+    return LineChunk(number, block[:cut], max_bytes, over_limit=True)
 
 
 def _jsonl_record(line: bytes) -> tuple[str, str, MetaOverride]:

@@ -25,6 +25,7 @@ from pypdf import PdfWriter
 from retrieval.errors import SourceError
 from retrieval.ingest.documents import to_source
 from retrieval.ingest.formats import SUPPORTED, RawDocument, read_documents
+from retrieval.ingest.formats.jsonl import line_chunks
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.settings import CleaningRules, MetaOverride, OnError
 
@@ -774,3 +775,22 @@ def test_html_author_that_is_no_name_is_dropped(tmp_path: Path) -> None:
     raw = read_one(path)
     assert raw.meta.author is not None  # trafilatura takes it ...
     assert to_source(1, raw, None, RULES).meta.author is None  # ... sourcebot does not
+
+
+@pytest.mark.parametrize("chunk_bytes", [7, 40, 64, 1 << 20])
+def test_jsonl_chunks_cut_at_line_ends_and_leave_out_lines_over_the_limit(
+    tmp_path: Path, chunk_bytes: int
+) -> None:
+    # Blocks are read whole and cut at the last line end; a line over max_bytes, inside a
+    # block or cut by its end, is None and keeps its line number; no line is lost or split.
+    long = b'{"id": "x", "text": "' + b"z" * 60 + b'"}'
+    lines = [b'{"id": "a", "text": "one"}', long, b"", b'{"id": "b", "text": "two"}', long]
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b"\n".join(lines) + b'\n{"id": "c", "text": "three"}')
+    chunks = list(line_chunks(path, 40, chunk_bytes=chunk_bytes))
+    got = [line for chunk in chunks for line in chunk.lines]
+    assert got == [lines[0], None, b"", lines[3], None, b'{"id": "c", "text": "three"}']
+    numbers = [chunk.first_line for chunk in chunks]
+    counts = [len(chunk.lines) for chunk in chunks]
+    assert counts == [chunk.line_count for chunk in chunks]
+    assert numbers == [1 + sum(counts[:i]) for i in range(len(chunks))]

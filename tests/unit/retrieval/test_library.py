@@ -83,3 +83,15 @@ def test_text_before_a_paragraph_is_one_slice_of_its_source(library: Library) ->
     assert index.text_before(SEED_004, 12, 100) == whole.encode()[-100:].decode("utf-8", "ignore")
     assert index.text_before(SEED_004, 1, 100) == ""  # nothing of the source before it
     assert index.text_before(SEED_004, 99, 100) == ""
+
+
+def test_warm_up_prepares_what_the_first_question_needs_and_changes_no_answer(
+    library: Library,
+) -> None:
+    cold = Library(library.index, library.settings)
+    warm = Library(library.index, library.settings)
+    warm.warm_up().join(timeout=60)
+    assert "rarity" in vars(warm.answerer)
+    assert warm.answerer.corrector is None or "_choices" in vars(warm.answerer.corrector)
+    for question in ("Was Crimea discussed?", "What did Lavorv say?", "How do I bake bread?"):
+        assert warm.answer(question) == cold.answer(question)
