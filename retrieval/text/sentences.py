@@ -1,8 +1,9 @@
 """Split a paragraph into sentences, keeping every character of the original.
 
-Rule-based, tuned for news and analysis prose: abbreviations ("Dr.", "U.S.", "Jan."),
-initials ("J. Smith"), dates ("May 12, 2015"), decimals, quotes and brackets closing a
-sentence, dashes, and footnote markers after the full stop ("stop.1 Next") do not fool it.
+Rule-based, tuned for news and analysis prose: abbreviations ("Dr.", "U.S.", "Jan.",
+"c. 1455"), initials ("J. Smith"), dates ("May 12, 2015"), decimals, quotes and brackets
+closing a sentence, dashes, and footnote markers after the full stop ("stop.1 Next") do not
+fool it.
 In every script: the Devanagari danda (।), the Arabic question mark (؟) and the Urdu,
 Armenian and Ethiopic full stops end a sentence as "." does; Chinese and Japanese 。！？
 end one with no space after; in Greek ";" is the question mark. Only a lowercase letter
@@ -85,6 +86,8 @@ def _is_boundary(text: str, match: re.Match[str], language: str | None) -> bool:
         return False
     if len(word) == 1 and word.isalpha() and word.isupper():
         return False  # an initial: "John F. Kennedy"
+    if len(word) == 1 and word.isalpha() and letter.isdigit():
+        return False  # a one-letter abbreviation before a number: "c. 1455", "b. 1950"
     if "." in word:  # dotted acronym: U.S., e.g.
         following = _WORD_AFTER.match(text, match.end())
         return following is not None and following.group(1).casefold() in _SENTENCE_OPENERS

@@ -397,3 +397,22 @@ def test_quotes_never_exceed_max_sentences(library: Library, max_sentences: int)
         for hit in answerer.answer(question).hits:
             assert 1 <= len(split_sentences(hit.quote.text)) <= max_sentences
             assert hit.quote.text in hit.paragraph_text
+
+
+LIBRARY = (
+    "Harbor Street\n\n"
+    "The Harbor Street library was founded in 1820 and burned down in 1911. It opened "
+    "again in May 1925, after a public appeal. Its reading room seats forty people.\n\n"
+    "The market hall next to it sells fish and bread every morning.\n"
+)
+
+
+def test_quote_holding_a_date_still_reaches_the_sentence_after(tiny_corpus: TinyCorpus) -> None:
+    # The sentence that restates the question holds dates, but not the one asked for.
+    library = Library.load(tiny_corpus({"harbor.txt": LIBRARY}))
+    answer = library.answer("When was the Harbor Street library rebuilt?")
+    assert answer.found
+    assert answer.hits[0].quote.text == (
+        "The Harbor Street library was founded in 1820 and burned down in 1911. It opened "
+        "again in May 1925, after a public appeal."
+    )

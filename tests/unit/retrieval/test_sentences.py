@@ -27,6 +27,12 @@ CASES: list[tuple[str, list[str]]] = [
         "It was signed on Sept. 5 in Minsk. Nobody came.",
         ["It was signed on Sept. 5 in Minsk.", "Nobody came."],
     ),
+    # One-letter abbreviations before a number: circa, born, died.
+    (
+        "It included Jacques Lefevre (c. 1455–1536). He taught in Paris.",
+        ["It included Jacques Lefevre (c. 1455–1536).", "He taught in Paris."],
+    ),
+    ("Ann Lee (b. 1950) sings. She won.", ["Ann Lee (b. 1950) sings.", "She won."]),
     # Initials.
     ("John F. Kennedy spoke. Then he left.", ["John F. Kennedy spoke.", "Then he left."]),
     ("J. R. R. Tolkien wrote books. He died.", ["J. R. R. Tolkien wrote books.", "He died."]),
