@@ -159,6 +159,49 @@ def test_sparse_search_ranks_exactly_as_the_dense_scores(monkeypatch: pytest.Mon
     assert engine.search(["unseen"], 10).ids.size == 0
 
 
+def test_rare_terms_first_ranks_exactly_as_the_dense_scores(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Zipf-like words: a few in most passages, most in a few. Queries mix them (repeats
+    # too); the rare-first path must give the dense ranking and scores, ties included,
+    # whenever it answers, and it must answer for many of them.
+    import random
+
+    import numpy as np
+
+    from retrieval.index import engines
+
+    rng = random.Random(1)
+    words = [f"w{i}" for i in range(2000)]
+    weights = [1 / (i + 1) for i in range(len(words))]
+    corpus = [rng.choices(words, weights, k=rng.randint(3, 40)) for _ in range(4000)]
+    engine = engines.SparseEngine.build(corpus, "lucene", 0.9, 0.4)
+    common = [w for w in words[:40] if engine.doc_freq(w) * engines.SPARSE_SHARE >= 4000]
+    queries = [
+        rng.sample(common, rng.randint(1, 4))
+        + rng.sample(words[100:], rng.randint(0, 3))
+        + [common[0]] * (i % 3 == 0)
+        for i in range(400)
+    ]
+    answered = 0
+    real = engines.SparseEngine._rare_first
+
+    def counted(self: engines.SparseEngine, spans: list[tuple[int, int]], k: int) -> object:
+        nonlocal answered
+        found = real(self, spans, k)
+        answered += found is not None
+        return found
+
+    monkeypatch.setattr(engines.SparseEngine, "_rare_first", counted)
+    for k in (1, 3, 22):
+        for terms in queries:
+            found = engine.search(terms, k)
+            dense = engines.top_k(engine.scores(terms), k)
+            assert np.array_equal(found.ids, dense.ids), (terms, k)
+            assert np.array_equal(found.scores, dense.scores), (terms, k)
+    assert answered >= 300, answered
+
+
 @given(st.text(alphabet="ab .!?…\"')]」』\n", min_size=60, max_size=220))
 @example("x" * 90 + "." + ")" * 70)
 @example("x" * 90 + ".\n")
