@@ -3,14 +3,16 @@
 A window of sentences scores the share of the question's weight whose distinct terms it
 contains, plus `KIND_BONUS` when it holds what the question asks for (a number for "how
 many", a date for "when", a name for "who", see answer_type.py) in a word the question
-does not use; a longer window wins only when it scores more, so quotes stay short. A
-window that echoes the question (a tenth or more of its words are the question's) is
-extended to the next sentence that brings something new, and a window that lacks what
-the question asks for reaches to the next sentence that holds it (else it is extended as
-a window that echoes, as is one that holds it: a date or a name of the restating sentence
-is often not the one asked for): the answer is often the sentence after the one that
-restates the question. The matched words are marked by character span for the renderers
-to highlight.
+does not use; a longer window wins only when it scores more, so quotes stay short, except
+that a one-sentence window takes a neighbour that scores the same with it and also uses
+the question's words (it is about the same thing; the sentence before often names what the
+matching one only refers to). A window that echoes the question (a tenth or more of its
+words are the question's) is extended to the next sentence that brings something new,
+and a window that lacks what the question asks for reaches to the next sentence that holds
+it (else it is extended as a window that echoes, as is one that holds it: a date or a name
+of the restating sentence is often not the one asked for): the answer is often the
+sentence after the one that restates the question. The matched words are marked by
+character span for the renderers to highlight.
 """
 
 from __future__ import annotations
@@ -144,9 +146,44 @@ def best_quote(
             key = (round(score, 9), -size, -start)
             if best is None or key > best:
                 best, best_window = key, (start, end)
+    if best is not None and max_sentences > 1:
+        best_window = _grow_tied(best_window, best[0], spans, found, kinds, weights, total)
     start, end = _extend(best_window, spans, all_terms, found, kinds, asked, max_sentences)
     text = paragraph[spans[start][0] : spans[end - 1][1]]
     return mark_terms(text, weights, tokenizer)
+
+
+def _grow_tied(
+    window: tuple[int, int],
+    score: float,
+    spans: Sequence[tuple[int, int]],
+    found: Sequence[set[str]],
+    kinds: Sequence[bool],
+    weights: Mapping[str, float],
+    total: float,
+) -> tuple[int, int]:
+    """Return a one-sentence window grown to a neighbour that scores the same with it and
+    also uses the question's words, the one before first (else the one after).
+
+    The neighbour speaks of the same thing and adds nothing the score sees, so the score
+    alone keeps the shorter window; but the answer is often there: the name a "these
+    devices" or "the neighborhood" of the matching sentence refers to, or the sentence
+    that goes on about it.
+    """
+    start, end = window
+    if end - start != 1:
+        return window
+    for a, b in ((start - 1, end), (start, end + 1)):
+        if a < 0 or b > len(spans) or spans[b - 1][1] - spans[a][0] > MAX_QUOTE_CHARS:
+            continue
+        if not all(found[a:b]):
+            continue
+        covered = set().union(*found[a:b])
+        grown = sum(weights[t] for t in sorted(covered)) / total
+        grown += KIND_BONUS if any(kinds[a:b]) else 0
+        if round(grown, 9) == score:
+            return a, b
+    return window
 
 
 def _extend(

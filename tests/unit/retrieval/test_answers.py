@@ -10,6 +10,7 @@ import pytest
 
 from retrieval.answer.answers import Answerer
 from retrieval.answer.library import Library
+from retrieval.answer.quotes import _grow_tied
 from retrieval.answer.spelling import SpellingCorrector, max_distance
 from retrieval.model import Answer, Hit
 from retrieval.settings import RetrievalSettings
@@ -416,3 +417,37 @@ def test_quote_holding_a_date_still_reaches_the_sentence_after(tiny_corpus: Tiny
         "The Harbor Street library was founded in 1820 and burned down in 1911. It opened "
         "again in May 1925, after a public appeal."
     )
+
+
+CHAMBERS = (
+    "Hyperbaric medicine uses special oxygen chambers to raise the pressure around a "
+    "patient. Carbon monoxide poisoning and decompression sickness are treated using these "
+    "devices. Divers with the bends may spend hours inside.\n"
+)
+
+
+def test_quote_takes_the_sentence_a_tied_one_refers_to(tiny_corpus: TinyCorpus) -> None:
+    # "these devices" matches the question; the sentence before names them and adds no
+    # score, so only the tie-break can take it.
+    library = Library.load(tiny_corpus({"chambers.txt": CHAMBERS}))
+    answer = library.answer("What device is used to treat carbon monoxide poisoning?")
+    assert answer.found
+    assert "oxygen chambers" in answer.hits[0].quote.text
+
+
+def test_a_tied_neighbour_is_taken_only_when_it_uses_the_question_words() -> None:
+    spans = ((0, 10), (11, 20), (21, 30))
+    weights = {"a": 1.0, "b": 1.0}
+    kinds = [False, False, False]
+    # The sentence before has none of the question's words: the one after (which does) is.
+    found: list[set[str]] = [set(), {"a", "b"}, {"a"}]
+    assert _grow_tied((1, 2), 1.0, spans, found, kinds, weights, 2.0) == (1, 3)
+    # Neither neighbour uses them: the sentence stays alone.
+    found = [set(), {"a", "b"}, set()]
+    assert _grow_tied((1, 2), 1.0, spans, found, kinds, weights, 2.0) == (1, 2)
+    # A neighbour that would raise the score is no tie (the window search would have it).
+    found = [{"a"}, {"a"}, set()]
+    assert _grow_tied((1, 2), 0.5, spans, [{"b"}, {"a"}, set()], kinds, weights, 2.0) == (1, 2)
+    assert _grow_tied((1, 2), 0.5, spans, found, kinds, weights, 2.0) == (0, 2)
+    # Windows of two sentences or more are left as they are.
+    assert _grow_tied((0, 2), 0.5, spans, found, kinds, weights, 2.0) == (0, 2)
