@@ -43,7 +43,7 @@ bench-10m: $(STAMP)
 	$(BIN)/sourcebot bench --passages 10000000 --shape articles --systems tantivy,sourcebot
 
 # Answer quality per language on the shared XQuAD dev set, beside bm25s and rank-bm25.
-XQUAD ?= ../../shared/data/xquad-dev
+XQUAD ?= ../shared/data/xquad-dev
 eval-languages: $(STAMP)
 	$(BIN)/python -m retrieval.evaluate.multilingual $(XQUAD)
 
