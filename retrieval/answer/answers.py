@@ -67,13 +67,16 @@ class Answerer:
         )
 
     def warm(self) -> None:
-        """Do now what the first question would otherwise wait for: the frequency table
-        and the rarity scale, the spelling vocabulary, the source names' lookup (at a
-        million sources, each of these takes a noticeable part of a second)."""
+        """Do now what every question would otherwise wait for: the frequency table and
+        the rarity scale (at a million sources, a noticeable part of a second)."""
         self.rarity  # noqa: B018 - computed and kept
+
+    def warm_rest(self) -> None:
+        """Do now what some questions would wait for: the spelling vocabulary (a word to
+        correct), wordfreq itself (a number to weigh)."""
         if self.corrector is not None:
             self.corrector.prepare()
-        self.index.records.row_of("")
+        zipf("2015", DEFAULT_LANGUAGE)
 
     def sentences(self, passage: Passage | str, source: str | None = None) -> Sentences:
         """Return the sentences of a passage (or of a text of the source), split and

@@ -31,6 +31,7 @@ from retrieval.model import (
 from retrieval.settings import RetrievalSettings
 from retrieval.text.langdetect import preload
 
+WARM_WAIT = 3.0  # seconds
 _WORD = re.compile(r"[^\W_]+")
 _NAME = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]{3,})\b")
 
@@ -46,12 +47,19 @@ class Library:
         self.index_dir = index_dir  # where it is saved, if it is
         self.answerer = Answerer(index, settings.answers)
         preload(index.languages)  # the questions' language model, if they will need it
+        self._answered = threading.Event()  # set once a question has been answered
 
     def warm_up(self) -> threading.Thread:
-        """Start preparing, in the background, what the first question would wait for
-        (Answerer.warm); return the thread. A question meanwhile waits for, or shares,
-        the same work."""
-        thread = threading.Thread(target=self.answerer.warm, name="sourcebot-warm", daemon=True)
+        """Start preparing, in the background, what questions need (Answerer.warm); return
+        the thread. What every question needs comes first; what only some do waits for the
+        first answer (or WARM_WAIT seconds), so as not to slow it down."""
+
+        def warm() -> None:
+            self.answerer.warm()
+            self._answered.wait(WARM_WAIT)
+            self.answerer.warm_rest()
+
+        thread = threading.Thread(target=warm, name="sourcebot-warm", daemon=True)
         thread.start()
         return thread
 
@@ -143,9 +151,12 @@ class Library:
     ) -> Answer:
         """Return the best quoted passages for a question; `context` is what a follow-up
         carries (follow_up), `source` the number of the one source to search."""
-        return self.answerer.answer(
-            question, top_k=top_k, offset=offset, context=context, source=source
-        )
+        try:
+            return self.answerer.answer(
+                question, top_k=top_k, offset=offset, context=context, source=source
+            )
+        finally:
+            self._answered.set()
 
     def follow_up(
         self,

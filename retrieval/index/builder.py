@@ -271,7 +271,7 @@ class IndexBuilder:
             section=np.frombuffer(self._par_section, dtype=np.int32),
             page=np.frombuffer(self._par_page, dtype=np.int32),
             sections=self._sections,
-            files=records.files,
+            files=records.named,
         )
         passages = PassageTable(
             paragraphs,

@@ -13,6 +13,8 @@ from __future__ import annotations
 import functools
 import math
 
+from retrieval.text.frequency_cache import cached_table, wordlist_files
+
 DEFAULT_LANGUAGE = "en"
 NUMBERS_LANGUAGE = "en"
 # wordfreq tokenizes these with packages sourcebot does not install (jieba, MeCab).
@@ -29,9 +31,7 @@ def wordfreq_code(language: str) -> str:
 @functools.cache
 def wordfreq_languages() -> frozenset[str]:
     """Return the languages wordfreq has a general word list for."""
-    from wordfreq import available_languages
-
-    return frozenset(available_languages("best"))
+    return frozenset(wordlist_files("best"))
 
 
 @functools.cache
@@ -41,19 +41,22 @@ def large_wordlist(lang: str) -> bool:
     A small list (tens of thousands of words) lacks most inflected forms of a richly
     inflected language, so a word missing from it may still be a real word.
     """
-    from wordfreq import available_languages
-
-    return wordfreq_code(lang) in available_languages("large")
+    return wordfreq_code(lang) in wordlist_files("large")
 
 
 @functools.cache
 def _frequencies(lang: str) -> dict[str, float]:
-    from wordfreq import get_frequency_dict
-
     code = wordfreq_code(lang)
-    if code not in wordfreq_languages():
+    source = wordlist_files("best").get(code)
+    if source is None:
         return {}
-    return dict(get_frequency_dict(code))
+
+    def read() -> dict[str, float]:
+        from wordfreq import get_frequency_dict
+
+        return dict(get_frequency_dict(code))
+
+    return cached_table(code, source, read)
 
 
 @functools.cache

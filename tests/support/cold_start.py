@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import signal
 import statistics
 import tempfile
@@ -56,6 +57,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--question", default=QUESTION)
     args = parser.parse_args()
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)  # a poll cut at each stop
     times = asyncio.run(main_async(args.index_dir, args.runs, args.question))
     print(
         f"process start to first answer over {len(times)} runs: min {min(times):.2f} s, "
