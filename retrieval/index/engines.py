@@ -141,9 +141,10 @@ class SparseEngine:
         variant = get_scoring(scoring)
         n_docs, n_terms = len(offsets) - 1, max(len(vocab), 1)
         lengths = _row_sums(tfs, offsets)
-        # Passage-major rows to term-major columns: scipy's O(nnz) transpose, in C.
+        # Passage-major rows to term-major columns: scipy's O(nnz) transpose, in C, of the
+        # counts as they are (int32: no float copy of every posting beside them).
         by_term = csr_matrix(
-            (tfs.astype(np.float32), terms, offsets), shape=(n_docs, n_terms)
+            (tfs.astype(np.int32, copy=False), terms, offsets), shape=(n_docs, n_terms)
         ).tocsc()
         del tfs
         indptr = by_term.indptr.astype(np.int64)
@@ -151,8 +152,10 @@ class SparseEngine:
         df = np.diff(indptr)
         avgdl = float(lengths.mean()) if n_docs and lengths.sum() else 1.0
         idf = variant.idf(df.astype(np.float64), n_docs).astype(np.float32)
-        weights = by_term.data  # the term frequencies, turned into weights in place
-        # In slices, so the temporaries of a 40-million-posting corpus stay small.
+        counts = by_term.data
+        # The counts' memory becomes the weights', a slice at a time (each slice's counts
+        # are copied out before it is written), so the temporaries stay small.
+        weights = counts.view(np.float32)
         step = 1 << 22
         for lo in range(0, len(weights), step):
             hi = min(lo + step, len(weights))
@@ -160,9 +163,10 @@ class SparseEngine:
             first = int(np.searchsorted(indptr, lo, side="right")) - 1
             last = int(np.searchsorted(indptr, hi - 1, side="right")) - 1
             bounds = np.clip(indptr[first : last + 2], lo, hi)
-            part = variant.tf(weights[lo:hi], lengths[doc_ids[lo:hi]], avgdl, k1, b)
+            tf = counts[lo:hi].astype(np.float32)
+            part = variant.tf(tf, lengths[doc_ids[lo:hi]], avgdl, k1, b)
             weights[lo:hi] = np.repeat(idf[first : last + 1], np.diff(bounds)) * part
-        return cls(vocab, indptr, doc_ids, weights.astype(np.float32, copy=False), n_docs)
+        return cls(vocab, indptr, doc_ids, weights, n_docs)
 
     def __len__(self) -> int:
         return self.n_docs
