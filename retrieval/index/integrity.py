@@ -24,6 +24,7 @@ from typing import Any
 from retrieval.errors import IndexLoadError
 
 CHUNK = 16 << 20
+_LET_GO = getattr(mmap, "MADV_DONTNEED", None)  # Linux, macOS
 THREADS = 2
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
 
@@ -35,12 +36,16 @@ def checksum(path: Path) -> dict[str, Any]:
         size = os.fstat(handle.fileno()).st_size
         if size:
             # Mapped, not read: no copy into a buffer (a quarter faster at 1M passages).
+            # Each chunk is let go once hashed, so the pages stay in the page cache but do
+            # not count in this process's resident memory (the whole index would).
             with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
                 size = len(mapped)
                 view = memoryview(mapped)
                 try:
                     for lo in range(0, size, CHUNK):
                         crc = zlib.crc32(view[lo : lo + CHUNK], crc)
+                        if _LET_GO is not None:
+                            mapped.madvise(_LET_GO, lo, min(CHUNK, size - lo))
                 finally:
                     view.release()
     return {"size": size, "crc32": f"{crc:08x}"}
