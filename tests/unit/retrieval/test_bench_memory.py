@@ -6,13 +6,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 
 from retrieval.bench.memory import TreeSampler, rss_bytes, tree_rss_bytes
 
-pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="Linux /proc")
+# /proc/PID/task/TID/children: Linux with CONFIG_PROC_CHILDREN (the usual kernels).
+_CHILDREN = f"/proc/self/task/{threading.get_native_id()}/children"
+pytestmark = pytest.mark.skipif(not os.path.exists(_CHILDREN), reason="no /proc children lists")
 
 HOLD = 80 << 20  # what the child holds
 
