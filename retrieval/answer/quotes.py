@@ -140,10 +140,7 @@ def best_quote(
             kind = kind or kinds[end - 1]
             if size > 1 and spans[end - 1][1] - spans[start][0] > MAX_QUOTE_CHARS:
                 break
-            # Summed in a fixed order: a set's order, and so a float sum's last bit, would
-            # depend on the hash seed.
-            score = sum(weights[t] for t in sorted(covered)) / total + (KIND_BONUS if kind else 0)
-            key = (round(score, 9), -size, -start)
+            key = (_window_score(covered, kind, weights, total), -size, -start)
             if best is None or key > best:
                 best, best_window = key, (start, end)
     if best is not None and max_sentences > 1:
@@ -151,6 +148,17 @@ def best_quote(
     start, end = _extend(best_window, spans, all_terms, found, kinds, asked, max_sentences)
     text = paragraph[spans[start][0] : spans[end - 1][1]]
     return mark_terms(text, weights, tokenizer)
+
+
+def _window_score(
+    covered: set[str], kind: bool, weights: Mapping[str, float], total: float
+) -> float:
+    """Return a window's score: the share of the question's weight it covers, plus
+    KIND_BONUS when it holds what the question asks for; rounded, so ties are ties."""
+    # Summed in a fixed order: a set's order, and so a float sum's last bit, would depend
+    # on the hash seed.
+    share = sum(weights[t] for t in sorted(covered)) / total
+    return round(share + (KIND_BONUS if kind else 0), 9)
 
 
 def _grow_tied(
@@ -179,9 +187,7 @@ def _grow_tied(
         if not all(found[a:b]):
             continue
         covered = set().union(*found[a:b])
-        grown = sum(weights[t] for t in sorted(covered)) / total
-        grown += KIND_BONUS if any(kinds[a:b]) else 0
-        if round(grown, 9) == score:
+        if _window_score(covered, any(kinds[a:b]), weights, total) == score:
             return a, b
     return window
 

@@ -6,16 +6,14 @@ either way the same frozen parts, read by the search index (search.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import overload
 
 import numpy as np
 
 from retrieval.index.engines import Engine, SparseEngine, build_engine
 from retrieval.index.records import SourceRecord, SourceTable
-from retrieval.index.tables import ParagraphTable, ParagraphView, PassageTable
+from retrieval.index.tables import ParagraphTable, ParagraphView, PassageTable, Rows
 from retrieval.index.vocabulary import Vocabulary
 from retrieval.model import Source
 from retrieval.settings import RetrievalSettings
@@ -59,7 +57,7 @@ class IndexParts:
         return SourceList(self.records, self.paragraphs)
 
 
-class SourceList(Sequence[Source]):
+class SourceList(Rows[Source]):
     """The sources of an index as a sequence, a Source (and its paragraph view) made only
     when one is asked for: a million documents are not a million objects at start-up."""
 
@@ -70,26 +68,11 @@ class SourceList(Sequence[Source]):
     def __len__(self) -> int:
         return len(self._records)
 
-    @overload
-    def __getitem__(self, i: int) -> Source: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[Source]: ...
-
-    def __getitem__(self, i: int | slice) -> Source | Sequence[Source]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
+    def _row(self, i: int) -> Source:
         table = self._records
         first = int(table.first_paragraph[i])
         view = ParagraphView(self._paragraphs, first, first + int(table.paragraphs[i]))
         return Source(number=i + 1, meta=table.meta(i), paragraphs=view)
-
-    def __iter__(self) -> Iterator[Source]:
-        return (self[i] for i in range(len(self)))
 
 
 def make_engine(settings: RetrievalSettings, vocab: Vocabulary, forward: Forward) -> Engine:

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import functools
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from retrieval.index.tables import Rows
 from retrieval.ingest.documents import default_title
 from retrieval.model import SourceMeta
 
@@ -47,7 +48,7 @@ class SourceRecord:
     language: str | None = None  # ISO 639-1, as detected (or configured); None: unknown
 
 
-class SourceTable(Sequence[SourceRecord]):
+class SourceTable(Rows[SourceRecord]):
     """Every source of an index, row n being source number n + 1 (read only)."""
 
     def __init__(
@@ -77,19 +78,7 @@ class SourceTable(Sequence[SourceRecord]):
     def __len__(self) -> int:
         return len(self.files)
 
-    @overload
-    def __getitem__(self, i: int) -> SourceRecord: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[SourceRecord]: ...
-
-    def __getitem__(self, i: int | slice) -> SourceRecord | Sequence[SourceRecord]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
+    def _row(self, i: int) -> SourceRecord:
         return SourceRecord(
             meta=self.meta(i),
             first_paragraph=int(self.first_paragraph[i]),
@@ -99,9 +88,6 @@ class SourceTable(Sequence[SourceRecord]):
             origin=self.origins[int(self.origin[i])],
             language=self.language_of(i),
         )
-
-    def __iter__(self) -> Iterator[SourceRecord]:
-        return (self[i] for i in range(len(self)))
 
     def meta(self, i: int) -> SourceMeta:
         """Return the citation metadata of row i."""
@@ -254,7 +240,7 @@ class SourceColumns:
         return SourceTable(ints, titled, texts, list(self._origins), list(self._languages))
 
 
-class _NamesSeen(Sequence[str]):
+class _NamesSeen(Rows[str]):
     """The sources' file names by row, each name read noted with its row (names are unique)."""
 
     def __init__(self, files: list[str], seen: dict[str, int]) -> None:
@@ -264,17 +250,9 @@ class _NamesSeen(Sequence[str]):
     def __len__(self) -> int:
         return len(self._files)
 
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[str]: ...
-
-    def __getitem__(self, i: int | slice) -> str | Sequence[str]:
-        if isinstance(i, slice):
-            return self._files[i]
+    def _row(self, i: int) -> str:
         name = self._files[i]
-        self._seen[name] = i if i >= 0 else i + len(self._files)
+        self._seen[name] = i
         return name
 
 

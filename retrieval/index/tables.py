@@ -73,8 +73,9 @@ class ParagraphTable:
         )
 
 
-class _Rows(Sequence[T]):
-    """A read-only sequence whose items are made on access from row i (see _row)."""
+class Rows(Sequence[T]):
+    """A read-only sequence whose items are made on access from row i (see _row): the
+    tables of an index are columns, and an item is an object only when asked for."""
 
     def _row(self, i: int) -> T:
         raise NotImplementedError
@@ -97,7 +98,7 @@ class _Rows(Sequence[T]):
             yield self._row(i)
 
 
-class ParagraphView(_Rows[Paragraph]):
+class ParagraphView(Rows[Paragraph]):
     """The paragraphs of one source: rows start..stop of a ParagraphTable."""
 
     def __init__(self, table: ParagraphTable, start: int, stop: int) -> None:
@@ -119,7 +120,7 @@ class ParagraphView(_Rows[Paragraph]):
         return f"ParagraphView({self._start}:{self._stop})"
 
 
-class PassageTable(_Rows[Passage]):
+class PassageTable(Rows[Passage]):
     """Every passage: its paragraph row, part number, and character span in that paragraph."""
 
     def __init__(

@@ -25,7 +25,6 @@ from tests.support.configs import write_config
 from tests.support.paths import REPO_ROOT
 from tests.support.standin import BotApiStandin
 
-VERBOSE = False
 QUESTION = "Who founded the company in Zurich?"
 
 
@@ -34,9 +33,7 @@ async def one_run(index_dir: Path, config: Path, question: str) -> float:
     async with BotApiStandin() as standin:
         await standin.send_text(question)
         started = time.perf_counter()
-        proc = await start_bot_process(
-            standin, config, "--index-dir", str(index_dir), quiet=not VERBOSE
-        )
+        proc = await start_bot_process(standin, config, "--index-dir", str(index_dir), quiet=True)
         try:
             await standin.wait_for("sendMessage", timeout=120)
             return time.perf_counter() - started
