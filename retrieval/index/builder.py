@@ -60,6 +60,7 @@ class IndexBuilder:
         self._blob_size = 0
         self._spill_path = spill
         self._spill = spill.open("wb") if spill is not None else None
+        self._spilled: np.ndarray | None = None  # the spill file's text, once it is done
         self._par_offsets = array("q", [0])
         self._par_source = array("i")
         self._par_number = array("i")
@@ -150,12 +151,14 @@ class IndexBuilder:
         )
         self.records.append(source.meta, rows, origin, language)
 
-    def add_chunk(self, sources: Sequence[Source], origin: str) -> None:
+    def add_chunk(self, sources: Sequence[Source], origin: str, shared: str | None = None) -> None:
         """Append the cleaned sources of one chunk of a file, in order (see chunk_languages)."""
-        for source, language in zip(sources, self.chunk_languages(sources), strict=True):
+        for source, language in zip(sources, self.chunk_languages(sources, shared), strict=True):
             self.add(source, origin, language=language, detect=False)
 
-    def chunk_languages(self, sources: Sequence[Source]) -> list[str | None]:
+    def chunk_languages(
+        self, sources: Sequence[Source], shared_before: str | None = None
+    ) -> list[str | None]:
         """Return the language of each of a chunk of sources from one file.
 
         Detecting each of a million documents' language takes half a minute; the documents
@@ -163,13 +166,17 @@ class IndexBuilder:
         SAMPLE_FIRST and every SAMPLE_EVERY-th) agrees on one language, a document whose
         opening is in a script of that language takes it, with no more than a look at its
         script; the others, and every document of a chunk whose sample disagrees, are
-        detected one by one, as is a file of one source.
+        detected one by one, as is a file of one source. The lines added to a dump whose
+        documents all had one language (`shared_before`) have those documents as their
+        sample.
         """
         configured = self.settings.tokenizer.language
         if configured != "auto":
             return [configured] * len(sources)
-        sampled = {i: self.language_of(sources[i]) for i in _sample_rows(len(sources))}
-        shared = set(sampled.values())
+        sampled: dict[int, str | None] = {}
+        if shared_before is None:
+            sampled = {i: self.language_of(sources[i]) for i in _sample_rows(len(sources))}
+        shared = set(sampled.values()) if sampled else {shared_before}
         if len(shared) != 1 or None in shared:
             return [
                 sampled[i] if i in sampled else self.language_of(s) for i, s in enumerate(sources)
@@ -220,7 +227,7 @@ class IndexBuilder:
         base_src, base_par, base_pas = len(self.records), len(self._par_number), len(self._pas_part)
         text_lo, text_hi = int(paras.offsets[p0]), int(paras.offsets[p0 + pn])
         base_blob = self._blob_size
-        self._write_text(bytes(paras.text_blob[text_lo:text_hi]))
+        self._write_text(paras.text_blob[text_lo:text_hi].data)  # no copy of the text
         _append(self._par_offsets, paras.offsets[p0 + 1 : p0 + pn + 1] - text_lo + base_blob)
         _append(self._par_source, paras.source[p0 : p0 + pn] - lo + base_src)
         _append(self._par_number, paras.number[p0 : p0 + pn])
@@ -238,12 +245,21 @@ class IndexBuilder:
         _append(self._fwd_offsets, old.forward.offsets[q0 + 1 : q0 + qn + 1] - f_lo + base_fwd)
         self.records.extend(table, lo, hi, base_par, base_pas)
 
-    def _write_text(self, data: bytes) -> None:
+    def _write_text(self, data: bytes | memoryview) -> None:
         if self._spill is not None:
             self._spill.write(data)
         else:
             self._blob += data
         self._blob_size += len(data)
+
+    def spilled_text(self) -> Path | None:
+        """Return the file the text was spilled to, flushed and closed (None: in memory);
+        the tables made from it stay readable, and it may be moved."""
+        if self._spill is None or self._spill_path is None:
+            return None
+        self._spill.close()
+        self._spilled = self._text_array()  # mapped now: the path may not stay
+        return self._spill_path
 
     def close(self) -> None:
         """Close the spill file, if any (the tables made from it stay readable)."""
@@ -251,6 +267,8 @@ class IndexBuilder:
             self._spill.close()
 
     def _text_array(self) -> np.ndarray:
+        if self._spilled is not None:
+            return self._spilled
         if self._spill is None or self._spill_path is None:
             return np.frombuffer(self._blob, dtype=np.uint8)
         if not self._spill.closed:

@@ -11,7 +11,7 @@ lines read. Every other file is read anew.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,6 +123,51 @@ def vanished(policy: SourcePolicy, path: Path, exc: OSError | SourceError) -> No
         policy.skip(f"{path}: it vanished during the build ({exc.strerror or exc}); left out")
 
 
+Hashed = Future[tuple[str, Prefix | None]]
+
+
+def prefetch(
+    files: Sequence[SourceFile],
+    old_files: Stamps,
+    settings: RetrievalSettings,
+    hasher: ThreadPoolExecutor,
+) -> dict[str, Hashed]:
+    """Start hashing, on `hasher`, each file an old index has whose stamp moved (a grown
+    .jsonl with its old bytes): `plan` needs the hashes, and the old index can be loaded
+    meanwhile (hashing a large dump takes as long as loading a million passages)."""
+    out: dict[str, Hashed] = {}
+    for file in files:
+        origin = str(file.path.resolve())
+        before = old_files.get(origin)
+        if before is None:
+            continue
+        try:
+            stamp = stamp_of(file, settings)
+        except OSError:
+            continue  # gone: plan says so
+        if all(before.get(k) == v for k, v in stamp.items()):
+            continue
+        size = before.get("size")
+        grown = size if isinstance(size, int) and 0 < size < stamp["size"] else None
+        out[origin] = hasher.submit(digests, file.path, file.identity, grown)
+    return out
+
+
+def _hashed(
+    file: SourceFile, origin: str, grown: int | None, prefetched: Mapping[str, Hashed]
+) -> tuple[str, Prefix | None]:
+    """Return a file's hash and that of its first `grown` bytes, as prefetched if it was."""
+    early = prefetched.get(origin)
+    if early is not None:
+        try:
+            sha, head = early.result()  # of the same first bytes: prefetch asks as plan does
+        except (OSError, SourceError):
+            pass  # gone or swapped since: hashed again here, which says so
+        else:
+            return sha, head if grown is not None else None
+    return digests(file.path, file.identity, grown)
+
+
 def plan(
     files: Sequence[SourceFile],
     old: SearchIndex | None,
@@ -130,10 +175,12 @@ def plan(
     settings: RetrievalSettings,
     policy: SourcePolicy,
     hasher: ThreadPoolExecutor,
+    prefetched: Mapping[str, Hashed] | None = None,
 ) -> Plan:
     """Return what to do with each file: keep the old rows of a file whose stamp or content
     hash is unchanged (and only read the new lines of a .jsonl that grew), else read it.
-    New files are hashed on `hasher` while the build reads them."""
+    New files are hashed on `hasher` while the build reads them; `prefetched`: hashes
+    started earlier (see prefetch)."""
     out = Plan()
     by_origin = old.parts.records.origin_ranges() if old is not None else {}
     out.known = frozenset(by_origin)
@@ -147,7 +194,7 @@ def plan(
             tail = None
             if before is not None and not unchanged:
                 grown = _append_only(file, before, stamp, by_origin.get(origin), old)
-                sha, head = digests(file.path, file.identity, grown)
+                sha, head = _hashed(file, origin, grown, prefetched or {})
                 unchanged = sha == before.get("sha256") and all(
                     before.get(k) == stamp[k] for k in ("repeats", "meta")
                 )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -118,7 +118,7 @@ def _run_job(job: Job) -> ChunkResult:
 
 
 def parse_lines(
-    job: Job, settings: RetrievalSettings, known: dict[str, int] | None = None
+    job: Job, settings: RetrievalSettings, known: Mapping[str, int] | None = None
 ) -> ParsedChunk:
     """Return the documents of a job's .jsonl lines (ids of `known` taken are bad lines)."""
     if job.lines is None:  # pragma: no cover - only line jobs are parsed

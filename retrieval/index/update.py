@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from retrieval.errors import IndexLoadError
 from retrieval.index.builder import IndexBuilder
-from retrieval.index.changes import Plan, Stamps, Step, plan, settle, stamps
+from retrieval.index.changes import Hashed, Plan, Stamps, Step, plan, prefetch, settle, stamps
 from retrieval.index.parallel import (
     Job,
     JsonlDone,
@@ -44,7 +45,7 @@ from retrieval.index.vocabulary import Vocabulary
 from retrieval.ingest.documents import cleaned, file_sources
 from retrieval.ingest.files import SourceFile, find_source_files
 from retrieval.ingest.folders import with_folder_repeats
-from retrieval.ingest.formats.jsonl import JsonlTally, line_chunks
+from retrieval.ingest.formats.jsonl import JsonlTally, KnownIds, line_chunks
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.model import Source
 from retrieval.settings import RetrievalSettings
@@ -99,11 +100,13 @@ def add_jsonl(
     policy: SourcePolicy,
     start: int = 0,
     first_line: int = 1,
-    known_ids: Iterable[str] = (),
+    known_ids: Collection[str] = frozenset(),
+    shared: str | None = None,
 ) -> None:
     """Add a .jsonl file's documents chunk by chunk, as the worker processes would (from
-    byte `start`, line `first_line`, no id of `known_ids` again); SourceError when it has
-    none, or a bad line when strict."""
+    byte `start`, line `first_line`, no id of `known_ids` again, in `shared` when it is the
+    language all its documents before had); SourceError when it has none, or a bad line
+    when strict."""
     origin = str(file.path.resolve())
     tally = JsonlTally(file.path, policy, known_ids)
     max_bytes = settings.sources.max_file_mb << 20
@@ -115,7 +118,7 @@ def add_jsonl(
         parsed = parse_lines(job, settings, tally.seen)
         tally.accept(parsed)
         sources = cleaned(parsed.documents, settings.sources, settings.cleaning, policy)
-        builder.add_chunk(list(sources), origin)
+        builder.add_chunk(list(sources), origin, shared)
     tally.finish()
 
 
@@ -172,11 +175,12 @@ def _keep(builder: IndexBuilder, old: IndexParts | None, step: Step, policy: Sou
     if step.tail is None:
         return
     lo, hi = step.keep
-    cut = len(step.file.name) + 1  # a .jsonl document's name: "<file name>#<id>"
-    known = (name[cut:] for name in old.records.files[lo:hi])
+    known = KnownIds(old.records.files[lo:hi], step.file.name)
+    codes = old.records.language[lo:hi]
+    shared = old.records.language_of(lo) if (codes == codes[0]).all() else None
     start, line = step.tail
     with policy.guard():
-        add_jsonl(builder, step.file, builder.settings, policy, start, line, known)
+        add_jsonl(builder, step.file, builder.settings, policy, start, line, known, shared)
 
 
 def build_index(
@@ -220,42 +224,51 @@ def update_index(
     files = with_folder_repeats(
         find_source_files(settings.sources, policy, paths), settings.sources
     )
-    old: SearchIndex | None = None
     try:
         manifest = read_manifest(folder)
     except IndexLoadError:
         manifest = None  # damaged: rebuild from scratch
-    if manifest is not None and manifest.get("fingerprint") == fingerprint(settings):
-        try:
-            old = load_index(folder, settings)
-        except IndexLoadError:
-            old = None  # damaged: rebuild from scratch
-    old_files: Stamps = (manifest or {}).get("files", {}) if old else {}
-    tokenizer = Tokenizer.from_settings(settings.tokenizer)
-    vocab = (
-        Vocabulary(list(old.vocab.terms), dict(old.vocab.ids), list(old.vocab.surface))
-        if old
-        else None
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    spill = folder / f"build-{os.getpid()}.text"
-    builder = IndexBuilder(settings, tokenizer, vocab, spill=spill)
-    try:
-        return _update(
-            settings,
-            folder,
-            files,
-            old,
-            old_files,
-            builder,
-            tokenizer,
-            progress,
-            started,
-            policy,
+    # Files are hashed on a thread: those that changed while the old index loads, new ones
+    # while the build reads them (hashlib lets go of the GIL).
+    with ThreadPoolExecutor(1, thread_name_prefix="sha256") as hasher:
+        old, old_files, prefetched = _old_index(folder, manifest, files, settings, hasher)
+        tokenizer = Tokenizer.from_settings(settings.tokenizer)
+        vocab = (
+            Vocabulary(list(old.vocab.terms), dict(old.vocab.ids), list(old.vocab.surface))
+            if old
+            else None
         )
-    finally:
-        builder.close()
-        spill.unlink(missing_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        spill = folder / f"build-{os.getpid()}.text"
+        builder = IndexBuilder(settings, tokenizer, vocab, spill=spill)
+        try:
+            work = plan(files, old, old_files, settings, policy, hasher, prefetched)
+            fill(builder, work.steps, settings, policy, old.parts if old else None, progress)
+            settle(work)
+            return _save(settings, folder, work, old_files, builder, tokenizer, started, policy)
+        finally:
+            builder.close()
+            spill.unlink(missing_ok=True)
+
+
+def _old_index(
+    folder: Path,
+    manifest: dict[str, Any] | None,
+    files: Sequence[SourceFile],
+    settings: RetrievalSettings,
+    hasher: ThreadPoolExecutor,
+) -> tuple[SearchIndex | None, Stamps, dict[str, Hashed]]:
+    """Return the saved index to carry sources over from (None: none usable, build anew),
+    its files' stamps, and the hashes of its files that changed, started on `hasher`."""
+    if manifest is None or manifest.get("fingerprint") != fingerprint(settings):
+        return None, {}, {}
+    old_files: Stamps = manifest.get("files", {})
+    prefetched = prefetch(files, old_files, settings, hasher)
+    try:
+        old = load_index(folder, settings)
+    except IndexLoadError:
+        return None, {}, prefetched  # damaged: rebuild from scratch
+    return old, old_files, prefetched
 
 
 def refresh_index(settings: RetrievalSettings, old: SearchIndex) -> IndexReport:
@@ -299,30 +312,25 @@ def _report(
     )
 
 
-def _update(
+def _save(
     settings: RetrievalSettings,
     folder: Path,
-    files: Sequence[SourceFile],
-    old: SearchIndex | None,
+    work: Plan,
     old_files: Stamps,
     builder: IndexBuilder,
     tokenizer: Tokenizer,
-    progress: Progress | None,
     started: float,
     policy: SourcePolicy,
 ) -> IndexReport:
-    # New files are hashed on a thread while the build reads them (hashlib lets go of the GIL).
-    with ThreadPoolExecutor(1, thread_name_prefix="sha256") as hasher:
-        work = plan(files, old, old_files, settings, policy, hasher)
-        fill(builder, work.steps, settings, policy, old.parts if old else None, progress)
-        settle(work)
+    """Make the engine and write the built index as the folder's new version."""
     if not builder.records:
         raise policy.nothing_usable()
     version = new_version(folder)
     # The tables go to disk on a thread while the engine is made: both are mostly C that
     # lets go of the GIL (file writes; numpy), and neither changes what the other reads.
     with ThreadPoolExecutor(1, thread_name_prefix="write-tables") as pool:
-        tables = pool.submit(write_tables, builder.columns(), version)
+        columns = builder.columns()
+        tables = pool.submit(write_tables, columns, version, builder.spilled_text())
         parts: IndexParts = builder.finish()
         sums = tables.result()
     built = SearchIndex(parts, tokenizer, settings, policy.warnings)

@@ -7,13 +7,14 @@ file and line (at most MAX_LINE_WARNINGS of them, then a count), or stops the bu
 
 A dump that only grew (lines appended) can be read from where the saved index left it:
 `start` (a byte offset at a line start), `first_line` (its line number) and `known_ids`
-(the ids read before, which a new line may not take again).
+(the ids read before, which a new line may not take again: `KnownIds` looks them up in
+the saved index's names, so a line added to a million-line dump costs no million-key dict).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -141,7 +142,7 @@ def parse_chunk(
                     "MB): split the document, or raise the limit"
                 )
             doc_id, text, meta = _jsonl_record(line)
-            before = seen.get(doc_id, known.get(doc_id) if known else None)
+            before = seen.get(doc_id, known.get(doc_id) if known is not None else None)
             if before is not None:
                 where = f"on line {before}" if before else "before"
                 raise _BadLineError(f"id {doc_id!r} already used {where}")
@@ -162,20 +163,87 @@ def _line_problem(path: Path, lineno: int, problem: object) -> str:
     return f"{path}, line {lineno}: {problem}"
 
 
+# Ids looked up one by one in the saved names before they are made a set: a scan of a
+# million names takes about 20 ms, making the set of them about half a second.
+SCANNED_LOOKUPS = 16
+
+
+class KnownIds(Collection[str]):
+    """The ids of a .jsonl file's documents in a saved index, from their names
+    ("<file name>#<id>"): looked up in the names themselves for the first few new lines,
+    then in a set made once (a dump that grew by a line is not a million-key set)."""
+
+    def __init__(self, names: Sequence[str], file_name: str) -> None:
+        self._names = names
+        self._prefix = f"{file_name}#"
+        self._lookups = 0
+        self._ids: frozenset[str] | None = None
+
+    def _as_set(self) -> frozenset[str]:
+        if self._ids is None:
+            cut = len(self._prefix)
+            self._ids = frozenset(name[cut:] for name in self._names)
+        return self._ids
+
+    def __contains__(self, doc_id: object) -> bool:
+        if not isinstance(doc_id, str):
+            return False
+        if self._ids is None and self._lookups < SCANNED_LOOKUPS:
+            self._lookups += 1
+            return f"{self._prefix}{doc_id}" in self._names
+        return doc_id in self._as_set()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._as_set())
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+class IdsSoFar(Mapping[str, int]):
+    """The ids a JSONL file's lines took so far, each with its line (0: a line read before,
+    in the saved index)."""
+
+    def __init__(self, seen: Mapping[str, int], known: Collection[str]) -> None:
+        self._seen = seen
+        self._known = known
+
+    def __getitem__(self, doc_id: str) -> int:
+        found = self._seen.get(doc_id)
+        if found is not None:
+            return found
+        if doc_id in self._known:
+            return 0
+        raise KeyError(doc_id)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._seen
+        yield from (i for i in self._known if i not in self._seen)
+
+    def __len__(self) -> int:
+        return len(self._seen) + sum(i not in self._seen for i in self._known)
+
+
 class JsonlTally:
     """One JSONL file's chunks, taken in order: the ids used so far, and its bad lines
     (the first MAX_LINE_WARNINGS warned about one by one, then a count)."""
 
-    def __init__(self, path: Path, policy: SourcePolicy, known_ids: Iterable[str] = ()) -> None:
+    def __init__(
+        self, path: Path, policy: SourcePolicy, known_ids: Collection[str] = frozenset()
+    ) -> None:
         self.path = path
         self.policy = policy
-        self.seen: dict[str, int] = dict.fromkeys(known_ids, 0)  # 0: a line before
+        self._new: dict[str, int] = {}  # the ids of the lines read now, with their lines
+        self._known = known_ids  # those read before, by an earlier build
+        self.seen: Mapping[str, int] = IdsSoFar(self._new, known_ids) if known_ids else self._new
         self.skipped = 0
         self.documents = 0
 
     def reuses_ids(self, parsed: ParsedChunk) -> bool:
         """Say whether a chunk parsed on its own takes an id an earlier chunk took."""
-        return not self.seen.keys().isdisjoint(parsed.ids)
+        return not self._new.keys().isdisjoint(parsed.ids) or any(
+            i in self._known for i in parsed.ids
+        )
 
     def accept(self, parsed: ParsedChunk) -> None:
         """Count a chunk's documents and ids in, and warn about its bad lines."""
@@ -183,7 +251,7 @@ class JsonlTally:
             self.skipped += 1
             if self.policy.strict or self.skipped <= MAX_LINE_WARNINGS:
                 self.policy.skip_part(_line_problem(self.path, lineno, problem), "line", fix=_FIX)
-        self.seen.update(zip(parsed.ids, parsed.lines, strict=True))
+        self._new.update(zip(parsed.ids, parsed.lines, strict=True))
         self.documents += len(parsed.ids)  # a worker's chunk comes back without documents
 
     def finish(self) -> None:
@@ -208,7 +276,7 @@ def read_jsonl(
     *,
     start: int = 0,
     first_line: int = 1,
-    known_ids: Iterable[str] = (),
+    known_ids: Collection[str] = frozenset(),
 ) -> Iterator[RawDocument]:
     """Yield the documents of a JSONL file, lazily; SourceError when it holds none.
 

@@ -25,7 +25,7 @@ from pypdf import PdfWriter
 from retrieval.errors import SourceError
 from retrieval.ingest.documents import to_source
 from retrieval.ingest.formats import SUPPORTED, RawDocument, read_documents
-from retrieval.ingest.formats.jsonl import line_chunks
+from retrieval.ingest.formats.jsonl import SCANNED_LOOKUPS, KnownIds, line_chunks
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.settings import CleaningRules, MetaOverride, OnError
 
@@ -794,3 +794,16 @@ def test_jsonl_chunks_cut_at_line_ends_and_leave_out_lines_over_the_limit(
     counts = [len(chunk.lines) for chunk in chunks]
     assert counts == [chunk.line_count for chunk in chunks]
     assert numbers == [1 + sum(counts[:i]) for i in range(len(chunks))]
+
+
+def test_known_ids_answer_alike_scanned_or_from_their_set() -> None:
+    """A grown dump's old ids: the first lookups scan the saved names, later ones use a
+    set made once; both say the same, and only an id of this file counts."""
+    names = [f"dump.jsonl#{i}" for i in range(50)] + ["other.jsonl#x"]
+    known = KnownIds(names, "dump.jsonl")
+    asked = ["3", "x", "49", "50", "dump.jsonl#3", ""] * (SCANNED_LOOKUPS // 3)
+    answers = [a in known for a in asked]
+    assert known._ids is not None  # past the scanned lookups: the set was made
+    assert answers == [a in KnownIds(names, "dump.jsonl")._as_set() for a in asked]
+    assert answers[:6] == [True, False, True, False, False, False]
+    assert not known.__contains__(3)  # not an id at all
