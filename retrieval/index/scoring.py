@@ -8,12 +8,12 @@ Each variant pairs an idf over document frequencies with a term-frequency satura
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+FloatArray = npt.NDArray[np.floating[Any]]  # float32 weights, float64 idf sums
 
 OKAPI_EPSILON = 0.25
 
@@ -35,22 +35,29 @@ def idf_atire(df: FloatArray, n_docs: int) -> FloatArray:
     return np.log(n_docs / np.maximum(df, 1.0))
 
 
-def tf_lucene(tf: FloatArray, dl: FloatArray, avgdl: float, k1: float, b: float) -> FloatArray:
-    """Return Lucene's saturated term frequency (without the constant k1 + 1)."""
-    return tf / (tf + k1 * (1 - b + b * dl / avgdl))
+def length_norm(dl: FloatArray, avgdl: float, k1: float, b: float) -> FloatArray:
+    """Return each passage's k1 * (1 - b + b * dl / avgdl), the same in every variant
+    (computed once a passage, not once a posting)."""
+    return k1 * (1 - b + b * dl / avgdl)
 
 
-def tf_robertson(tf: FloatArray, dl: FloatArray, avgdl: float, k1: float, b: float) -> FloatArray:
-    """Return Robertson's saturated term frequency tf * (k1 + 1) / (tf + k1 * norm)."""
-    return tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl))
+def tf_lucene(tf: FloatArray, norm: FloatArray, k1: float) -> FloatArray:
+    """Return Lucene's saturated term frequency tf / (tf + norm) (without k1 + 1)."""
+    return tf / (tf + norm)
+
+
+def tf_robertson(tf: FloatArray, norm: FloatArray, k1: float) -> FloatArray:
+    """Return Robertson's saturated term frequency tf * (k1 + 1) / (tf + norm)."""
+    return tf * (k1 + 1) / (tf + norm)
 
 
 class Scoring(NamedTuple):
-    """An idf function and a tf function that together define a BM25 variant."""
+    """An idf function and a tf function (of a posting's count and its passage's
+    length_norm) that together define a BM25 variant."""
 
     name: str
     idf: Callable[[FloatArray, int], FloatArray]
-    tf: Callable[[FloatArray, FloatArray, float, float, float], FloatArray]
+    tf: Callable[[FloatArray, FloatArray, float], FloatArray]
 
 
 SCORINGS: dict[str, Scoring] = {
