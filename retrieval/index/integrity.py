@@ -1,5 +1,6 @@
 """Checking a saved index's files: each file's size and CRC-32, recorded in the manifest when
-a version is written, verified when it is loaded, before anything is memory-mapped.
+a version is written, verified when it is loaded: the sizes before anything is
+memory-mapped, the checksums while the rest loads (the index is not used before they pass).
 
 A file cut short would kill a process that maps it with SIGBUS on the first read past its
 new end; a file copied over from another index would give wrong answers without a word.
@@ -61,12 +62,9 @@ def seal(version: Path, names: Iterable[str]) -> dict[str, dict[str, Any]]:
     return sums
 
 
-def verify(version: Path, sums: object) -> None:
-    """Raise IndexLoadError naming the first file that is missing, cut short, grown or changed.
-
-    Sizes are checked first, for every file (a stat each), so a truncated file is found
-    before a byte is mapped; then the checksums.
-    """
+def check_sizes(version: Path, sums: object) -> dict[str, dict[str, Any]]:
+    """Raise IndexLoadError naming the first file that is missing, cut short or grown (a
+    stat each, so a truncated file is found before a byte is mapped); return the sums."""
     if not isinstance(sums, dict) or not sums:
         raise IndexLoadError(f"the index in {version.parent} records no checksums of its files")
     for name, expected in sorted(sums.items()):
@@ -83,6 +81,11 @@ def verify(version: Path, sums: object) -> None:
                 name,
                 f"is {size:,} bytes, not {expected.get('size')}: cut short or replaced",
             )
+    return sums
+
+
+def check_contents(version: Path, sums: dict[str, dict[str, Any]]) -> None:
+    """Raise IndexLoadError naming the first file whose checksum is not the recorded one."""
     names = sorted(sums)
     with ThreadPoolExecutor(THREADS, thread_name_prefix="checksum") as pool:
         found = dict(zip(names, pool.map(lambda n: checksum(version / n), names), strict=True))

@@ -22,15 +22,17 @@ import re
 import shutil
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+import orjson
 
 from retrieval.errors import IndexLoadError
 from retrieval.index.engines import SparseEngine
-from retrieval.index.integrity import seal, verify
+from retrieval.index.integrity import check_contents, check_sizes, seal
 from retrieval.index.parts import Forward, IndexParts, make_engine
 from retrieval.index.records import SOURCE_INT_COLUMNS, SourceTable
 from retrieval.index.search import SearchIndex
@@ -152,14 +154,19 @@ def new_version(folder: Path) -> Path:
         return target
 
 
-def write_tables(tables: Tables, target: Path) -> dict[str, dict[str, Any]]:
+def write_tables(
+    tables: Tables, target: Path, text_file: Path | None = None
+) -> dict[str, dict[str, Any]]:
     """Write the paragraph text, the row tables and the forward index into a version folder;
-    return their checksums (for the manifest).
+    return their checksums (for the manifest). `text_file`: a file of this folder's disk
+    that holds just the text (a build's spill), moved in rather than copied.
 
     The engine is not needed for these, so a build writes them while it makes the engine.
     """
     text = tables.paragraphs.text_blob
-    if isinstance(text, np.memmap) and text.filename is not None:
+    if text_file is not None:
+        os.replace(text_file, target / "par_text.bin")
+    elif isinstance(text, np.memmap) and text.filename is not None:
         # A build that spilled its text to disk: copy file to file, not through our memory.
         shutil.copyfile(text.filename, target / "par_text.bin")
     else:
@@ -194,18 +201,15 @@ def save_index(
     source_arrays, source_strings = parts.records.columns()
     for name, values in source_arrays.items():
         np.save(target / f"src_{name}.npy", values)
-    (target / "sources.json").write_text(json.dumps(source_strings, ensure_ascii=False), "utf-8")
+    (target / "sources.json").write_bytes(orjson.dumps(source_strings))
     written = ["terms.json", "sources.json", *(f"src_{name}.npy" for name in source_arrays)]
     if isinstance(engine, SparseEngine):
         np.save(target / "eng_indptr.npy", engine.indptr)
         np.save(target / "eng_docs.npy", engine.doc_ids)
         np.save(target / "eng_weights.npy", engine.weights)
         written += ["eng_indptr.npy", "eng_docs.npy", "eng_weights.npy"]
-    (target / "terms.json").write_text(
-        json.dumps(
-            {"terms": parts.vocab.terms, "surface": parts.vocab.surface}, ensure_ascii=False
-        ),
-        encoding="utf-8",
+    (target / "terms.json").write_bytes(
+        orjson.dumps({"terms": parts.vocab.terms, "surface": parts.vocab.surface})
     )
     checksums = {**tables, **seal(target, written)}
     manifest = {
@@ -272,15 +276,21 @@ def load_index(folder: Path, settings: RetrievalSettings) -> SearchIndex:
             f"the index in {folder} was built with other settings (the config changed since): "
             f"run `sourcebot index --index-dir {folder}` again"
         )
-    verify(version, manifest.get("checksums"))  # before a byte is memory-mapped
-    try:
-        index = _load(version, manifest, settings)
-        index.files = dict(manifest.get("files", {}))
-        return index
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise IndexLoadError(
-            f"the index in {folder} is damaged ({exc}): run `sourcebot index` to rebuild it"
-        ) from exc
+    sums = check_sizes(version, manifest.get("checksums"))  # before a byte is mapped
+    # The contents are checked on threads (zlib lets go of the GIL) while the source list
+    # and vocabulary are parsed; a file found changed is reported before any parse error.
+    with ThreadPoolExecutor(1, thread_name_prefix="verify") as pool:
+        contents = pool.submit(check_contents, version, sums)
+        try:
+            index = _load(version, manifest, settings)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            contents.result()
+            raise IndexLoadError(
+                f"the index in {folder} is damaged ({exc}): run `sourcebot index` to rebuild it"
+            ) from exc
+        contents.result()
+    index.files = dict(manifest.get("files", {}))
+    return index
 
 
 def _load(version: Path, manifest: dict[str, Any], settings: RetrievalSettings) -> SearchIndex:
