@@ -13,7 +13,6 @@ import hashlib
 import json
 import sys
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any, TextIO, cast, get_args
 
@@ -27,14 +26,6 @@ from bot.json_shapes import (
 )
 from bot.logs import printable, redact
 from bot.progress import ProgressBar
-from bot.render_terminal import (
-    WIDTH,
-    render_answer,
-    render_source,
-    render_sources,
-    render_summary,
-    terminal_width,
-)
 from retrieval import (
     EngineName,
     Library,
@@ -50,8 +41,18 @@ class CliError(SourcebotError):
     """A command-line argument that cannot be used."""
 
 
+class _VersionAction(argparse.Action):
+    """--version: the installed version, looked up only when asked for."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        sys.stdout.write(f"sourcebot {version()}\n")
+        parser.exit()
+
+
 def version() -> str:
     """Return the installed sourcebot's version (pyproject.toml's)."""
+    from importlib import metadata  # a tenth of a second: only for --version and the bench
+
     try:
         return metadata.version("sourcebot")
     except metadata.PackageNotFoundError:  # run from a checkout that was never installed
@@ -91,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sourcebot",
         description="Answer questions about a folder of articles by quoting them.",
     )
-    parser.add_argument("--version", action="version", version=f"sourcebot {version()}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="print the version")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     loaded = argparse.ArgumentParser(add_help=False)
@@ -181,6 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _width(out: TextIO) -> int:
     """Return the width to wrap to: the terminal's, or WIDTH when out is not a terminal."""
+    from bot.render_terminal import WIDTH, terminal_width
+
     return terminal_width() if out.isatty() else WIDTH
 
 
@@ -202,6 +205,8 @@ def cmd_ask(args: argparse.Namespace, library: Library, out: TextIO) -> int:
     if args.json:
         _print_json(answer_json(answer), out)
     else:
+        from bot.render_terminal import render_answer  # the bot's wording: not for index
+
         out.write(render_answer(answer, color=out.isatty(), width=_width(out)) + "\n")
     return 0
 
@@ -218,6 +223,8 @@ def cmd_summary(args: argparse.Namespace, library: Library, out: TextIO) -> int:
     if args.json:
         _print_json(summary_json(summary), out)
     else:
+        from bot.render_terminal import render_summary
+
         out.write(render_summary(summary, color=out.isatty(), width=_width(out)) + "\n")
     return 0
 
@@ -227,6 +234,8 @@ def cmd_sources(args: argparse.Namespace, library: Library, out: TextIO) -> int:
     if args.json:
         _print_json(sources_json(rows), out)
     else:
+        from bot.render_terminal import render_sources
+
         out.write(render_sources(rows) + "\n")
     return 0
 
@@ -240,6 +249,8 @@ def cmd_show(args: argparse.Namespace, library: Library, out: TextIO) -> int:
     if args.json:
         _print_json(source_json(source), out)
     else:
+        from bot.render_terminal import render_source
+
         out.write(render_source(source) + "\n")
     return 0
 

@@ -11,7 +11,9 @@ build runs is left out with a warning (as if removed), not the end of the build.
 
 from __future__ import annotations
 
+import importlib
 import os
+import threading
 import time
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -224,6 +226,9 @@ def update_index(
     files = with_folder_repeats(
         find_source_files(settings.sources, policy, paths), settings.sources
     )
+    # The engine's transpose (scipy.sparse, a third of a second to import) is imported on
+    # a thread while the old index loads, which mostly waits on the disk and checksums.
+    threading.Thread(target=importlib.import_module, args=("scipy.sparse",)).start()
     try:
         manifest = read_manifest(folder)
     except IndexLoadError:
