@@ -356,6 +356,7 @@ class Answerer:
             query.words,
             query.language,
             self.sentences(quoted, p.source),
+            self._context_terms(p),
         )
         meta = self.index.meta(p.source)
         link = quote_link(

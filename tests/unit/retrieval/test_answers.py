@@ -10,11 +10,12 @@ import pytest
 
 from retrieval.answer.answers import Answerer
 from retrieval.answer.library import Library
-from retrieval.answer.quotes import _grow_tied
+from retrieval.answer.quotes import _bridge, _grow_tied, best_quote
 from retrieval.answer.spelling import SpellingCorrector, max_distance
 from retrieval.model import Answer, Hit
 from retrieval.settings import RetrievalSettings
 from retrieval.text.sentences import split_sentences
+from retrieval.text.tokenize import Tokenizer
 
 TinyCorpus = Callable[..., RetrievalSettings]  # the `tiny_corpus` fixture
 
@@ -451,3 +452,54 @@ def test_a_tied_neighbour_is_taken_only_when_it_uses_the_question_words() -> Non
     assert _grow_tied((1, 2), 0.5, spans, found, kinds, weights, 2.0) == (0, 2)
     # Windows of two sentences or more are left as they are.
     assert _grow_tied((0, 2), 0.5, spans, found, kinds, weights, 2.0) == (0, 2)
+
+
+FLOOD = (
+    "Floods\n\n"
+    "The Glass River flooded the old town in 1921. The water stood for a week. The river "
+    "had been blocked by logs from the sawmills upstream.\n\n"
+    "The market hall next to the bridge sells fish and bread every morning.\n"
+)
+
+
+def test_quote_goes_on_past_a_sentence_without_the_question_words(
+    tiny_corpus: TinyCorpus,
+) -> None:
+    # The matching sentence restates the question; the next one ("The water stood for a
+    # week.") uses none of its words; the one after it returns to them and says why.
+    library = Library.load(tiny_corpus({"flood.txt": FLOOD}))
+    answer = library.answer("Why did the Glass River flood?")
+    assert answer.found
+    assert answer.hits[0].quote.text.startswith("The Glass River flooded")
+    assert "blocked by logs" in answer.hits[0].quote.text
+
+
+def test_a_bridge_is_crossed_only_to_a_sentence_that_uses_the_question_words() -> None:
+    spans = ((0, 10), (11, 20), (21, 30), (31, 40))
+    # The last sentence taken uses none of the question's words, the next one does.
+    assert _bridge(0, 2, spans, [{"a"}, set(), {"a"}, set()], 3) == (0, 3)
+    # The next one does not either: the window stays.
+    assert _bridge(0, 2, spans, [{"a"}, set(), set(), {"a"}], 3) == (0, 2)
+    # The last sentence taken uses them: no bridge.
+    assert _bridge(0, 2, spans, [{"a"}, {"a"}, {"a"}, set()], 3) == (0, 2)
+    # Never beyond max_sentences.
+    assert _bridge(0, 2, spans, [{"a"}, set(), {"a"}, set()], 2) == (0, 2)
+
+
+def test_title_words_count_less_in_choosing_the_quote() -> None:
+    # "Testland" names the whole source: the sentence that answers has the other words.
+    paragraph = (
+        "The basic unit of territorial division in Testland is the commune. A city is a "
+        "commune too. Cities have mayors. The counties make up the second level of "
+        "territorial division."
+    )
+    weights = {"second": 1.0, "level": 1.0, "territori": 2.0, "divis": 2.0, "testland": 3.0}
+    tokenizer = Tokenizer(True, True, "en")
+    answer = "The counties make up the second level of territorial division."
+    assert best_quote(paragraph, weights, tokenizer, topic={"testland"}).text == answer
+    untitled = best_quote(paragraph, weights, tokenizer).text
+    assert untitled.startswith("The basic unit")
+    assert answer not in untitled
+    # The title's words are still marked in the quote.
+    quote = best_quote("Testland is small.", {"testland": 1.0}, tokenizer, topic={"testland"})
+    assert quote.marks == ((0, 8),)
