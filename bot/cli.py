@@ -14,6 +14,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any, TextIO, cast, get_args
 
 from bot.config import DEFAULT_CONFIG, Settings, load_settings, project_root
@@ -26,6 +27,7 @@ from bot.json_shapes import (
 )
 from bot.logs import printable, redact
 from bot.progress import ProgressBar
+from bot.version import VersionAction
 from retrieval import (
     EngineName,
     Library,
@@ -39,24 +41,6 @@ EXIT_USAGE = 2
 
 class CliError(SourcebotError):
     """A command-line argument that cannot be used."""
-
-
-class _VersionAction(argparse.Action):
-    """--version: the installed version, looked up only when asked for."""
-
-    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
-        sys.stdout.write(f"sourcebot {version()}\n")
-        parser.exit()
-
-
-def version() -> str:
-    """Return the installed sourcebot's version (pyproject.toml's)."""
-    from importlib import metadata  # a tenth of a second: only for --version and the bench
-
-    try:
-        return metadata.version("sourcebot")
-    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
-        return "unknown (not installed)"
 
 
 def _positive(text: str) -> int:
@@ -92,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sourcebot",
         description="Answer questions about a folder of articles by quoting them.",
     )
-    parser.add_argument("--version", action=_VersionAction, nargs=0, help="print the version")
+    parser.add_argument("--version", action=VersionAction, nargs=0, help="print the version")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     loaded = argparse.ArgumentParser(add_help=False)
@@ -182,9 +166,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _width(out: TextIO) -> int:
     """Return the width to wrap to: the terminal's, or WIDTH when out is not a terminal."""
-    from bot.render_terminal import WIDTH, terminal_width
+    return int(_terminal().terminal_width() if out.isatty() else _terminal().WIDTH)
 
-    return terminal_width() if out.isatty() else WIDTH
+
+def _terminal() -> ModuleType:
+    """Return the terminal renderer (and the bot's wording): `sourcebot index` goes without."""
+    import bot.render_terminal
+
+    return bot.render_terminal
 
 
 def _print_json(data: Any, out: TextIO) -> None:
@@ -205,9 +194,7 @@ def cmd_ask(args: argparse.Namespace, library: Library, out: TextIO) -> int:
     if args.json:
         _print_json(answer_json(answer), out)
     else:
-        from bot.render_terminal import render_answer  # the bot's wording: not for index
-
-        out.write(render_answer(answer, color=out.isatty(), width=_width(out)) + "\n")
+        out.write(_terminal().render_answer(answer, color=out.isatty(), width=_width(out)) + "\n")
     return 0
 
 
@@ -223,9 +210,7 @@ def cmd_summary(args: argparse.Namespace, library: Library, out: TextIO) -> int:
     if args.json:
         _print_json(summary_json(summary), out)
     else:
-        from bot.render_terminal import render_summary
-
-        out.write(render_summary(summary, color=out.isatty(), width=_width(out)) + "\n")
+        out.write(_terminal().render_summary(summary, color=out.isatty(), width=_width(out)) + "\n")
     return 0
 
 
@@ -234,9 +219,7 @@ def cmd_sources(args: argparse.Namespace, library: Library, out: TextIO) -> int:
     if args.json:
         _print_json(sources_json(rows), out)
     else:
-        from bot.render_terminal import render_sources
-
-        out.write(render_sources(rows) + "\n")
+        out.write(_terminal().render_sources(rows) + "\n")
     return 0
 
 
@@ -249,9 +232,7 @@ def cmd_show(args: argparse.Namespace, library: Library, out: TextIO) -> int:
     if args.json:
         _print_json(source_json(source), out)
     else:
-        from bot.render_terminal import render_source
-
-        out.write(render_source(source) + "\n")
+        out.write(_terminal().render_source(source) + "\n")
     return 0
 
 

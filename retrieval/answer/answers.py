@@ -101,12 +101,13 @@ class Answerer:
         pairs: list[tuple[float, float]] = []
         for i in range(0, len(vocab.terms), step):
             word = vocab.surface[i]
-            if not word.isalpha() or not index.knows(vocab.terms[i]):
+            df = index.doc_freq(vocab.terms[i]) if word.isalpha() else 0
+            if not df:
                 continue  # numbers, and terms only a left-out source had
             z = zipf(word, language)
             if z is None:
                 break  # no word list for the language: every unseen word weighs most
-            pairs.append((z, index.idf(vocab.terms[i])))
+            pairs.append((z, index.idf_of(df)))
         rarest = math.log1p((len(index) - 0.5) / 1.5)  # a term in one passage
         return RarityScale(pairs, rarest)
 

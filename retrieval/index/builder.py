@@ -17,7 +17,7 @@ import numpy as np
 
 from retrieval.index.parts import Columns, Forward, IndexParts, make_engine
 from retrieval.index.records import SourceColumns
-from retrieval.index.tables import NO_VALUE, ParagraphTable, PassageTable
+from retrieval.index.tables import NO_VALUE, ParagraphTable, PassageTable, append_array
 from retrieval.index.term_counts import TermCounter
 from retrieval.index.vocabulary import Vocabulary
 from retrieval.ingest.passages import passage_spans
@@ -205,9 +205,9 @@ class IndexBuilder:
             return
         terms, tfs, lengths = self._counter.count_rows(self._stream, self._stream_ends)
         base = len(self._fwd)
-        _append(self._fwd, terms)
-        _append(self._fwd_tfs, tfs)
-        _append(self._fwd_offsets, np.cumsum(lengths) + base)
+        append_array(self._fwd, terms)
+        append_array(self._fwd_tfs, tfs)
+        append_array(self._fwd_offsets, np.cumsum(lengths) + base)
         self._stream.clear()
         del self._stream_ends[:]
         self._counter.trim()
@@ -228,21 +228,21 @@ class IndexBuilder:
         text_lo, text_hi = int(paras.offsets[p0]), int(paras.offsets[p0 + pn])
         base_blob = self._blob_size
         self._write_text(paras.text_blob[text_lo:text_hi].data)  # no copy of the text
-        _append(self._par_offsets, paras.offsets[p0 + 1 : p0 + pn + 1] - text_lo + base_blob)
-        _append(self._par_source, paras.source[p0 : p0 + pn] - lo + base_src)
-        _append(self._par_number, paras.number[p0 : p0 + pn])
+        append_array(self._par_offsets, paras.offsets[p0 + 1 : p0 + pn + 1] - text_lo + base_blob)
+        append_array(self._par_source, paras.source[p0 : p0 + pn] - lo + base_src)
+        append_array(self._par_number, paras.number[p0 : p0 + pn])
         sections = np.array([self._section_id(x) for x in paras.sections] + [NO_VALUE], np.int32)
-        _append(self._par_section, sections[paras.section[p0 : p0 + pn]])
-        _append(self._par_page, paras.page[p0 : p0 + pn])
-        _append(self._pas_paragraph, passages.paragraph[q0 : q0 + qn] - p0 + base_par)
-        _append(self._pas_part, passages.part[q0 : q0 + qn])
-        _append(self._pas_start, passages.start[q0 : q0 + qn])
-        _append(self._pas_end, passages.end[q0 : q0 + qn])
+        append_array(self._par_section, sections[paras.section[p0 : p0 + pn]])
+        append_array(self._par_page, paras.page[p0 : p0 + pn])
+        append_array(self._pas_paragraph, passages.paragraph[q0 : q0 + qn] - p0 + base_par)
+        append_array(self._pas_part, passages.part[q0 : q0 + qn])
+        append_array(self._pas_start, passages.start[q0 : q0 + qn])
+        append_array(self._pas_end, passages.end[q0 : q0 + qn])
         f_lo, f_hi = int(old.forward.offsets[q0]), int(old.forward.offsets[q0 + qn])
         base_fwd = len(self._fwd)
-        _append(self._fwd, old.forward.terms[f_lo:f_hi])
-        _append(self._fwd_tfs, old.forward.tfs[f_lo:f_hi])
-        _append(self._fwd_offsets, old.forward.offsets[q0 + 1 : q0 + qn + 1] - f_lo + base_fwd)
+        append_array(self._fwd, old.forward.terms[f_lo:f_hi])
+        append_array(self._fwd_tfs, old.forward.tfs[f_lo:f_hi])
+        append_array(self._fwd_offsets, old.forward.offsets[q0 + 1 : q0 + qn + 1] - f_lo + base_fwd)
         self.records.extend(table, lo, hi, base_par, base_pas)
 
     def _write_text(self, data: bytes | memoryview) -> None:
@@ -313,18 +313,18 @@ class IndexBuilder:
         base_blob, base_fwd = self._blob_size, len(self._fwd)
         sections = np.array([self._section_id(s) for s in par.sections] + [NO_VALUE], np.int32)
         self._write_text(par.text_blob.tobytes())
-        _append(self._par_offsets, par.offsets[1:] + base_blob)
-        _append(self._par_source, par.source + base_src)
-        _append(self._par_number, par.number)
-        _append(self._par_section, sections[par.section])  # NO_VALUE (-1) maps to the last
-        _append(self._par_page, par.page)
-        _append(self._pas_paragraph, pas.paragraph + base_par)
-        _append(self._pas_part, pas.part)
-        _append(self._pas_start, pas.start)
-        _append(self._pas_end, pas.end)
-        _append(self._fwd, term_map[fwd.terms])
-        _append(self._fwd_tfs, fwd.tfs)
-        _append(self._fwd_offsets, fwd.offsets[1:] + base_fwd)
+        append_array(self._par_offsets, par.offsets[1:] + base_blob)
+        append_array(self._par_source, par.source + base_src)
+        append_array(self._par_number, par.number)
+        append_array(self._par_section, sections[par.section])  # NO_VALUE (-1) maps to the last
+        append_array(self._par_page, par.page)
+        append_array(self._pas_paragraph, pas.paragraph + base_par)
+        append_array(self._pas_part, pas.part)
+        append_array(self._pas_start, pas.start)
+        append_array(self._pas_end, pas.end)
+        append_array(self._fwd, term_map[fwd.terms])
+        append_array(self._fwd_tfs, fwd.tfs)
+        append_array(self._fwd_offsets, fwd.offsets[1:] + base_fwd)
         self.records.extend(chunk.records, 0, len(chunk.records), base_par, base_pas)
 
     def finish(self) -> IndexParts:
@@ -341,8 +341,3 @@ class IndexBuilder:
 def _sample_rows(count: int) -> list[int]:
     head = list(range(min(count, SAMPLE_FIRST)))
     return head + list(range(SAMPLE_FIRST + SAMPLE_EVERY - 1, count, SAMPLE_EVERY))
-
-
-def _append(target: array[int], values: np.ndarray) -> None:
-    """Append numpy values to an array.array of the same item size, in C."""
-    target.frombytes(np.ascontiguousarray(values, dtype=np.dtype(target.typecode)).tobytes())

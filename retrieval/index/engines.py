@@ -264,7 +264,7 @@ def row_sums(
     # start to the next row's, the last to the end; an empty row takes its start's value.
     inside = int(np.searchsorted(starts, len(values), side="left"))
     if inside:
-        sums[:inside] = np.add.reduceat(values, starts[:inside], dtype=np.int64)
+        sums[:inside] = np.add.reduceat(values, starts[:inside])
         sums[starts == offsets[1:]] = 0
     return sums.astype(np.float32)
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.index.tables import Rows
+from retrieval.index.tables import Rows, append_array
 from retrieval.ingest.documents import default_title
 from retrieval.model import SourceMeta
 
@@ -218,16 +218,16 @@ class SourceColumns:
         ints = self._ints
         shift_par = first_paragraph - int(table.first_paragraph[lo])
         shift_pas = first_passage - int(table.first_passage[lo])
-        _extend(ints["first_paragraph"], table.first_paragraph[lo:hi] + shift_par)
-        _extend(ints["paragraphs"], table.paragraphs[lo:hi])
-        _extend(ints["first_passage"], table.first_passage[lo:hi] + shift_pas)
-        _extend(ints["passages"], table.passages[lo:hi])
+        append_array(ints["first_paragraph"], table.first_paragraph[lo:hi] + shift_par)
+        append_array(ints["paragraphs"], table.paragraphs[lo:hi])
+        append_array(ints["first_passage"], table.first_passage[lo:hi] + shift_pas)
+        append_array(ints["passages"], table.passages[lo:hi])
         origin = table.origin[lo:hi]
         origin_map = _code_map(origin, table.origins, self._origin)
-        _extend(ints["origin"], origin_map[origin])
+        append_array(ints["origin"], origin_map[origin])
         language = table.language[lo:hi]
         language_map = _code_map(language, table.languages, self._language)
-        _extend(ints["language"], language_map[language])  # NO_LANGUAGE maps to the last
+        append_array(ints["language"], language_map[language])  # NO_LANGUAGE maps to the last
         self._titled.frombytes(np.ascontiguousarray(table.titled[lo:hi], np.int8).tobytes())
         for key in _TEXT_COLUMNS:
             self._texts[key].extend(table.texts[key][lo:hi])
@@ -266,10 +266,6 @@ def _code_map(
         if code != NO_LANGUAGE:
             mapping[code] = register(names[code])
     return mapping
-
-
-def _extend(target: array[int], values: npt.NDArray[Any]) -> None:
-    target.frombytes(np.ascontiguousarray(values, dtype=np.int64).tobytes())
 
 
 def empty_table() -> SourceTable:

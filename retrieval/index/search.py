@@ -149,9 +149,16 @@ class SearchIndex:
 
     def idf(self, term: str) -> float:
         """Return the term's weight for matching questions (Lucene idf; unseen terms weigh most)."""
+        return self.idf_of(self.engine.doc_freq(term))
+
+    def idf_of(self, df: int) -> float:
+        """Return the weight of a term in df passages (see idf)."""
         n = len(self.passages)
-        df = self.engine.doc_freq(term)
         return math.log1p((n - df + 0.5) / (df + 0.5))
+
+    def doc_freq(self, term: str) -> int:
+        """Return in how many passages the term occurs."""
+        return self.engine.doc_freq(term)
 
     def knows(self, term: str) -> bool:
         """Say whether any passage contains the term."""
