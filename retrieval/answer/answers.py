@@ -31,6 +31,7 @@ from retrieval.answer.locators import BEFORE_CHARS, quote_link
 from retrieval.answer.query import Query, clip, parse_question
 from retrieval.answer.quotes import Sentences, best_quote, holds_kind, sentences_of
 from retrieval.answer.spelling import SpellingCorrector
+from retrieval.answer.variants import matched_variants
 from retrieval.index.search import Scored, SearchIndex
 from retrieval.model import Answer, Hit, Passage
 from retrieval.settings import AnswerSettings
@@ -146,13 +147,23 @@ class Answerer:
         """
         settings = self.settings
         indexed = self.index.indexed_terms(passage)
+        keys = [(t.term, t.variant) for t in query.weighted if t.variant]
+        variants = matched_variants(keys, indexed) if keys else set()
+        if variants:
+            indexed = indexed | variants
         if not exact:
-            coverage = support(query.weighted, indexed, (), (), 1, 0.0)
+            coverage = support(query.weighted, indexed, (), (), 1, 0.0, variants)
             needed = proximity_needed(coverage, settings.min_coverage, settings.proximity)
             if needed <= 0 or needed > coverage:
                 return coverage  # qualifies (or fails) whatever its sentences say
         wanted = {t.term for t in query.weighted}
         sentences = [wanted.intersection(terms) for terms in self.sentences(passage).terms]
+        if variants:
+            found = [(t, k) for t, k in keys if t in variants]
+            sentences = [
+                own | matched_variants(found, terms)
+                for own, terms in zip(sentences, self.sentences(passage).terms, strict=True)
+            ]
         context: set[str] = set()
         if text_only:
             indexed = set().union(*sentences)
@@ -165,6 +176,7 @@ class Answerer:
             context,
             settings.proximity_sentences,
             settings.proximity,
+            variants,
         )
 
     def _context_terms(self, passage: Passage) -> set[str]:

@@ -10,7 +10,9 @@ question) that a passage lacks counts `name_weight` times against it: people cop
 verbatim, so an answer almost always contains them (a name it has counts once, so "the
 population of Sochi" is not answered by every passage about Sochi). Words that only name
 the kind of answer ("what year", "which country") and interrogatives do not count
-against a passage that lacks them (see answer_type.py).
+against a passage that lacks them (see answer_type.py). A term the sources never use that a
+passage has in another form (variants.py: "borsasına" where the passage says "borsası")
+counts as matched for `variants.CREDIT` of its weight and missing for the rest.
 
 A passage's support is the weighted share of the question it matches, half over the
 whole passage and half over its best window of `window` sentences (its title and section
@@ -26,6 +28,8 @@ import math
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
+from retrieval.answer.variants import CREDIT
+
 
 @dataclass(frozen=True)
 class QuestionTerm:
@@ -35,6 +39,7 @@ class QuestionTerm:
     weight: float
     counts: bool  # False: counts only where a passage has it (answer-type words, interrogatives)
     missing_weight: float = -1.0  # what it counts against a passage that lacks it (-1: weight)
+    variant: str = ""  # prefix of its variants, for a term the sources never use (variants.py)
 
     @property
     def against(self) -> float:
@@ -109,15 +114,21 @@ def support(
     context_terms: Collection[str],
     window: int,
     proximity: float,
+    variants: Collection[str] = (),
 ) -> float:
     """Return the share of the question a passage supports (0-1), see the module docstring.
 
     passage_terms: every term the passage is indexed under; sentence_terms: the question
-    terms of each of its sentences, in order; context_terms: those of its title and section.
+    terms of each of its sentences, in order; context_terms: those of its title and section;
+    variants: the question terms the passage has only in another form (also named in
+    passage_terms and sentence_terms where that form stands).
     """
     total = matched = 0.0
     for t in terms:
-        if t.term in passage_terms:
+        if t.term in variants:
+            total += CREDIT * t.weight + ((1 - CREDIT) * t.against if t.counts else 0.0)
+            matched += CREDIT * t.weight
+        elif t.term in passage_terms:
             total += t.weight
             matched += t.weight
         elif t.counts:
@@ -128,7 +139,7 @@ def support(
         return matched / total
     return (
         (1 - proximity) * matched
-        + proximity * _best_window(terms, sentence_terms, context_terms, window)
+        + proximity * _best_window(terms, sentence_terms, context_terms, window, variants)
     ) / total
 
 
@@ -137,8 +148,9 @@ def _best_window(
     sentence_terms: Sequence[Collection[str]],
     context_terms: Collection[str],
     window: int,
+    variants: Collection[str] = (),
 ) -> float:
-    """Return the weight the best run of `window` sentences matches.
+    """Return the weight the best run of `window` sentences matches (a variant CREDIT of it).
 
     A term the run lacks but the passage's title or section has counts CONTEXT_SHARE of
     its weight: it helps, but does not make every passage of a source match.
@@ -149,7 +161,7 @@ def _best_window(
         weight = 0.0
         for t in terms:
             if any(t.term in s for s in run):
-                weight += t.weight
+                weight += CREDIT * t.weight if t.term in variants else t.weight
             elif t.term in context_terms:
                 weight += CONTEXT_SHARE * t.weight
         best = max(best, weight)

@@ -6,7 +6,9 @@ carries what it counts toward an answer (coverage.py): its weight (idf, or for a
 sources never use, its rarity in general use in the question's language), whether it counts
 at all (answer-type words and interrogatives do not: "what year" names the kind of answer,
 which the answering passage rarely repeats), and what a missing name costs. Numbers and
-symbols that match nothing ("<3") are dropped. Question frames ("say", "happen") are searched
+symbols that match nothing ("<3") are dropped. A word the sources never use is searched
+without an Arabic proclitic when that form is theirs, and otherwise carries the prefix that
+finds its other forms in a passage (variants.py). Question frames ("say", "happen") are searched
 only when a question has nothing else, and never in a follow-up (`frames=False`), whose
 subject comes from the conversation.
 """
@@ -20,6 +22,7 @@ from retrieval.answer.answer_type import NOTHING, AskedFor, asked_for, capitalis
 from retrieval.answer.coverage import UNIT_WORD_ZIPF, QuestionTerm, specificity
 from retrieval.answer.followups import display_word
 from retrieval.answer.spelling import SpellingCorrector
+from retrieval.answer.variants import variant_key, without_proclitic
 from retrieval.index.search import SearchIndex
 from retrieval.text import segment
 from retrieval.text.frequency import DEFAULT_LANGUAGE
@@ -112,6 +115,9 @@ def parse_question(
         capital = names and raw[:1].isupper()
         name = capital and position > 0  # the first word is capitalised anyway
         shown = raw
+        if not index.knows(term):
+            # An Arabic word with a proclitic the stemmer kept ("لأبولو"): the word itself.
+            term = without_proclitic(word, language, tokenizer.term, index.knows) or term
         if not index.knows(term) and corrector is not None:
             # A rare capitalised first word ("Puttin?") may be a name too: the corrector
             # leaves common words be.
@@ -136,8 +142,9 @@ def parse_question(
                 counts = False  # a bigram across two words: only counts where a passage has it
         out.terms.append(term)
         out.shown.append(display_word(shown))
+        variant = "" if index.knows(term) else variant_key(term, language)
         out.weighted.append(
-            QuestionTerm(term, weight, counts, weight * name_weight if name else -1.0)
+            QuestionTerm(term, weight, counts, weight * name_weight if name else -1.0, variant)
         )
     if len(out.terms) > MAX_QUESTION_TERMS:
         # Keep the most telling words of a very long message (ties: the earlier word).
