@@ -1,6 +1,12 @@
 """Checking a saved index's files: each file's size and CRC-32, recorded in the manifest when
 a version is written, verified when it is loaded: the sizes before anything is
 memory-mapped, the checksums while the rest loads (the index is not used before they pass).
+A load whose checksums passed notes how each file stood (inode, size, modification and
+change times: `verified.json` beside the versions); a later load of files that stand just
+so skips the checksums, which at a million passages means reading a gigabyte from disk.
+Any write or chmod moves a file's change time, which nobody can set back; files changed less
+than TRUST_AFTER seconds before a check are not noted, so a change within the clock's tick
+of the check cannot hide behind an equal time.
 
 A file cut short would kill a process that maps it with SIGBUS on the first read past its
 new end; a file copied over from another index would give wrong answers without a word.
@@ -13,9 +19,11 @@ gigabyte a second, on two threads.
 
 from __future__ import annotations
 
+import json
 import mmap
 import os
 import stat
+import time
 import zlib
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.errors import IndexLoadError
+
+VERIFIED = "verified.json"
+TRUST_AFTER = 2.0
 
 CHUNK = 16 << 20
 _LET_GO = getattr(mmap, "MADV_DONTNEED", None)  # Linux, macOS
@@ -99,3 +110,44 @@ def _damaged(version: Path, name: str, problem: str) -> IndexLoadError:
         f"the index in {version.parent} is damaged: {version.name}/{name} {problem}; "
         "run `sourcebot index` to rebuild it"
     )
+
+
+def _stamps(version: Path, names: Iterable[str]) -> dict[str, list[int]] | None:
+    """Return how each named file stands (inode, size, modification and change times),
+    None when one cannot be read."""
+    out: dict[str, list[int]] = {}
+    for name in sorted(names):
+        try:
+            st = (version / name).stat()
+        except OSError:
+            return None
+        out[name] = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+    return out
+
+
+def checked_before(version: Path, names: Iterable[str]) -> bool:
+    """Say whether the named files of a version stand as when their checksums last passed."""
+    try:
+        noted = json.loads((version.parent / VERIFIED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    now = _stamps(version, names)
+    return (
+        isinstance(noted, dict)
+        and noted.get("version") == version.name
+        and (now is not None and noted.get("files") == now)
+    )
+
+
+def note_checked(version: Path, names: Iterable[str]) -> None:
+    """Note how the named files stand, their checksums having just passed (nothing when
+    one changed within TRUST_AFTER seconds, or the folder cannot be written)."""
+    stamps = _stamps(version, names)
+    if stamps is None or any(s[3] > (time.time() - TRUST_AFTER) * 1e9 for s in stamps.values()):
+        return
+    tmp = version.parent / f"{VERIFIED}.{os.getpid()}.tmp"
+    try:
+        tmp.write_text(json.dumps({"version": version.name, "files": stamps}), "utf-8")
+        os.replace(tmp, version.parent / VERIFIED)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a read-only folder: every load checks the files

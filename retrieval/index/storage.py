@@ -32,7 +32,13 @@ import orjson
 
 from retrieval.errors import IndexLoadError
 from retrieval.index.engines import SparseEngine
-from retrieval.index.integrity import check_contents, check_sizes, seal
+from retrieval.index.integrity import (
+    check_contents,
+    check_sizes,
+    checked_before,
+    note_checked,
+    seal,
+)
 from retrieval.index.parts import Forward, IndexParts, make_engine
 from retrieval.index.records import SOURCE_INT_COLUMNS, SourceTable
 from retrieval.index.search import SearchIndex
@@ -277,20 +283,31 @@ def load_index(folder: Path, settings: RetrievalSettings) -> SearchIndex:
             f"run `sourcebot index --index-dir {folder}` again"
         )
     sums = check_sizes(version, manifest.get("checksums"))  # before a byte is mapped
-    # The contents are checked on threads (zlib lets go of the GIL) while the source list
-    # and vocabulary are parsed; a file found changed is reported before any parse error.
-    with ThreadPoolExecutor(1, thread_name_prefix="verify") as pool:
-        contents = pool.submit(check_contents, version, sums)
-        try:
-            index = _load(version, manifest, settings)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            contents.result()
-            raise IndexLoadError(
-                f"the index in {folder} is damaged ({exc}): run `sourcebot index` to rebuild it"
-            ) from exc
-        contents.result()
+    if checked_before(version, sums):
+        index = _load_checked(folder, version, manifest, settings)
+    else:
+        # The contents are checked on threads (zlib lets go of the GIL) while the source
+        # list and vocabulary are parsed; a file found changed is reported first.
+        with ThreadPoolExecutor(1, thread_name_prefix="verify") as pool:
+            contents = pool.submit(check_contents, version, sums)
+            try:
+                index = _load_checked(folder, version, manifest, settings)
+            finally:
+                contents.result()
+        note_checked(version, sums)
     index.files = dict(manifest.get("files", {}))
     return index
+
+
+def _load_checked(
+    folder: Path, version: Path, manifest: dict[str, Any], settings: RetrievalSettings
+) -> SearchIndex:
+    try:
+        return _load(version, manifest, settings)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexLoadError(
+            f"the index in {folder} is damaged ({exc}): run `sourcebot index` to rebuild it"
+        ) from exc
 
 
 def _mapped(path: Path) -> np.ndarray:

@@ -70,6 +70,44 @@ def test_a_file_with_other_contents_is_named(saved: tuple[RetrievalSettings, Pat
         load_index(version.parent, config)
 
 
+def test_files_checked_before_skip_the_checksums_until_one_changes(
+    saved: tuple[RetrievalSettings, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load whose checksums passed notes how the files stand; the next load of the same
+    files skips the checksums (a gigabyte read at a million passages), and a file written
+    since, even to the same size and modification time, is checked again and named."""
+    import os
+
+    from retrieval.index import integrity, storage
+
+    config, version = saved
+    load_index(version.parent, config)  # just built: too fresh to be noted
+    assert not (version.parent / integrity.VERIFIED).exists()
+    monkeypatch.setattr(integrity, "TRUST_AFTER", -1.0)  # as if the files were older
+    load_index(version.parent, config)
+    assert (version.parent / integrity.VERIFIED).exists()
+    checked: list[Path] = []
+    real = integrity.check_contents
+
+    def spy(v: Path, sums: dict[str, dict[str, object]]) -> None:
+        checked.append(v)
+        real(v, sums)
+
+    monkeypatch.setattr(storage, "check_contents", spy)
+    assert load_index(version.parent, config).passage_count("0.txt") > 0
+    assert checked == []
+    path = version / "par_text.bin"
+    before = path.stat()
+    data = bytearray(path.read_bytes())
+    data[10:16] = b"XXXXXX"
+    _writable(path)
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the change time moves on
+    with pytest.raises(IndexLoadError, match=r"par_text\.bin has other contents"):
+        load_index(version.parent, config)
+    assert checked == [version]
+
+
 def test_files_copied_over_from_another_index_are_refused(
     settings: Settings, tmp_path: Path, saved: tuple[RetrievalSettings, Path]
 ) -> None:
