@@ -11,6 +11,7 @@ build runs is left out with a warning (as if removed), not the end of the build.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import threading
@@ -179,7 +180,7 @@ def _keep(builder: IndexBuilder, old: IndexParts | None, step: Step, policy: Sou
     lo, hi = step.keep
     known = KnownIds(old.records.files[lo:hi], step.file.name)
     codes = old.records.language[lo:hi]
-    shared = old.records.language_of(lo) if (codes == codes[0]).all() else None
+    shared = old.records.language_of(lo) if len(codes) and (codes == codes[0]).all() else None
     start, line = step.tail
     with policy.guard():
         add_jsonl(builder, step.file, builder.settings, policy, start, line, known, shared)
@@ -228,7 +229,7 @@ def update_index(
     )
     # The engine's transpose (scipy.sparse, a third of a second to import) is imported on
     # a thread while the old index loads, which mostly waits on the disk and checksums.
-    threading.Thread(target=importlib.import_module, args=("scipy.sparse",)).start()
+    threading.Thread(target=_import_quietly, args=("scipy.sparse",)).start()
     try:
         manifest = read_manifest(folder)
     except IndexLoadError:
@@ -254,6 +255,12 @@ def update_index(
         finally:
             builder.close()
             spill.unlink(missing_ok=True)
+
+
+def _import_quietly(module: str) -> None:
+    """Import a module ahead of its use; a failure is left for the use to report."""
+    with contextlib.suppress(ImportError):
+        importlib.import_module(module)
 
 
 def _old_index(
