@@ -150,9 +150,7 @@ def prefetch(
             continue  # gone: plan says so
         if all(before.get(k) == v for k, v in stamp.items()):
             continue
-        size = before.get("size")
-        grown = size if isinstance(size, int) and 0 < size < stamp["size"] else None
-        out[origin] = hasher.submit(digests, file.path, file.identity, grown)
+        out[origin] = hasher.submit(digests, file.path, file.identity, _grown(before, stamp))
     return out
 
 
@@ -238,18 +236,23 @@ def _append_only(
 ) -> int | None:
     """Return the old size of a .jsonl file that may only have grown (whose old bytes are
     to be checked against the start of the new ones), else None."""
-    size = before.get("size")
+    size = _grown(before, stamp)
     if (
         rows is None
         or old is None
         or file.path.suffix.lower() != ".jsonl"
-        or not isinstance(size, int)
-        or not 0 < size < stamp["size"]
+        or size is None
         or any(before.get(k) != stamp[k] for k in ("repeats", "meta"))
         or not old.records.files[rows[0]].startswith(file.name + "#")
     ):
         return None
     return size
+
+
+def _grown(before: dict[str, Any], stamp: dict[str, Any]) -> int | None:
+    """Return a file's old size when it is now larger (None: not a file that grew)."""
+    size = before.get("size")
+    return size if isinstance(size, int) and 0 < size < stamp["size"] else None
 
 
 def _tail(before: dict[str, Any], head: Prefix | None) -> tuple[int, int] | None:

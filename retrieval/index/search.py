@@ -162,7 +162,7 @@ class SearchIndex:
 
     def knows(self, term: str) -> bool:
         """Say whether any passage contains the term."""
-        return self.engine.doc_freq(term) > 0
+        return self.doc_freq(term) > 0
 
     def indexed_terms(self, passage: Passage) -> set[str]:
         """Return the terms a passage is indexed under (its text, section and title)."""

@@ -53,6 +53,7 @@ from retrieval.text.tokenize import Tokenizer
 # object per source, and each file's entries in its stamp)
 FORMAT = 7
 CURRENT = "CURRENT"
+MANIFEST = "manifest.json"  # written last: a version without one is unfinished
 UNFINISHED_SECONDS = 24 * 3600  # a version folder with no manifest this old is a dead build
 _ARRAYS = {
     "par_offsets": ("paragraphs", "offsets"),
@@ -227,9 +228,7 @@ def save_index(
         "warnings": list(index.warnings),
         "files": files or {},
     }
-    (target / "manifest.json").write_text(
-        json.dumps(manifest, ensure_ascii=False), encoding="utf-8"
-    )
+    (target / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     tmp = folder / f"{CURRENT}.{os.getpid()}.tmp"
     tmp.write_text(target.name, encoding="utf-8")
     os.replace(tmp, folder / CURRENT)
@@ -245,7 +244,7 @@ def _remove_old_versions(folder: Path, live: Path) -> None:
         if not old.is_dir() or old == live:
             continue
         try:
-            finished = (old / "manifest.json").exists()
+            finished = (old / MANIFEST).exists()
             dead = now - old.stat().st_mtime > UNFINISHED_SECONDS
         except OSError:
             continue
@@ -259,7 +258,7 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
     if version is None:
         return None
     try:
-        data = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+        data = json.loads((version / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise IndexLoadError(
             f"the index in {folder} is damaged ({exc}): run `sourcebot index` to rebuild it"
@@ -283,7 +282,8 @@ def load_index(folder: Path, settings: RetrievalSettings) -> SearchIndex:
             f"run `sourcebot index --index-dir {folder}` again"
         )
     sums = check_sizes(version, manifest.get("checksums"))  # before a byte is mapped
-    if checked_before(version, sums):
+    stood = [*sums, MANIFEST]  # the files checked, and the manifest that says how they sum
+    if checked_before(version, stood):
         index = _load_checked(folder, version, manifest, settings)
     else:
         # The contents are checked on threads (zlib lets go of the GIL) while the source
@@ -294,7 +294,7 @@ def load_index(folder: Path, settings: RetrievalSettings) -> SearchIndex:
                 index = _load_checked(folder, version, manifest, settings)
             finally:
                 contents.result()
-        note_checked(version, sums)
+        note_checked(version, stood)
     index.files = dict(manifest.get("files", {}))
     return index
 

@@ -96,6 +96,10 @@ def test_files_checked_before_skip_the_checksums_until_one_changes(
     monkeypatch.setattr(storage, "check_contents", spy)
     assert load_index(version.parent, config).passage_count("0.txt") > 0
     assert checked == []
+    manifest = version / "manifest.json"  # the checksums compared with: rewritten, checked
+    manifest.write_text(manifest.read_text(encoding="utf-8"), encoding="utf-8")
+    load_index(version.parent, config)
+    assert checked == [version]
     path = version / "par_text.bin"
     before = path.stat()
     data = bytearray(path.read_bytes())
@@ -105,7 +109,7 @@ def test_files_checked_before_skip_the_checksums_until_one_changes(
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the change time moves on
     with pytest.raises(IndexLoadError, match=r"par_text\.bin has other contents"):
         load_index(version.parent, config)
-    assert checked == [version]
+    assert checked == [version, version]
 
 
 def test_files_copied_over_from_another_index_are_refused(
