@@ -92,17 +92,21 @@ class TermCounter:
         """Append the code of each whitespace piece of clean text (see tokenize.clean_text)."""
         pieces = text.split()
         mark = len(stream)
-        try:
-            stream.extend(map(self._lookup, pieces))
-        except KeyError:  # pieces not seen before: learn them, then take the codes again
-            del stream[mark:]
-            # In the order the pieces come, not a set's: a new term's id, and the surface
-            # word kept for it, must not depend on the hash seed.
-            for piece in dict.fromkeys(pieces):
-                if piece not in self._pieces:
-                    self._pieces[piece] = self._code(piece)
-                    self._chars += len(piece)
-            stream.extend(map(self._lookup, pieces))
+        while True:
+            try:
+                stream.extend(map(self._lookup, pieces))
+                return
+            except KeyError:
+                # extend() kept the codes before the piece not seen before: learn that one
+                # and go on from it. New pieces are learned in the order they come, not a
+                # set's: a new term's id, and the surface word kept for it, must not
+                # depend on the hash seed.
+                done = len(stream) - mark
+                piece = pieces[done]
+                self._pieces[piece] = self._code(piece)
+                self._chars += len(piece)
+                pieces = pieces[done:]
+                mark = len(stream)
 
     def count_rows(
         self, stream: list[int], ends: array[int]

@@ -49,6 +49,9 @@ class CleanDocument:
 
 def text_blocks(text: str) -> list[list[str]]:
     """Return the blank-line separated blocks of a text, each a list of stripped lines."""
+    if "\n" not in text:  # one line (most .jsonl documents)
+        stripped = text.strip()
+        return [[stripped]] if stripped else []
     blocks: list[list[str]] = []
     current: list[str] = []
     for line in text.split("\n"):
@@ -196,7 +199,7 @@ def clean_document(
     """
     text = clean_text(raw.replace("\r\n", "\n").replace("\r", "\n")).replace("\u00a0", " ")
     blocks = _rule_blocks(text, rules)
-    if blocks and all(len(block) == 1 and _plain_prose(block[0]) for block in blocks):
+    if blocks and all([len(block) == 1 and _plain_prose(block[0]) for block in blocks]):
         # Paragraphs of long sentences only (most .jsonl dumps): nothing is furniture, a
         # heading, a title, a date or a byline, so the steps below would keep every one.
         items: list[tuple[str | None, str]] = [(None, block[0]) for block in blocks]

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import orjson
+
 from retrieval.errors import SourceError
 from retrieval.ingest.formats.raw import (
     SNIFF_BYTES,
@@ -319,9 +321,23 @@ def _whole_lines(handle: BinaryIO, block: bytes, number: int, max_bytes: int) ->
     return LineChunk(number, block[:cut], max_bytes, over_limit=True)
 
 
+def _parsed(line: bytes) -> object:
+    """Return a line's JSON value: orjson's, several times faster, where it takes the line;
+    else the standard library's, which takes what orjson refuses (a byte-order mark, NaN,
+    lone surrogate escapes) and says what is wrong with the rest. orjson reads an integer
+    past 64 bits as a float: a line with a float is read again, for the integer."""
+    try:
+        value = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(line.decode("utf-8-sig"))
+    if isinstance(value, dict) and any(type(v) is float for v in value.values()):
+        return json.loads(line.decode("utf-8-sig"))
+    return value
+
+
 def _jsonl_record(line: bytes) -> tuple[str, str, MetaOverride]:
     try:
-        record = json.loads(line.decode("utf-8-sig"))
+        record = _parsed(line)
     except UnicodeDecodeError as exc:
         raise _BadLineError(f"not UTF-8 (bad byte at column {exc.start + 1})") from None
     except json.JSONDecodeError as exc:
@@ -355,4 +371,9 @@ def _jsonl_record(line: bytes) -> tuple[str, str, MetaOverride]:
         if value is not None and not isinstance(value, str):
             raise _BadLineError(f'"{key}" must be a string, got {type(value).__name__}')
         fields[key] = nonblank(value)
+    if not any(fields.values()):  # most dump lines: one shared "nothing found"
+        return doc_id, text, _NOTHING_FOUND
     return doc_id, text, MetaOverride(**fields)
+
+
+_NOTHING_FOUND = MetaOverride()

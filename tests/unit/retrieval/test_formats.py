@@ -509,6 +509,28 @@ def test_jsonl_every_line_is_a_document_named_after_its_id(tmp_path: Path) -> No
     assert titles == ["Tides", "corpus.jsonl#b2", "corpus.jsonl#7, 2024-01-02"]
 
 
+def test_jsonl_lines_orjson_refuses_read_as_the_standard_library_reads_them(
+    tmp_path: Path,
+) -> None:
+    # orjson parses the lines; what it reads otherwise or not at all (an integer past 64
+    # bits, NaN, a lone surrogate escape) must come out as json.loads gives it.
+    lines: list[str | bytes] = [
+        '{"id": 123456789012345678901234567890, "text": "A big integer id."}',
+        '{"id": "n", "text": "Not a number beside it.", "score": NaN}',
+        '{"id": "s", "text": "A lone \\ud800 surrogate."}',
+        '{"id": "f", "text": "A float beside it.", "score": 0.5}',
+    ]
+    docs = read_all(write_jsonl(tmp_path / "corpus.jsonl", lines))
+    assert [d.name for d in docs] == [
+        "corpus.jsonl#123456789012345678901234567890",
+        "corpus.jsonl#n",
+        "corpus.jsonl#s",
+        "corpus.jsonl#f",
+    ]
+    assert docs[2].pages == ((None, "A lone \ud800 surrogate."),)
+    assert to_source(3, docs[2], None, RULES).paragraphs[0].text == "A lone \ufffd surrogate."
+
+
 def test_jsonl_bad_lines_are_skipped_with_a_warning_naming_file_and_line(
     tmp_path: Path,
 ) -> None:
