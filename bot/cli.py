@@ -25,7 +25,7 @@ from bot.json_shapes import (
     sources_json,
     summary_json,
 )
-from bot.logs import printable, redact
+from bot.logs import printable, redact, setup_logging
 from bot.progress import ProgressBar
 from bot.version import VersionAction
 from retrieval import (
@@ -388,10 +388,14 @@ def dispatch(args: argparse.Namespace, out: TextIO) -> int:
     if args.command == "feedback":
         return cmd_feedback(args, settings, out)
     if args.command == "run":
+        setup_logging()  # before the load starts: its warnings are logged as the bot's
+        # The index loads while Telegram's modules are imported and the server is met.
+        loading = Library.loading(settings.retrieval, args.index_dir)
         from bot.runner import run_bot
 
         return run_bot(
             settings,
+            load_library=loading,
             base_url=args.base_url,
             test_env=args.test_env,
             index_dir=args.index_dir,

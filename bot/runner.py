@@ -245,8 +245,13 @@ def run_bot(
     test_env: bool = False,
     index_dir: Path | None = None,
     webhook_url: str | None = None,
+    load_library: Callable[[], Library] | None = None,
 ) -> int:
-    """Run the bot with long polling (or a webhook) until stopped; return the exit code."""
+    """Run the bot with long polling (or a webhook) until stopped; return the exit code.
+
+    load_library: what gives the library (Library.loading, started early); by default it
+    is loaded once the server has accepted the token.
+    """
     ignore_hangup_until_serving()
     setup_logging()
     token = bot_token(project_root(settings.path) / ".env")
@@ -262,7 +267,7 @@ def run_bot(
     app = build_application(
         settings,
         token,
-        partial(Library.load, settings.retrieval, index_dir),
+        load_library or partial(Library.load, settings.retrieval, index_dir),
         rebuild_library=rebuild,
         base_url=base_url,
         test_environment=test_env,

@@ -99,12 +99,13 @@ class Answerer:
         index, language = self.index, self.index.main_language or DEFAULT_LANGUAGE
         vocab = index.vocab
         step = max(len(vocab.terms) // SAMPLE_WORDS, 1)
+        sample = [i for i in range(0, len(vocab.terms), step) if vocab.surface[i].isalpha()]
+        freqs = index.doc_freqs([vocab.terms[i] for i in sample])
         pairs: list[tuple[float, float]] = []
-        for i in range(0, len(vocab.terms), step):
+        for i, df in zip(sample, freqs, strict=True):
             word = vocab.surface[i]
-            df = index.doc_freq(vocab.terms[i]) if word.isalpha() else 0
             if not df:
-                continue  # numbers, and terms only a left-out source had
+                continue  # terms only a left-out source had (numbers are not sampled)
             z = zipf(word, language)
             if z is None:
                 break  # no word list for the language: every unseen word weighs most

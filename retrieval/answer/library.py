@@ -10,7 +10,8 @@ import functools
 import re
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 
 from retrieval.answer.answers import Answerer
@@ -48,11 +49,15 @@ class Library:
         self.answerer = Answerer(index, settings.answers)
         preload(index.languages)  # the questions' language model, if they will need it
         self._answered = threading.Event()  # set once a question has been answered
+        self._warming: threading.Thread | None = None
 
     def warm_up(self) -> threading.Thread:
         """Start preparing, in the background, what questions need (Answerer.warm); return
-        the thread. What every question needs comes first; what only some do waits for the
-        first answer (or WARM_WAIT seconds), so as not to slow it down."""
+        the thread (the one already started, when called again). What every question needs
+        comes first; what only some do waits for the first answer (or WARM_WAIT seconds),
+        so as not to slow it down."""
+        if self._warming is not None:
+            return self._warming
 
         def warm() -> None:
             self.answerer.warm()
@@ -60,8 +65,16 @@ class Library:
             self.answerer.warm_rest()
 
         thread = threading.Thread(target=warm, name="sourcebot-warm", daemon=True)
+        self._warming = thread
         thread.start()
         return thread
+
+    @classmethod
+    def loading(cls, settings: RetrievalSettings, index_dir: Path | None = None) -> LibraryLoad:
+        """Start `load` (and the warm-up after it) on a background thread now; return what
+        waits for the library. The bot starts it before it imports Telegram's modules and
+        meets the server, so that work and the load go on at once."""
+        return LibraryLoad(functools.partial(cls.load, settings, index_dir))
 
     @classmethod
     def load(cls, settings: RetrievalSettings, index_dir: Path | None = None) -> Library:
@@ -288,3 +301,26 @@ class Library:
         # loses to "Nyiragongo"), then the first in alphabetical order.
         word = min(best.items(), key=lambda item: (-item[1], -len(item[0]), item[0]))[0]
         return f"What do the sources say about {word}?"
+
+
+class LibraryLoad:
+    """A library being loaded on a daemon thread (which then starts its warm-up); calling
+    the object waits for it, and raises what the load raised. A daemon thread, so a bot
+    that cannot start (a bad token, another instance polling) exits at once, not after
+    a load it will not use."""
+
+    def __init__(self, load: Callable[[], Library]) -> None:
+        self._done: Future[Library] = Future()
+        threading.Thread(target=self._run, args=(load,), name="sourcebot-load", daemon=True).start()
+
+    def _run(self, load: Callable[[], Library]) -> None:
+        try:
+            library = load()
+            library.warm_up()
+        except BaseException as exc:  # handed to whoever waits, as the load raised it
+            self._done.set_exception(exc)
+        else:
+            self._done.set_result(library)
+
+    def __call__(self) -> Library:
+        return self._done.result()

@@ -134,8 +134,8 @@ class SearchIndex:
     def surface_words(self) -> dict[str, int]:
         """Return each indexed word as written in the sources, with its document frequency."""
         words: dict[str, int] = {}
-        for term, word in zip(self.vocab.terms, self.vocab.surface, strict=True):
-            df = self.engine.doc_freq(term)
+        freqs = self.engine.doc_freqs(self.vocab.terms)
+        for word, df in zip(self.vocab.surface, freqs, strict=True):
             if df > words.get(word, 0):
                 words[word] = df
         return words
@@ -159,6 +159,10 @@ class SearchIndex:
     def doc_freq(self, term: str) -> int:
         """Return in how many passages the term occurs."""
         return self.engine.doc_freq(term)
+
+    def doc_freqs(self, terms: Sequence[str]) -> list[int]:
+        """Return in how many passages each term occurs, in order."""
+        return self.engine.doc_freqs(terms)
 
     def knows(self, term: str) -> bool:
         """Say whether any passage contains the term."""

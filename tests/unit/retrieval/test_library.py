@@ -3,7 +3,10 @@ the sources list with counts, and hits that carry their source's number."""
 
 from __future__ import annotations
 
-from retrieval import Library, SummaryRequest
+import pytest
+
+from retrieval import Library, SourcebotError, SummaryRequest
+from retrieval.answer.library import LibraryLoad
 from tests.support.seed_facts import SEED_000, SEED_004
 
 
@@ -95,3 +98,25 @@ def test_warm_up_prepares_what_the_first_question_needs_and_changes_no_answer(
     assert warm.answerer.corrector is None or "_choices" in vars(warm.answerer.corrector)
     for question in ("Was Crimea discussed?", "What did Lavorv say?", "How do I bake bread?"):
         assert warm.answer(question) == cold.answer(question)
+
+
+def test_a_library_loaded_early_is_the_one_loaded_and_warming_when_waited_for(
+    library: Library,
+) -> None:
+    loading = LibraryLoad(lambda: Library(library.index, library.settings))
+    loaded = loading()
+    assert loading() is loaded
+    warming = loaded.warm_up()  # started by the load already: the same thread
+    assert loaded.warm_up() is warming
+    warming.join(timeout=60)
+    assert "rarity" in vars(loaded.answerer)
+
+
+def test_a_failed_early_load_raises_its_error_to_whoever_waits() -> None:
+    def fails() -> Library:
+        raise SourcebotError("no sources to index in seeds")
+
+    loading = LibraryLoad(fails)
+    for _ in range(2):
+        with pytest.raises(SourcebotError, match="no sources to index"):
+            loading()

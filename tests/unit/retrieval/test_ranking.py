@@ -57,6 +57,9 @@ def test_search_edges(engine: str, scoring: str) -> None:
     assert bm25.doc_freq("oven") == 2
     assert bm25.doc_freq("kerry") == 2
     assert bm25.doc_freq("unknown") == 0
+    asked = ["oven", "unknown", "kerry", "sochi", "oven"]
+    assert bm25.doc_freqs(asked) == [bm25.doc_freq(t) for t in asked]
+    assert bm25.doc_freqs([]) == []
 
 
 @pytest.mark.parametrize("engine", sorted(ENGINES))

@@ -56,6 +56,10 @@ def test_saved_columns_and_adopted_rows_are_the_same_records() -> None:
     assert [r.meta for r in rows] == [SourceMeta("z.txt", "Z"), table[1].meta, table[2].meta]
     assert [(r.first_paragraph, r.first_passage) for r in rows] == [(0, 0), (1, 1), (3, 4)]
     assert [r.language for r in rows] == ["fr", None, "ru"]
+    # A column with no value at all is saved as its length, and read back as nulls.
+    arrays, strings = rows.columns()
+    assert strings["url"] == {"none": 3} and strings["date"] == {"none": 3}
+    assert list(SourceTable.from_columns(arrays, json.loads(json.dumps(strings)))) == list(rows)
     # Languages of the old table no adopted source has are not the index's languages.
     assert rows.passages_by_language() == {"fr": 1, "ru": 3}
     # Nor are the origins of rows not adopted (a removed file leaves no path behind).
