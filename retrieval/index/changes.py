@@ -17,17 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from retrieval.errors import SourceError
 from retrieval.index.search import SearchIndex
 from retrieval.ingest.files import SourceFile
+from retrieval.ingest.formats.jsonl import count_newlines
 from retrieval.ingest.formats.raw import Identity, open_checked
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.settings import RetrievalSettings
 
 Stamps = dict[str, dict[str, Any]]  # each source file's stamp, by its resolved path
-NEWLINE = 10
 Prefix = tuple[str, int, bytes]  # sha256 of a file's first bytes, their newlines, last byte
 
 
@@ -73,8 +71,8 @@ def digests(
     with open_checked(path, identity) as handle:  # never blocks on a pipe swapped in
         while chunk := handle.read(1 << 20 if left <= 0 else min(left, 1 << 20)):
             digest.update(chunk)
-            if left > 0:  # numpy counts newlines twice as fast as bytes.count, off the GIL
-                newlines += int(np.count_nonzero(np.frombuffer(chunk, np.uint8) == NEWLINE))
+            if left > 0:
+                newlines += count_newlines(chunk)
                 last, left = chunk[-1:], left - len(chunk)
                 if left == 0:
                     head = (digest.copy().hexdigest(), newlines, last)

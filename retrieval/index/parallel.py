@@ -13,6 +13,7 @@ and a build is deterministic.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -88,6 +89,22 @@ def _start_worker(settings: RetrievalSettings) -> None:
 
 
 def _run_job(job: Job) -> ChunkResult:
+    if job.lines is None:
+        return _job_result(job)
+    # A chunk of .jsonl lines makes about ten objects a document (its raw text, source,
+    # metadata, paragraph) that all live until the job ends: the collector's passes over
+    # them while it runs free nothing and cost a tenth of the build. One pass after it
+    # frees what the job left in cycles. (A file's job keeps the collector: a PDF's parser
+    # makes cycles as it goes.)
+    gc.disable()
+    try:
+        return _job_result(job)
+    finally:
+        gc.enable()
+        gc.collect(0)  # the young objects: all the job made
+
+
+def _job_result(job: Job) -> ChunkResult:
     if not _WORKER:
         raise RuntimeError("worker started without _start_worker")
     state = _WORKER[0]

@@ -7,20 +7,25 @@ computation; these tests hold each to that computation on arbitrary text.
 
 from __future__ import annotations
 
+import gc
+import json
 import re
 from array import array
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from retrieval.index import term_counts
+from retrieval.index import parallel, term_counts
 from retrieval.index.builder import IndexBuilder
+from retrieval.index.parallel import Job
 from retrieval.index.term_counts import TermCounter
 from retrieval.index.vocabulary import Vocabulary
 from retrieval.ingest.cleaning import _contained
 from retrieval.ingest.documents import _mended
+from retrieval.ingest.formats.jsonl import LineChunk
 from retrieval.ingest.formats.raw import SURROGATE
 from retrieval.model import Paragraph, Source, SourceMeta
 from retrieval.settings import RetrievalSettings
@@ -213,3 +218,22 @@ def test_is_prose_looks_at_the_end_as_the_regex_does(text: str) -> None:
         page_lines.SENTENCE_END.search(text) is not None
     )
     assert page_lines.is_prose(text) == expected
+
+
+def test_a_chunk_of_lines_is_counted_with_the_collector_paused_and_resumed(
+    tmp_path: Path,
+) -> None:
+    lines = b"".join(
+        json.dumps({"id": str(i), "text": f"Kerry met Lavrov in Sochi, day {i}."}).encode() + b"\n"
+        for i in range(5)
+    )
+    job = Job(str(tmp_path / "dump.jsonl"), lines=LineChunk(1, lines, 1 << 20), name="dump.jsonl")
+    parallel._start_worker(RetrievalSettings())
+    assert gc.isenabled()
+    try:
+        result = parallel._run_job(job)
+    finally:
+        parallel._WORKER.clear()
+    assert gc.isenabled()  # paused for the job only
+    assert len(result.columns.records) == 5
+    assert result.parsed is not None and result.parsed.ids == ("0", "1", "2", "3", "4")
