@@ -30,12 +30,13 @@ from retrieval.answer.coverage import (
 from retrieval.answer.locators import BEFORE_CHARS, quote_link
 from retrieval.answer.query import Query, clip, parse_question
 from retrieval.answer.quotes import Sentences, best_quote, holds_kind, sentences_of
+from retrieval.answer.rarity_file import read_scale, scale_key, write_scale
 from retrieval.answer.spelling import SpellingCorrector
 from retrieval.answer.variants import matched_variants
 from retrieval.index.search import Scored, SearchIndex
 from retrieval.model import Answer, Hit, Passage
 from retrieval.settings import AnswerSettings
-from retrieval.text.frequency import DEFAULT_LANGUAGE, zipf
+from retrieval.text.frequency import DEFAULT_LANGUAGE, load_table, zipf
 from retrieval.text.langdetect import foreign_language
 from retrieval.text.repeats import repeat_key
 from retrieval.text.tokenize import Tokenizer
@@ -71,6 +72,7 @@ class Answerer:
         """Do now what every question would otherwise wait for: the frequency table and
         the rarity scale (at a million sources, a noticeable part of a second)."""
         self.rarity  # noqa: B018 - computed and kept
+        load_table(self.index.main_language or DEFAULT_LANGUAGE)  # read, if the scale was
 
     def warm_rest(self) -> None:
         """Do now what some questions would wait for: the spelling vocabulary (a word to
@@ -95,8 +97,22 @@ class Answerer:
 
         Fitted once, on a sample of the sources' words in their main language: the Zipf
         scale is the same for every language, so a question in another one uses it too.
+        An index loaded from a folder keeps it there for the next start (rarity_file.py).
         """
-        index, language = self.index, self.index.main_language or DEFAULT_LANGUAGE
+        language = self.index.main_language or DEFAULT_LANGUAGE
+        version = self.index.saved_in
+        key = scale_key(version, language) if version is not None else None
+        if version is not None and key is not None:
+            saved = read_scale(version, key)
+            if saved is not None:
+                return saved
+        scale = self._fitted_rarity(language)
+        if version is not None and key is not None:
+            write_scale(version, key, scale)
+        return scale
+
+    def _fitted_rarity(self, language: str) -> RarityScale:
+        index = self.index
         vocab = index.vocab
         step = max(len(vocab.terms) // SAMPLE_WORDS, 1)
         sample = [i for i in range(0, len(vocab.terms), step) if vocab.surface[i].isalpha()]

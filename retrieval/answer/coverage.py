@@ -92,6 +92,25 @@ class RarityScale:
             previous = value
         self.weights = weights
 
+    @classmethod
+    def from_saved(cls, saved: dict[str, object]) -> RarityScale:
+        """Return the scale `saved` gave; ValueError when it is not one."""
+        weights, rarest = saved.get("weights"), saved.get("rarest")
+        if (
+            not isinstance(weights, list)
+            or len(weights) != ZIPF_BINS
+            or not all(type(w) is float for w in weights)
+            or type(rarest) is not float
+        ):
+            raise ValueError("not a saved rarity scale")
+        scale = cls((), rarest)
+        scale.weights = list(weights)
+        return scale
+
+    def saved(self) -> dict[str, object]:
+        """Return the scale as JSON-able data (floats written as repr: read back exactly)."""
+        return {"weights": list(self.weights), "rarest": self.rarest}
+
     def weight(self, zipf: float | None) -> float:
         """Return the weight of a word of this general frequency (None: no word list)."""
         if zipf is None:

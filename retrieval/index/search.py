@@ -12,6 +12,7 @@ import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from retrieval.index.engines import SearchResults, top_k
@@ -52,6 +53,7 @@ class SearchIndex:
         # Each source file's stamp when it was read (size, modification time, ...), by its
         # resolved path: what an update compares to find the files that changed.
         self.files: dict[str, dict[str, Any]] = {}
+        self.saved_in: Path | None = None  # the version folder it was loaded from, if any
 
     @functools.cached_property
     def sources(self) -> Sequence[Source]:

@@ -388,4 +388,6 @@ def _open(
     else:
         engine = make_engine(settings, vocab, forward)
     parts = IndexParts(records, paragraphs, passages, vocab, forward, engine)
-    return SearchIndex(parts, Tokenizer.from_settings(settings.tokenizer), settings, warnings)
+    index = SearchIndex(parts, Tokenizer.from_settings(settings.tokenizer), settings, warnings)
+    index.saved_in = version
+    return index

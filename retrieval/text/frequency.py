@@ -59,6 +59,24 @@ def _frequencies(lang: str) -> dict[str, float]:
     return cached_table(code, source, read)
 
 
+def load_table(lang: str) -> None:
+    """Read the language's table now (a start's warm-up), not at the first question."""
+    _frequencies(lang)
+
+
+def list_stamp(lang: str) -> str:
+    """Return what identifies the word list of a language as installed (its file's name,
+    size and time stamp; "" when wordfreq has none): a new wordfreq release changes it."""
+    source = wordlist_files("best").get(wordfreq_code(lang))
+    if source is None:
+        return ""
+    try:
+        stat = source.stat()
+    except OSError:
+        return ""
+    return f"{source.name}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
 @functools.cache
 def _simplified() -> dict[int, str]:
     """Return wordfreq's map of Traditional to Simplified characters (read without jieba,

@@ -13,7 +13,10 @@ import pytest
 from bot.cli import main
 from bot.config import Settings
 from bot.json_shapes import answer_json
+from retrieval.answer.answers import Answerer
+from retrieval.answer.coverage import RarityScale
 from retrieval.answer.library import Library
+from retrieval.answer.rarity_file import RARITY
 from retrieval.errors import IndexLoadError
 from retrieval.index import update as indexing
 from retrieval.index.storage import current_version, load_index
@@ -326,3 +329,35 @@ def test_a_clean_dump_built_in_parallel_gives_no_warning(
     built = update_index(_settings_for(settings, folder), tmp_path / "par")
     assert built.warnings == []
     assert len(built.index.sources) == 200
+
+
+def test_a_saved_index_keeps_its_rarity_scale_for_the_next_start(
+    settings: Settings, library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "idx"
+    update_index(settings.retrieval, folder)
+    first = Library.load(settings.retrieval, folder).answerer.rarity
+    assert (folder / RARITY).is_file()
+    fresh = library.answerer.rarity  # fitted on the same sources, never saved
+    assert (first.weights, first.rarest) == (fresh.weights, fresh.rarest)
+
+    def fitted_again(self: Answerer, language: str) -> RarityScale:
+        raise AssertionError("the saved scale was not read")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Answerer, "_fitted_rarity", fitted_again)
+        again = Library.load(settings.retrieval, folder)
+        assert (again.answerer.rarity.weights, again.answerer.rarity.rarest) == (
+            first.weights,
+            first.rarest,
+        )
+        for question in QUESTIONS:
+            assert answer_json(again.answer(question)) == answer_json(library.answer(question))
+
+    # A damaged file, or one kept for another version of the index: fitted again, and saved.
+    saved = json.loads((folder / RARITY).read_text(encoding="utf-8"))
+    for damaged in ("{not json", json.dumps({**saved, "key": "v0|other"})):
+        (folder / RARITY).write_text(damaged, encoding="utf-8")
+        scale = Library.load(settings.retrieval, folder).answerer.rarity
+        assert (scale.weights, scale.rarest) == (first.weights, first.rarest)
+        assert json.loads((folder / RARITY).read_text(encoding="utf-8")) == saved
