@@ -126,6 +126,9 @@ class MetaOverride:
     )
 
 
+NO_METADATA = MetaOverride()  # nothing given or found: one shared value, not one a document
+
+
 @dataclass(frozen=True)
 class SourceSettings:
     """Where sources live and what to do with files that cannot be read."""

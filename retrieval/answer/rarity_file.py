@@ -11,13 +11,11 @@ be written, that every start fits it (as before this file existed).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
-import os
 from pathlib import Path
 
 from retrieval.answer.coverage import SAMPLE_WORDS, ZIPF_BIN, ZIPF_BINS, RarityScale
+from retrieval.index.integrity import read_note, write_note
 from retrieval.index.storage import MANIFEST
 from retrieval.text.frequency import list_stamp
 
@@ -43,23 +41,16 @@ def scale_key(version: Path, language: str) -> str | None:
 
 def read_scale(version: Path, key: str) -> RarityScale | None:
     """Return the scale saved beside `version` under key, or None."""
+    saved = read_note(version.parent / RARITY)
+    if not isinstance(saved, dict) or saved.get("key") != key:
+        return None
     try:
-        saved = json.loads((version.parent / RARITY).read_text(encoding="utf-8"))
-        if not isinstance(saved, dict) or saved.get("key") != key:
-            return None
         return RarityScale.from_saved(saved)
-    except (OSError, ValueError):
+    except ValueError:
         return None
 
 
 def write_scale(version: Path, key: str, scale: RarityScale) -> None:
     """Save the scale beside `version` under key (whole or not at all; nothing when the
     folder cannot be written)."""
-    target = version.parent / RARITY
-    tmp = version.parent / f"{RARITY}.{os.getpid()}.tmp"
-    try:
-        tmp.write_text(json.dumps({"key": key, **scale.saved()}), encoding="utf-8")
-        os.replace(tmp, target)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    write_note(version.parent / RARITY, {"key": key, **scale.saved()})

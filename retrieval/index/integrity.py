@@ -125,12 +125,28 @@ def _stamps(version: Path, names: Iterable[str]) -> dict[str, list[int]] | None:
     return out
 
 
+def read_note(path: Path) -> Any:
+    """Return the JSON of a note kept beside the versions (None: absent or unreadable)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_note(path: Path, data: Any) -> None:
+    """Write a note beside the versions whole (a temporary file renamed into place), or not
+    at all: a folder that cannot be written only means the note is not kept."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
 def checked_before(version: Path, names: Iterable[str]) -> bool:
     """Say whether the named files of a version stand as when their checksums last passed."""
-    try:
-        noted = json.loads((version.parent / VERIFIED).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
+    noted = read_note(version.parent / VERIFIED)
     now = _stamps(version, names)
     return (
         isinstance(noted, dict)
@@ -145,9 +161,5 @@ def note_checked(version: Path, names: Iterable[str]) -> None:
     stamps = _stamps(version, names)
     if stamps is None or any(s[3] > (time.time() - TRUST_AFTER) * 1e9 for s in stamps.values()):
         return
-    tmp = version.parent / f"{VERIFIED}.{os.getpid()}.tmp"
-    try:
-        tmp.write_text(json.dumps({"version": version.name, "files": stamps}), "utf-8")
-        os.replace(tmp, version.parent / VERIFIED)
-    except OSError:
-        tmp.unlink(missing_ok=True)  # a read-only folder: every load checks the files
+    # In a folder that cannot be written, every load checks the files.
+    write_note(version.parent / VERIFIED, {"version": version.name, "files": stamps})

@@ -23,7 +23,7 @@ from retrieval.ingest.metadata import label, name_or_none
 from retrieval.ingest.pages import joined_pages, paragraph_pages
 from retrieval.ingest.policy import SourcePolicy
 from retrieval.model import Paragraph, Source, SourceMeta
-from retrieval.settings import CleaningRules, MetaOverride, SourceSettings
+from retrieval.settings import NO_METADATA, CleaningRules, MetaOverride, SourceSettings
 
 
 def to_source(
@@ -45,7 +45,7 @@ def to_source(
     )
     if not doc.paragraphs:
         raise SourceError(f"{raw.name} has no text left after cleaning: is it empty?")
-    given = given or _NOTHING_GIVEN
+    given = given or NO_METADATA
     found = raw.meta
     author = _mended_or_none(given.author or name_or_none(found.author) or doc.author)
     publisher = _mended_or_none(given.publisher or found.publisher)
@@ -78,9 +78,6 @@ def to_source(
             for i, ((section, text), page) in enumerate(zip(doc.paragraphs, pages, strict=True), 1)
         )
     return Source(number=number, meta=meta, paragraphs=paragraphs)
-
-
-_NOTHING_GIVEN = MetaOverride()
 
 
 def default_title(name: str, author: str | None, publisher: str | None, date: str | None) -> str:

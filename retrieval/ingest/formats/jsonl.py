@@ -33,7 +33,7 @@ from retrieval.ingest.formats.raw import (
     open_checked,
 )
 from retrieval.ingest.policy import SourcePolicy
-from retrieval.settings import MetaOverride
+from retrieval.settings import NO_METADATA, MetaOverride
 
 _OPTIONAL_KEYS = ("title", "author", "date", "url")
 _NEWLINE = ord("\n")
@@ -380,8 +380,5 @@ def _jsonl_record(line: bytes) -> tuple[str, str, MetaOverride]:
             raise _BadLineError(f'"{key}" must be a string, got {type(value).__name__}')
         fields[key] = nonblank(value)
     if not any(fields.values()):  # most dump lines: one shared "nothing found"
-        return doc_id, text, _NOTHING_FOUND
+        return doc_id, text, NO_METADATA
     return doc_id, text, MetaOverride(**fields)
-
-
-_NOTHING_FOUND = MetaOverride()
